@@ -1,0 +1,6 @@
+/** Every `trunklab` command, in the order `--help` lists them. */
+import type { Command } from './io';
+import { scenariosCommand } from './scenarios-command';
+import { runCommand } from './run-command';
+
+export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand];

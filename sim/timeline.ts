@@ -1,0 +1,135 @@
+/**
+ * The Timeline: the one contract between the engine and the screen.
+ *
+ * A scenario run yields an ordered list of steps, each a packet one party sent
+ * another, with its exact wire bytes, the annotated field tree that covers
+ * every byte, what each party could read of it, and the state each party
+ * gained. The run ends with an outcome. Everything here is plain JSON, so a
+ * Timeline crosses a Web Worker boundary, a `--json` pipe or a file unchanged.
+ */
+import type { Field } from './wire/field';
+
+/** The three parties on a trunk's path. */
+export type Party = 'pbx' | 'attacker' | 'sbc';
+
+export const PARTIES: readonly Party[] = ['pbx', 'attacker', 'sbc'];
+
+export type Transport = 'udp' | 'tcp';
+
+/** The protocol a step is labelled with: the innermost layer its bytes carry. */
+export type Protocol = 'TCP' | 'TLS' | 'SIP' | 'RTP' | 'RTCP' | 'SRTP' | 'SRTCP';
+
+/** A decoded layer that only some parties can see: the plaintext inside a TLS record, say. */
+export interface DecodedLayer {
+  /** What the bytes are: `TLS 1.3 inner plaintext`, `SIP REGISTER`. */
+  title: string;
+  /** Hex of the layer's own bytes (e.g. the decrypted record), which `fields` cover. */
+  bytes: string;
+  fields: Field[];
+}
+
+/** What one party could read of a step. */
+export interface PartyView {
+  /**
+   * `all`: it reads everything (an endpoint, or anyone when the traffic is in clear);
+   * `metadata`: headers, sizes and timing only; `none`: it never saw the packet.
+   */
+  access: 'all' | 'metadata' | 'none';
+  /** One line of what this party learns from the packet. */
+  summary: string;
+  /** Layers revealed to this party beyond the wire bytes (decrypted content). */
+  layers: DecodedLayer[];
+}
+
+/** A secret or key a party now holds, and where it came from. */
+export interface KeyEvent {
+  kind: 'key';
+  party: Party;
+  /** The name the spec gives it: `client_handshake_traffic_secret`, `SRTP session encryption key`. */
+  name: string;
+  /** Hex. */
+  value: string;
+  /** Names of the values it was derived from. */
+  from: string[];
+  /** How: `HKDF-Expand-Label(handshake_secret, "c hs traffic", transcript, 32)`. */
+  how: string;
+  spec?: string;
+}
+
+/** One step of a certificate path validation, as the party that ran it saw it. */
+export interface CertificateCheckEvent {
+  kind: 'certificate-check';
+  party: Party;
+  /** Whose certificate: `SBC`, `PBX`. */
+  subject: string;
+  valid: boolean;
+  /** `ok` or a reason code from pki/ (`expired`, `unknown_issuer`, ...). */
+  reason: string;
+  detail: string;
+  trace: Array<{ check: string; result: 'pass' | 'fail'; detail: string }>;
+}
+
+/** Anything else a party learned or decided, in words. */
+export interface NoteEvent {
+  kind: 'note';
+  party: Party;
+  text: string;
+}
+
+export type StateEvent = KeyEvent | CertificateCheckEvent | NoteEvent;
+
+export interface ArticleLink {
+  /** Site-relative path: `/docs/tls-handshake/#clienthello`. */
+  href: string;
+  title: string;
+}
+
+export interface Step {
+  index: number;
+  /** Virtual milliseconds since the run started. */
+  time: number;
+  from: Party;
+  to: Party;
+  /** `203.0.113.10:50600` style addresses as they appear on the wire. */
+  src: string;
+  dst: string;
+  transport: Transport;
+  protocol: Protocol;
+  /** Ladder label: `ClientHello`, `REGISTER`, `401 Unauthorized`, `SRTP`. */
+  summary: string;
+  /** Hex of the exact bytes on the wire (the IP packet). */
+  bytes: string;
+  /** Annotated tree whose leaves cover every byte of `bytes`. */
+  fields: Field[];
+  /** What each party could read. */
+  views: Record<Party, PartyView>;
+  /** A few plain sentences: what happens here and why it matters. */
+  explanation: string;
+  articles: ArticleLink[];
+  /** What parties gained or decided when this packet was sent or received. */
+  events: StateEvent[];
+  /** Set when this packet carries a failure: an alert, an error status, an authentication failure. */
+  failure?: string;
+}
+
+/** Where a run stopped, if it failed. */
+export type Stage = 'tcp' | 'tls' | 'sip' | 'sdp' | 'srtp' | 'complete';
+
+export interface Outcome {
+  ok: boolean;
+  stage: Stage;
+  /** `ok`, a TLS alert name (`unknown_ca`), a SIP status (`488`), or an SRTP verdict (`auth_failure`). */
+  reason: string;
+  summary: string;
+}
+
+export interface Timeline {
+  scenario: string;
+  seed: number;
+  /** True when the run used real randomness and cannot be replayed. */
+  live: boolean;
+  /** Virtual time the run started, ISO 8601. */
+  startedAt: string;
+  steps: Step[];
+  outcome: Outcome;
+}
