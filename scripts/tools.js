@@ -4,7 +4,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const HOW = {
-  openssl: 'install OpenSSL 3: on Debian or Ubuntu `sudo apt-get install -y openssl`; on macOS `brew install openssl@3`.',
+  openssl:
+    'install OpenSSL 3: on Debian or Ubuntu `sudo apt-get install -y openssl`; on macOS `brew install openssl@3`.',
   tshark:
     'install tshark (Wireshark’s command-line tool): on Debian or Ubuntu `sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tshark`; on macOS `brew install wireshark`.',
 };

@@ -41,7 +41,9 @@ function formatTimeline(t: Timeline): string {
   const lines = [`${t.scenario} (seed ${t.seed}${t.live ? ', live' : ''})`];
   for (const s of t.steps) {
     const time = `${(s.time / 1000).toFixed(3)}s`.padStart(9);
-    lines.push(`${String(s.index).padStart(3)} ${time}  ${s.from.toUpperCase()} → ${s.to.toUpperCase()}  ${s.protocol}/${s.transport.toUpperCase()}  ${s.summary}${s.failure ? `  ✗ ${s.failure}` : ''}`);
+    lines.push(
+      `${String(s.index).padStart(3)} ${time}  ${s.from.toUpperCase()} → ${s.to.toUpperCase()}  ${s.protocol}/${s.transport.toUpperCase()}  ${s.summary}${s.failure ? `  ✗ ${s.failure}` : ''}`,
+    );
     lines.push(`               attacker: ${s.views.attacker.summary}`);
   }
   const o = t.outcome;

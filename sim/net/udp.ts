@@ -26,7 +26,16 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
   pseudo.set(ipv4Bytes(a.src), 0);
   pseudo.set(ipv4Bytes(a.dst), 4);
   pseudo.set([0, IP_PROTOCOL.udp, length >> 8, length & 0xff], 8);
-  const header = Uint8Array.of(a.srcPort >> 8, a.srcPort & 0xff, a.dstPort >> 8, a.dstPort & 0xff, length >> 8, length & 0xff, 0, 0);
+  const header = Uint8Array.of(
+    a.srcPort >> 8,
+    a.srcPort & 0xff,
+    a.dstPort >> 8,
+    a.dstPort & 0xff,
+    length >> 8,
+    length & 0xff,
+    0,
+    0,
+  );
   // A computed zero is sent as all ones: zero means "no checksum" (RFC 768).
   const checksum = internetChecksum(pseudo, header, payload.bytes) || 0xffff;
 

@@ -32,6 +32,7 @@ export async function runOptionsKeepalive(options: RunOptions): Promise<Timeline
   const random: RandomSource = options.live ? new LiveRandom() : HmacDrbg.fromSeed(options.seed, optionsKeepalive.id);
   const clock = VirtualClock.at('2026-11-26T09:00:00Z');
   const startedAt = clock.date().toISOString();
+  const startMs = clock.now();
   const pbx: Endpoint = { ip: carrier.customer.pbxIp, port: 5060 };
   const sbc: Endpoint = { ip: carrier.sbc.ip, port: carrier.sbc.plainPort };
   const steps: Step[] = [];
@@ -39,12 +40,19 @@ export async function runOptionsKeepalive(options: RunOptions): Promise<Timeline
 
   const send = (from: Party, to: Party, src: Endpoint, dst: Endpoint, message: SipMessage, explanation: string) => {
     const sip = writeSipMessage(message);
-    const packet = writeUdpPacket({ src: src.ip, dst: dst.ip, srcPort: src.port, dstPort: dst.port, ipId: ipId++ }, sip);
+    const packet = writeUdpPacket(
+      { src: src.ip, dst: dst.ip, srcPort: src.port, dstPort: dst.port, ipId: ipId++ },
+      sip,
+    );
     const summary = sipSummary(message);
-    const everything = { access: 'all' as const, summary: `Reads the whole ${summary}: it is not encrypted.`, layers: [] };
+    const everything = {
+      access: 'all' as const,
+      summary: `Reads the whole ${summary}: it is not encrypted.`,
+      layers: [],
+    };
     steps.push({
       index: steps.length,
-      time: clock.now() - Date.parse(startedAt),
+      time: clock.now() - startMs,
       from,
       to,
       src: formatEndpoint(src),

@@ -27,7 +27,10 @@ const NOTES: Record<string, HeaderNote> = {
     spec: 'RFC 3261 §20.30',
   },
   route: { note: 'The proxies a request must pass through.', spec: 'RFC 3261 §20.34' },
-  'content-length': { note: 'Size of the body in bytes: how the receiver knows where the message ends.', spec: 'RFC 3261 §20.14' },
+  'content-length': {
+    note: 'Size of the body in bytes: how the receiver knows where the message ends.',
+    spec: 'RFC 3261 §20.14',
+  },
   'content-type': { note: 'What the body is: application/sdp for an offer or answer.', spec: 'RFC 3261 §20.15' },
   allow: { note: 'The methods the sender supports.', spec: 'RFC 3261 §20.5' },
   accept: { note: 'Body types the sender understands.', spec: 'RFC 3261 §20.1' },

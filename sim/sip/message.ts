@@ -108,4 +108,3 @@ function statusClass(status: number): string {
   if (status < 600) return 'The server failed.';
   return 'Global failure.';
 }
-

@@ -33,7 +33,7 @@ export function checkCoverage(length: number, fields: readonly Field[]): Coverag
   for (const f of fields) visit(f, 0, length, '');
 
   const unexplained: Array<[number, number]> = [];
-  for (let i = 0; i < length; ) {
+  for (let i = 0; i < length;) {
     if (covered[i]) {
       i++;
       continue;

@@ -5,12 +5,7 @@
  */
 
 export type ParseErrorCode =
-  | 'truncated'
-  | 'length_mismatch'
-  | 'trailing_bytes'
-  | 'invalid_value'
-  | 'too_large'
-  | 'unsupported';
+  'truncated' | 'length_mismatch' | 'trailing_bytes' | 'invalid_value' | 'too_large' | 'unsupported';
 
 export class ParseError extends Error {
   override readonly name = 'ParseError';

@@ -162,7 +162,12 @@ export class ByteReader {
   }
 
   private openField(a: Annotation<never>): Field {
-    const field: Field = { ...describe(a, undefined), start: this.base + this.at, end: this.base + this.at, children: [] };
+    const field: Field = {
+      ...describe(a, undefined),
+      start: this.base + this.at,
+      end: this.base + this.at,
+      children: [],
+    };
     this.attach(field);
     return field;
   }

@@ -23,7 +23,10 @@ describe('options-keepalive', () => {
     const t = await runScenario('options-keepalive', { seed: 7, carrier: profile });
     for (const step of t.steps) {
       const bytes = fromHex(step.bytes);
-      expect(checkCoverage(bytes.length, step.fields), `step ${step.index}`).toEqual({ unexplained: [], misplaced: [] });
+      expect(checkCoverage(bytes.length, step.fields), `step ${step.index}`).toEqual({
+        unexplained: [],
+        misplaced: [],
+      });
     }
   });
 

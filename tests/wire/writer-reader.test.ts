@@ -41,7 +41,13 @@ describe('ByteWriter', () => {
     expect(toHex(bytes)).toBe('0303' + '0005' + '020102' + '0103');
     const sample = fields[0];
     expect(sample).toMatchObject({ name: 'sample', start: 0, end: 9 });
-    expect(sample.children![0]).toMatchObject({ name: 'version', start: 0, end: 2, value: 'TLS 1.2', spec: 'RFC 8446 §4.1.2' });
+    expect(sample.children![0]).toMatchObject({
+      name: 'version',
+      start: 0,
+      end: 2,
+      value: 'TLS 1.2',
+      spec: 'RFC 8446 §4.1.2',
+    });
     expect(sample.children![1]).toMatchObject({ name: 'list length', start: 2, end: 4, value: '5' });
     expect(sample.children![2]).toMatchObject({ name: 'list', start: 4, end: 9 });
     expect(checkCoverage(bytes.length, fields)).toEqual({ unexplained: [], misplaced: [] });
@@ -139,7 +145,15 @@ describe('ByteReader', () => {
 describe('checkCoverage', () => {
   it('lists the bytes no leaf explains and fields outside their parent', () => {
     const report = checkCoverage(10, [
-      { name: 'a', start: 0, end: 4, children: [{ name: 'a1', start: 0, end: 2 }, { name: 'a2', start: 3, end: 6 }] },
+      {
+        name: 'a',
+        start: 0,
+        end: 4,
+        children: [
+          { name: 'a1', start: 0, end: 2 },
+          { name: 'a2', start: 3, end: 6 },
+        ],
+      },
       { name: 'b', start: 8, end: 9 },
     ]);
     expect(report.unexplained).toEqual([
