@@ -1,0 +1,23 @@
+/** Every piece of text the lab's interface shows, in one place, ready for translation. */
+export const UI = {
+  scenario: 'Scenario',
+  previous: 'Previous step',
+  next: 'Next step',
+  play: 'Play',
+  pause: 'Pause',
+  restart: 'Restart',
+  ladder: 'Packet ladder',
+  inspector: 'Packet inspector',
+  viewAs: 'View as',
+  parties: { pbx: 'PBX', attacker: 'Attacker', sbc: 'SBC' },
+  loading: 'Running the scenario…',
+  stepOf: (n: number, total: number) => `Step ${n} of ${total}`,
+  noPacket: 'Step forward to send the first packet.',
+  hex: 'Bytes',
+  fields: 'Fields',
+  outcomeOk: 'Outcome: success',
+  outcomeFailed: (stage: string, reason: string) => `Outcome: failed at ${stage} (${reason})`,
+  engineError: (message: string) => `The engine could not run this scenario: ${message}`,
+  specLink: 'Read the specification',
+  access: { all: 'reads all of it', metadata: 'sees metadata only', none: 'does not see this packet' },
+} as const;
