@@ -6,3 +6,4 @@ export * from './cipher';
 export * from './aead';
 export * from './key-agreement';
 export * from './ecdsa';
+export * from './rsa';
