@@ -1,0 +1,57 @@
+/**
+ * Reading an X.509 certificate (RFC 5280 §4.1) from DER with @peculiar/x509,
+ * turning every way the bytes can be wrong into a `ParseError`.
+ *
+ * The outer SEQUENCE's length is checked here first (X.690 §8.1.3, DER's
+ * definite lengths): a certificate cut short or followed by stray bytes is
+ * named as such, rather than left to the ASN.1 library's own wording.
+ */
+import { X509Certificate } from '@peculiar/x509';
+import { ParseError } from '../wire/parse-error';
+
+/** Parses one DER certificate; `where` names it in errors (e.g. `PEM block 2 (CERTIFICATE)`). */
+export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Certificate {
+  checkOuterSequence(der, where);
+  try {
+    const certificate = new X509Certificate(der as Uint8Array<ArrayBuffer>);
+    // Parts of the library decode lazily: read every field validation uses, so bad bytes fail here.
+    void [certificate.subject, certificate.issuer, certificate.notBefore, certificate.notAfter];
+    void [certificate.serialNumber, certificate.extensions.map((x) => x.type)];
+    return certificate;
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new ParseError('invalid_value', `is not a valid X.509 certificate (${why})`, 0, where);
+  }
+}
+
+/** The certificate's DER: tag 0x30 (SEQUENCE), a definite length, exactly that many bytes. */
+function checkOuterSequence(der: Uint8Array, where: string): void {
+  if (der.length < 2) throw new ParseError('truncated', 'is too short to be DER', 0, where);
+  if (der[0] !== 0x30) {
+    throw new ParseError('invalid_value', `does not start with a DER SEQUENCE (first byte 0x${hex(der[0])})`, 0, where);
+  }
+  let length = der[1];
+  let header = 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    // X.690 §8.1.3.5: 0x80 is the indefinite form, which DER forbids; certificates never need more than 4 length bytes.
+    if (count === 0 || count > 4) {
+      throw new ParseError('invalid_value', `has a length form DER does not allow (0x${hex(der[1])})`, 1, where);
+    }
+    if (der.length < 2 + count) throw new ParseError('truncated', 'ends inside its length field', der.length, where);
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[2 + i];
+    header += count;
+  }
+  const total = header + length;
+  if (der.length < total) {
+    throw new ParseError('truncated', `is cut short: ${der.length} of ${total} bytes`, der.length, where);
+  }
+  if (der.length > total) {
+    throw new ParseError('trailing_bytes', `has ${der.length - total} bytes after the certificate`, total, where);
+  }
+}
+
+function hex(b: number): string {
+  return b.toString(16).padStart(2, '0');
+}
