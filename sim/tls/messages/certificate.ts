@@ -1,0 +1,113 @@
+/**
+ * The Certificate message: the sender's certificate chain, leaf first.
+ *
+ * TLS 1.3 (RFC 8446 §4.4.2): a request context (empty in the handshake) and a
+ * list of CertificateEntry, each a DER certificate with its own extensions.
+ * TLS 1.2 (RFC 5246 §7.4.2): a plain list of DER certificates.
+ * An empty list from a client means "I have no certificate": the server then
+ * decides whether to go on (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
+ */
+import type { ByteReader } from '../../wire/reader';
+import { toHex } from '../../wire/bytes';
+import { readHandshake, writeHandshake, type HandshakeMessage } from '../handshake';
+import type { Encoded } from '../record';
+import { readExtensions, writeExtensions } from './extensions';
+
+export interface CertificateMessage {
+  /** TLS 1.3 only; empty during the handshake. */
+  requestContext: Uint8Array;
+  /** DER certificates, leaf first. */
+  chain: Uint8Array[];
+}
+
+function certNote(i: number, count: number): string {
+  if (i === 0) return 'The leaf: the certificate of the sender itself. Sent in clear in TLS 1.2, encrypted in TLS 1.3.';
+  return i === count - 1 ? 'The issuing CA that the receiver should chain to its trust anchor.' : 'An intermediate CA.';
+}
+
+export function writeCertificate(m: CertificateMessage, tls12: boolean): Encoded {
+  return writeHandshake(
+    'certificate',
+    (w) => {
+      if (!tls12) {
+        const ctx = w.lengthPrefixed(
+          1,
+          { name: 'certificate_request_context length' },
+          { name: 'certificate_request_context', spec: 'RFC 8446 §4.4.2' },
+        );
+        if (m.requestContext.length > 0) w.bytes(m.requestContext, { name: 'context', value: toHex(m.requestContext) });
+        ctx();
+      }
+      const list = w.lengthPrefixed(
+        3,
+        { name: 'certificate_list length' },
+        { name: 'certificate_list', spec: tls12 ? 'RFC 5246 §7.4.2' : 'RFC 8446 §4.4.2' },
+      );
+      m.chain.forEach((der, i) => {
+        const entry = w.group({
+          name: tls12 ? 'ASN.1Cert' : 'CertificateEntry',
+          value: i === 0 ? 'leaf certificate' : `CA certificate ${i}`,
+        });
+        const data = w.lengthPrefixed(3, { name: 'cert_data length' }, { name: 'cert_data', spec: 'RFC 5280 §4.1' });
+        w.bytes(der, {
+          name: 'X.509 certificate (DER)',
+          value: `${der.length} bytes`,
+          note: certNote(i, m.chain.length),
+          spec: 'RFC 5280 §4.1',
+        });
+        data();
+        if (!tls12) writeExtensions(w, {}, 'certificate');
+        entry();
+      });
+      list();
+    },
+    {
+      value:
+        m.chain.length === 0
+          ? 'empty: no certificate'
+          : `${m.chain.length} certificate${m.chain.length > 1 ? 's' : ''}`,
+      tls12,
+    },
+  );
+}
+
+export function readCertificate(
+  message: HandshakeMessage,
+  tls12: boolean,
+): { value: CertificateMessage; fields: Encoded['fields'] } {
+  return readHandshake(
+    message,
+    (r: ByteReader) => {
+      let requestContext: Uint8Array = new Uint8Array(0);
+      if (!tls12) {
+        const ctx = r.lengthPrefixed(
+          1,
+          { name: 'certificate_request_context length' },
+          { name: 'certificate_request_context', spec: 'RFC 8446 §4.4.2' },
+        );
+        if (r.remaining > 0) requestContext = r.rest({ name: 'context', value: toHex });
+        ctx();
+      }
+      const list = r.lengthPrefixed(3, { name: 'certificate_list length' }, { name: 'certificate_list' });
+      const chain: Uint8Array[] = [];
+      while (r.remaining > 0) {
+        const i = chain.length;
+        const entry = r.group({
+          name: tls12 ? 'ASN.1Cert' : 'CertificateEntry',
+          value: i === 0 ? 'leaf certificate' : `CA certificate ${i}`,
+        });
+        const data = r.lengthPrefixed(3, { name: 'cert_data length' }, { name: 'cert_data', spec: 'RFC 5280 §4.1' });
+        if (r.remaining === 0) throw r.error('invalid_value', 'an empty certificate');
+        chain.push(
+          r.rest({ name: 'X.509 certificate (DER)', value: (b) => `${b.length} bytes`, note: certNote(i, 2) }),
+        );
+        data();
+        if (!tls12) readExtensions(r, 'certificate');
+        entry();
+      }
+      list();
+      return { requestContext, chain };
+    },
+    tls12,
+  );
+}
