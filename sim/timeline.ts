@@ -123,6 +123,22 @@ export interface Outcome {
   summary: string;
 }
 
+/**
+ * What one party hears of the call: the G.711 codes it plays out, in order
+ * (8 kHz, RFC 3551 §4.5.14). The lab decodes them to PCM in the engine worker
+ * and plays them with the Web Audio API.
+ */
+export interface CallAudio {
+  party: Party;
+  /** `voice`: the speech, decrypted or never encrypted; `noise`: SRTP ciphertext played as if it were G.711. */
+  heard: 'voice' | 'noise';
+  /** One line: why it sounds like that (`The attacker has no SRTP key: it plays ciphertext.`). */
+  summary: string;
+  law: 'pcmu' | 'pcma';
+  /** Hex of the G.711 codes, in play-out order. */
+  payload: string;
+}
+
 export interface Timeline {
   scenario: string;
   seed: number;
@@ -132,4 +148,6 @@ export interface Timeline {
   startedAt: string;
   steps: Step[];
   outcome: Outcome;
+  /** The call as each party hears it, when the scenario carries media. */
+  audio?: CallAudio[];
 }

@@ -14,6 +14,21 @@ export interface ExpectedOutcome {
   reason: string;
 }
 
+/**
+ * A what-if the lab offers for a scenario: one setting a trainee can change
+ * before re-running with the same seed (TLS 1.2 or 1.3, static RSA or ECDHE,
+ * SRTP on or off, attacker on or off).
+ */
+export interface WhatIf {
+  /** Key in `RunOptions.whatIf` and in the lab's URL: `tls`, `keyExchange`, `srtp`, `attacker`. */
+  id: string;
+  /** The setting, in words: `TLS version`. */
+  label: string;
+  choices: Array<{ value: string; label: string }>;
+  /** The value the scenario runs with when none is given. */
+  default: string;
+}
+
 export interface ScenarioInfo {
   id: string;
   title: string;
@@ -24,6 +39,8 @@ export interface ScenarioInfo {
   /** The article that explains it (site-relative). */
   article: string;
   expected: ExpectedOutcome;
+  /** Settings the lab lets a trainee change and re-run, if any. */
+  whatIf?: WhatIf[];
 }
 
 export interface RunOptions {
@@ -31,4 +48,6 @@ export interface RunOptions {
   carrier: CarrierProfile;
   /** Use real randomness; the run cannot be replayed. */
   live?: boolean;
+  /** Chosen what-if values by `WhatIf.id`; a scenario uses its defaults for the rest. */
+  whatIf?: Record<string, string>;
 }
