@@ -9,7 +9,8 @@ import { HmacDrbg, LiveRandom, type RandomSource } from '../crypto/random';
 import { VirtualClock } from '../crypto/clock';
 import { writeUdpPacket } from '../net/udp';
 import { formatEndpoint, type Endpoint } from '../net/address';
-import { headerValue, sipSummary, withContentLength, writeSipMessage, type SipMessage } from '../sip/message';
+import { headerValue, sipSummary, withContentLength, type SipMessage } from '../sip/message';
+import { writeSipMessage } from '../sip/write';
 import type { RunOptions, ScenarioInfo } from './scenario';
 
 export const optionsKeepalive: ScenarioInfo = {

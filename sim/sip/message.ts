@@ -1,17 +1,23 @@
 /**
- * SIP messages (RFC 3261 §7): the data model and an annotated serializer.
+ * SIP messages (RFC 3261 §7): the data model and the serializer.
  *
  * A message is a start line, header fields and an optional body. Header
  * order is kept as written, because Via and Record-Route order carries meaning
  * (RFC 3261 §7.3.1, §16.6).
  */
-import { ByteWriter } from '../wire/writer';
-import type { Field } from '../wire/field';
-import { describeHeader } from './header-notes';
+import { utf8 } from '../wire/bytes';
+import { sameHeader } from './header-grammar';
 
 export interface SipHeader {
+  /** As written: `Via`, `v`, `VIA` (names compare case-insensitively, RFC 3261 §7.3.1). */
   name: string;
+  /**
+   * The value as written, folds (CRLF followed by white space, RFC 3261 §7.3.1)
+   * included; `headerValue` gives it unfolded.
+   */
   value: string;
+  /** What separates name and value when it is not `": "` (HCOLON, RFC 3261 §25.1). */
+  separator?: string;
 }
 
 interface SipCommon {
@@ -33,10 +39,20 @@ export interface SipResponse extends SipCommon {
 
 export type SipMessage = SipRequest | SipResponse;
 
-/** First value of a header by name, case-insensitively. */
+/** A header's value with folds replaced by one space and outer white space removed (RFC 3261 §7.3.1). */
+export function unfoldedValue(h: SipHeader): string {
+  return h.value.replace(/\r\n[ \t]+/g, ' ').trim();
+}
+
+/** First value of a header by name, compact forms and case aside (RFC 3261 §7.3.1, §7.3.3). */
 export function headerValue(m: SipMessage, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return m.headers.find((h) => h.name.toLowerCase() === lower)?.value;
+  const h = m.headers.find((x) => sameHeader(x.name, name));
+  return h ? unfoldedValue(h) : undefined;
+}
+
+/** Every value of a header by name, in order. */
+export function headerValues(m: SipMessage, name: string): string[] {
+  return m.headers.filter((x) => sameHeader(x.name, name)).map(unfoldedValue);
 }
 
 /** A one-line label for ladders and logs: `OPTIONS`, `200 OK`. */
@@ -44,67 +60,26 @@ export function sipSummary(m: SipMessage): string {
   return m.kind === 'request' ? m.method : `${m.status} ${m.reason}`;
 }
 
-const CRLF = '\r\n';
-
 /**
- * Serializes a message with every byte annotated: the start line's parts,
- * each header line (name, value and why it matters on a secure trunk), the
- * blank line, and the body. Content-Length must already match the body.
+ * The message's bytes (RFC 3261 §7): start line, each header as
+ * `name: value` (or with the separator it was parsed with), an empty line,
+ * then the body. Content-Length is written as the headers say; use
+ * `withContentLength` to make it match the body.
  */
-export function writeSipMessage(m: SipMessage): { bytes: Uint8Array; fields: Field[] } {
-  const w = new ByteWriter(512 + m.body.length);
-  const title = m.kind === 'request' ? `${m.method} ${m.uri}` : `${m.status} ${m.reason}`;
-  const all = w.group({ name: 'SIP message', layer: 'sip', value: title, spec: 'RFC 3261 §7' });
-
-  if (m.kind === 'request') {
-    const line = w.group({ name: 'Request-Line', value: title, spec: 'RFC 3261 §7.1' });
-    w.text(m.method, { name: 'Method', note: 'What the request asks for.', spec: 'RFC 3261 §7.1' });
-    w.text(' ', { name: 'SP' });
-    w.text(m.uri, { name: 'Request-URI', note: 'Whom the request is for.', spec: 'RFC 3261 §7.1' });
-    w.text(' SIP/2.0', { name: 'SIP-Version', spec: 'RFC 3261 §7.1' });
-    w.text(CRLF, { name: 'CRLF' });
-    line();
-  } else {
-    const line = w.group({ name: 'Status-Line', value: title, spec: 'RFC 3261 §7.2' });
-    w.text('SIP/2.0 ', { name: 'SIP-Version', spec: 'RFC 3261 §7.2' });
-    w.text(String(m.status), { name: 'Status-Code', note: statusClass(m.status), spec: 'RFC 3261 §21' });
-    w.text(` ${m.reason}`, { name: 'Reason-Phrase', spec: 'RFC 3261 §7.2' });
-    w.text(CRLF, { name: 'CRLF' });
-    line();
-  }
-
-  for (const h of m.headers) {
-    const about = describeHeader(h.name);
-    const line = w.group({ name: h.name, value: h.value, note: about.note, spec: about.spec });
-    w.text(`${h.name}: `, { name: 'header name' });
-    w.text(h.value, { name: 'header value', value: h.value });
-    w.text(CRLF, { name: 'CRLF' });
-    line();
-  }
-  w.text(CRLF, { name: 'empty line', note: 'Ends the headers; the body follows.', spec: 'RFC 3261 §7' });
-  if (m.body.length > 0) {
-    w.bytes(m.body, { name: 'message body', value: `${m.body.length} bytes`, spec: 'RFC 3261 §7.4' });
-  }
-  all();
-  return w.finish();
-}
-
 export function serializeSipMessage(m: SipMessage): Uint8Array {
-  return writeSipMessage(m).bytes;
+  let head = m.kind === 'request' ? `${m.method} ${m.uri} SIP/2.0\r\n` : `SIP/2.0 ${m.status} ${m.reason}\r\n`;
+  for (const h of m.headers) head += `${h.name}${h.separator ?? ': '}${h.value}\r\n`;
+  head += '\r\n';
+  const headBytes = utf8(head);
+  const out = new Uint8Array(headBytes.length + m.body.length);
+  out.set(headBytes);
+  out.set(m.body, headBytes.length);
+  return out;
 }
 
 /** Builds a message whose Content-Length header states the body's length (RFC 3261 §20.14). */
 export function withContentLength<M extends SipMessage>(m: M): M {
-  const headers = m.headers.filter((h) => h.name.toLowerCase() !== 'content-length');
+  const headers = m.headers.filter((h) => !sameHeader(h.name, 'Content-Length'));
   headers.push({ name: 'Content-Length', value: String(m.body.length) });
   return { ...m, headers };
-}
-
-function statusClass(status: number): string {
-  if (status < 200) return 'Provisional: the request is being worked on.';
-  if (status < 300) return 'Success.';
-  if (status < 400) return 'Redirection.';
-  if (status < 500) return 'The request failed: the client must change something.';
-  if (status < 600) return 'The server failed.';
-  return 'Global failure.';
 }

@@ -1,0 +1,51 @@
+/**
+ * Field trees for text protocols (SIP, SDP). A text parser records the parts
+ * it recognises as flat byte ranges; this nests each range inside the ones
+ * that contain it and names the bytes between them (white space, separators)
+ * so that the tree covers its span exactly, as `checkCoverage` demands.
+ */
+import type { Field } from '../wire/field';
+
+/**
+ * Builds the children of `[start, end)` from recorded ranges. Ranges must not
+ * cross (one is inside another, or they are apart); empty ranges are dropped.
+ */
+export function nestFields(
+  marks: readonly Field[],
+  start: number,
+  end: number,
+  gap: (from: number, to: number) => Omit<Field, 'start' | 'end'>,
+): Field[] {
+  if (end <= start) return [];
+  const sorted = marks
+    .filter((f) => f.end > f.start && f.start >= start && f.end <= end)
+    .map((f) => ({ ...f, children: undefined as Field[] | undefined }))
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+  const root: Field = { name: '', start, end, children: [] };
+  const stack: Field[] = [root];
+  for (const f of sorted) {
+    while (stack.length > 1 && f.start >= stack[stack.length - 1].end) stack.pop();
+    const parent = stack[stack.length - 1];
+    if (f.end > parent.end) continue; // crossing range: keep the outer one only
+    (parent.children ??= []).push(f);
+    stack.push(f);
+  }
+  const fill = (node: Field): void => {
+    if (!node.children || node.children.length === 0) {
+      delete node.children;
+      return;
+    }
+    const out: Field[] = [];
+    let at = node.start;
+    for (const c of node.children) {
+      if (c.start > at) out.push({ ...gap(at, c.start), start: at, end: c.start });
+      fill(c);
+      out.push(c);
+      at = c.end;
+    }
+    if (at < node.end) out.push({ ...gap(at, node.end), start: at, end: node.end });
+    node.children = out;
+  };
+  fill(root);
+  return root.children ?? [{ ...gap(start, end), start, end }];
+}
