@@ -27,11 +27,15 @@ export class AesCounterMode {
   /**
    * XORs the keystream for `iv` into `data[start, end)` in place (encrypting
    * and decrypting are the same operation). `iv` is 16 bytes; its last two
-   * bytes are the block counter's room and must be zero.
+   * bytes are the block counter, which must not pass 0xffff (SRTP's IVs leave
+   * them zero; GCM's inc32 starts them at 2).
    */
   xorKeystream(iv: Uint8Array, data: Uint8Array, start = 0, end = data.length): void {
     const length = end - start;
-    if (length > AES_CM_MAX_BYTES) throw new RangeError(`AES-CM covers at most ${AES_CM_MAX_BYTES} bytes per IV`);
+    const first = (iv[14] << 8) | iv[15];
+    if (length < 0 || first + Math.ceil(length / 16) > 65536) {
+      throw new RangeError(`AES-CM covers at most ${AES_CM_MAX_BYTES} bytes per IV`);
+    }
     // The counter block as the round function takes it: four little-endian
     // words of the big-endian byte string (what noble's u32 view gives on every host).
     const w0 = iv[0] | (iv[1] << 8) | (iv[2] << 16) | (iv[3] << 24);
@@ -41,7 +45,7 @@ export class AesCounterMode {
     const xk = this.schedule;
     for (let block = 0, at = start; at < end; block++) {
       // Block i adds i to the IV: bytes 14 and 15 (big-endian) hold it.
-      const counter = ((iv[14] << 8) | iv[15]) + block;
+      const counter = first + block;
       const w3 = (w3base & 0x0000ffff) | (((counter >> 8) & 0xff) << 16) | ((counter & 0xff) << 24);
       const s = unsafe.encrypt(xk, w0, w1, w2, w3);
       const n = Math.min(16, end - at);

@@ -191,10 +191,9 @@ export class SrtpContext {
     const t = this.srtp;
     let end: number;
     if (t.isAead) {
-      const sealed = t.sealSrtp(ssrc, roc, seq, rtp.subarray(0, headerLength), rtp.subarray(headerLength));
-      out.set(rtp.subarray(0, headerLength), 0);
-      out.set(sealed, headerLength);
-      end = headerLength + sealed.length;
+      out.set(rtp, 0);
+      t.sealSrtpInPlace(ssrc, roc, seq, rtp.subarray(0, headerLength), out, headerLength, rtp.length);
+      end = rtp.length + t.tagLength;
       out.set(this.mki, end);
       end += this.mki.length;
     } else {

@@ -20,10 +20,10 @@
  * The key schedule and the HMAC pad state are computed once per key, and the
  * per-packet buffers (IV, ROC bytes, MAC output) are reused.
  */
-import { gcm } from '@noble/ciphers/aes.js';
 import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { AesCounterMode } from './aes-cm';
+import { AesGcmKey, GCM_TAG_LENGTH } from './aes-gcm';
 import type { SessionKeys } from './srtp-key-derivation';
 import type { SrtpSuite } from './srtp-suite';
 
@@ -31,6 +31,7 @@ type HmacState = _HMAC<ReturnType<typeof sha1.create>>;
 
 export class SrtpTransform {
   private readonly cipher?: AesCounterMode;
+  private readonly aead?: AesGcmKey;
   private readonly macBase?: HmacState;
   private readonly macWork?: HmacState;
   private readonly macOut = new Uint8Array(20);
@@ -48,6 +49,8 @@ export class SrtpTransform {
       this.cipher = new AesCounterMode(keys.encryptionKey);
       this.macBase = hmac.create(sha1, keys.authenticationKey);
       this.macWork = this.macBase._cloneInto();
+    } else {
+      this.aead = new AesGcmKey(keys.encryptionKey);
     }
   }
 
@@ -142,31 +145,79 @@ export class SrtpTransform {
     return diff === 0;
   }
 
-  /** AES-GCM seal of `plaintext` with `aad`: ciphertext || 16-byte tag (RFC 7714 §8.2, §9.2). */
-  sealSrtp(ssrc: number, roc: number, seq: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    return gcm(this.keys.encryptionKey, this.gcmNonce(ssrc, roc, seq, 2), aad).encrypt(plaintext);
+  /**
+   * AES-GCM (RFC 7714 §8.2): encrypts `data[start, end)` in place, with `aad`
+   * as associated data, and writes the 16-byte tag at `data[end]`.
+   */
+  sealSrtpInPlace(
+    ssrc: number,
+    roc: number,
+    seq: number,
+    aad: Uint8Array,
+    data: Uint8Array,
+    start: number,
+    end: number,
+  ): void {
+    this.aead!.sealInPlace(this.gcmNonce(ssrc, roc, seq, 2), aad, data, start, end, data, end);
   }
 
-  /** AES-GCM open; undefined when the tag does not verify. */
+  /** AES-GCM open of `data[start, end)` whose tag follows at `data[end]`, into `out[outAt]`; false if the tag fails. */
+  openSrtpInto(
+    ssrc: number,
+    roc: number,
+    seq: number,
+    aad: Uint8Array,
+    data: Uint8Array,
+    start: number,
+    end: number,
+    out: Uint8Array,
+    outAt: number,
+  ): boolean {
+    return this.aead!.openInto(this.gcmNonce(ssrc, roc, seq, 2), aad, data, start, end, out, outAt);
+  }
+
+  /** SRTCP's AES-GCM (RFC 7714 §9.2) with the 31-bit SRTCP index in the nonce. */
+  sealSrtcpInPlace(ssrc: number, index: number, aad: Uint8Array, data: Uint8Array, start: number, end: number): void {
+    this.aead!.sealInPlace(this.gcmNonce(ssrc, 0, index, 4), aad, data, start, end, data, end);
+  }
+
+  openSrtcpInto(
+    ssrc: number,
+    index: number,
+    aad: Uint8Array,
+    data: Uint8Array,
+    start: number,
+    end: number,
+    out: Uint8Array,
+    outAt: number,
+  ): boolean {
+    return this.aead!.openInto(this.gcmNonce(ssrc, 0, index, 4), aad, data, start, end, out, outAt);
+  }
+
+  /** Convenience for vectors: ciphertext || tag of `plaintext`. */
+  sealSrtp(ssrc: number, roc: number, seq: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    const buf = new Uint8Array(plaintext.length + GCM_TAG_LENGTH);
+    buf.set(plaintext);
+    this.sealSrtpInPlace(ssrc, roc, seq, aad, buf, 0, plaintext.length);
+    return buf;
+  }
+
   openSrtp(ssrc: number, roc: number, seq: number, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-    return gcmOpen(this.keys.encryptionKey, this.gcmNonce(ssrc, roc, seq, 2), aad, sealed);
+    if (sealed.length < GCM_TAG_LENGTH) return undefined;
+    const out = new Uint8Array(sealed.length - GCM_TAG_LENGTH);
+    return this.openSrtpInto(ssrc, roc, seq, aad, sealed, 0, out.length, out, 0) ? out : undefined;
   }
 
   sealSrtcp(ssrc: number, index: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    return gcm(this.keys.encryptionKey, this.gcmNonce(ssrc, 0, index, 4), aad).encrypt(plaintext);
+    const buf = new Uint8Array(plaintext.length + GCM_TAG_LENGTH);
+    buf.set(plaintext);
+    this.sealSrtcpInPlace(ssrc, index, aad, buf, 0, plaintext.length);
+    return buf;
   }
 
   openSrtcp(ssrc: number, index: number, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-    return gcmOpen(this.keys.encryptionKey, this.gcmNonce(ssrc, 0, index, 4), aad, sealed);
-  }
-}
-
-function gcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-  if (sealed.length < 16) return undefined;
-  try {
-    return gcm(key, nonce, aad).decrypt(sealed);
-  } catch {
-    // noble throws for a tag that does not verify; for SRTP that is an outcome, not an error.
-    return undefined;
+    if (sealed.length < GCM_TAG_LENGTH) return undefined;
+    const out = new Uint8Array(sealed.length - GCM_TAG_LENGTH);
+    return this.openSrtcpInto(ssrc, index, aad, sealed, 0, out.length, out, 0) ? out : undefined;
   }
 }
