@@ -2,5 +2,6 @@
 import type { Command } from './io';
 import { scenariosCommand } from './scenarios-command';
 import { runCommand } from './run-command';
+import { certCheckCommand } from './cert-check-command';
 
-export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand];
+export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand, certCheckCommand];

@@ -76,7 +76,10 @@ export interface ValidationOptions {
   /** The host name or IP address the client meant to reach (server certificates). */
   host?: string;
   purpose: 'server' | 'client';
-  /** Who presents and who checks, for the sentences: e.g. `{ presenter: 'SBC', verifier: 'PBX' }`. */
+  /**
+   * Who presents and who checks, for the sentences: e.g. `{ presenter: 'SBC', verifier: 'PBX' }`.
+   * By default the roles of the purpose: a server's certificate is checked by the client.
+   */
   names?: { presenter?: string; verifier?: string };
 }
 
@@ -97,7 +100,7 @@ const MAX_PATH = 8;
 export async function validateChain(presented: Uint8Array[], options: ValidationOptions): Promise<ValidationResult> {
   if (!Number.isFinite(options.at)) throw new RangeError(`validation time is not a number: ${options.at}`);
   const presenter = options.names?.presenter ?? (options.purpose === 'server' ? 'server' : 'client');
-  const verifier = options.names?.verifier ?? 'verifier';
+  const verifier = options.names?.verifier ?? (options.purpose === 'server' ? 'client' : 'server');
   const certs = presented.map((der, i) => ({ der, cert: parseCertificate(der, `presented certificate ${i + 1}`) }));
   const anchors = options.anchors.map((der, i) => ({
     der,

@@ -1,0 +1,112 @@
+/**
+ * `trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client]
+ * [--at ISO-TIME] [--json]`: validates a certificate chain the way the
+ * engine's TLS peers do (sim/pki/validate.ts) and says why it fails.
+ *
+ * Files may be PEM (any number of CERTIFICATE blocks, leaf first) or a single
+ * DER certificate. Exit 0 valid, 1 invalid, 2 unreadable input or bad usage.
+ */
+import { readFileSync } from 'node:fs';
+import { parseCertificate } from '../pki/certificate';
+import { parseCertificatesPem } from '../pki/keys';
+import { validateChain, type ValidationResult } from '../pki/validate';
+import { isParseError } from '../wire/parse-error';
+import { parseCommandArgs } from './args';
+import { EXIT, UsageError, type Command } from './io';
+
+export const certCheckCommand: Command = {
+  name: 'cert-check',
+  synopsis:
+    'trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client] [--at ISO-TIME] [--json]',
+  description: 'Validates a certificate chain against trusted CAs and explains the verdict step by step.',
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs('cert-check', args, {
+      ca: { type: 'string' },
+      host: { type: 'string' },
+      purpose: { type: 'string' },
+      at: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('cert-check: give one CHAIN file (PEM, leaf first)');
+    if (values.ca === undefined)
+      throw new UsageError('cert-check: --ca ROOT.pem is required (the CA certificates to trust)');
+    const purpose = values.purpose ?? 'server';
+    if (purpose !== 'server' && purpose !== 'client') {
+      throw new UsageError(`cert-check: --purpose must be server or client, got "${purpose}"`);
+    }
+    const at = values.at === undefined ? Date.now() : parseTime(values.at);
+    if (values.host !== undefined && values.host.trim() === '') throw new UsageError('cert-check: --host is empty');
+
+    const chain = readCertificates(positionals[0]);
+    const anchors = readCertificates(values.ca);
+    const result = await validateChain(chain, { anchors, at, host: values.host, purpose });
+    if (values.json) {
+      const { valid, reason, detail, chain: path, trace } = result;
+      ctx.stdout(JSON.stringify({ valid, reason, detail, chain: path, trace }, null, 2) + '\n');
+    } else {
+      ctx.stdout(formatResult(result, new Date(at).toISOString()));
+    }
+    return result.valid ? EXIT.ok : EXIT.failed;
+  },
+};
+
+function parseTime(text: string): number {
+  // An ISO 8601 date or date-time; a bare date means midnight UTC.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)) {
+    throw new UsageError(`cert-check: --at must be an ISO 8601 time such as 2026-11-26T09:00:00Z, got "${text}"`);
+  }
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`cert-check: --at is not a real time: "${text}"`);
+  return ms;
+}
+
+/** Every certificate in a PEM or DER file, or a UsageError naming the file and what is wrong. */
+function readCertificates(path: string): Uint8Array[] {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (code ?? String(e));
+    throw new UsageError(`cert-check: cannot read ${path}: ${why}`);
+  }
+  if (bytes.length === 0) throw new UsageError(`cert-check: ${path} is empty`);
+  try {
+    // DER starts with a SEQUENCE tag; anything else is read as PEM text.
+    if (bytes[0] === 0x30) {
+      parseCertificate(bytes, 'DER certificate');
+      return [bytes];
+    }
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    if (!text.includes('-----BEGIN')) {
+      throw new UsageError(`cert-check: ${path} is neither PEM (no "-----BEGIN" line) nor a DER certificate`);
+    }
+    return parseCertificatesPem(text);
+  } catch (e) {
+    if (isParseError(e)) throw new UsageError(`cert-check: ${path}: ${e.message}`);
+    throw e;
+  }
+}
+
+function formatResult(r: ValidationResult, at: string): string {
+  const lines = [
+    r.valid ? `valid: ${r.detail}` : `invalid (${r.reason}): ${r.detail}`,
+    '',
+    `checked at ${at}`,
+    'chain:',
+  ];
+  r.chain.forEach((c, i) => {
+    lines.push(`  ${i + 1}. ${c.subject}`);
+    lines.push(`     issuer ${c.issuer}; valid ${c.notBefore} to ${c.notAfter}; serial ${c.serial}`);
+  });
+  lines.push('checks:');
+  for (const s of r.trace) lines.push(`  ${s.result === 'pass' ? '✓' : '✗'} ${s.check}: ${s.detail}`);
+  return lines.join('\n') + '\n';
+}
