@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import svelte from '@astrojs/svelte';
 import carrier from './content/carrier.json' with { type: 'json' };
+import { mermaidRehypePlugins } from './site/components/docs/build-time-mermaid.mjs';
 
 export default defineConfig({
   srcDir: './site',
@@ -15,9 +16,14 @@ export default defineConfig({
       description: `Learn, teach and troubleshoot secure SIP trunking with ${carrier.name}: SIP over mutual TLS and SRTP, computed live.`,
       sidebar: [{ label: 'Knowledge base', autogenerate: { directory: 'docs' } }],
       pagefind: true,
+      customCss: ['./site/components/docs/docs.css'],
     }),
     svelte(),
   ],
+  markdown: {
+    // Mermaid diagrams in articles become inline SVG at build time (no mermaid JS shipped).
+    rehypePlugins: await mermaidRehypePlugins(),
+  },
   vite: {
     worker: { format: 'es' },
   },

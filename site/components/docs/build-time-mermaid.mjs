@@ -1,0 +1,173 @@
+/**
+ * Mermaid diagrams, rendered when the site is built into inline SVG, so a
+ * reader downloads no mermaid JavaScript (about 205 KB gzipped otherwise).
+ *
+ * Mermaid measures text in a real browser, so rendering needs a Chromium at
+ * build time (found as `scripts/tools.js` `findChromium()` says:
+ * TRUNKLAB_CHROMIUM, Playwright's own, Debian's /usr/bin/chromium).
+ *
+ * A build on a machine without one still succeeds: each diagram stays on the
+ * page as its mermaid source in a labelled code block (readable, and exact),
+ * and the build prints one warning that says how to get a browser. Set
+ * TRUNKLAB_DIAGRAMS=source to build that way on purpose (a quicker build).
+ *
+ * Used twice: as rehype plugins for ```mermaid blocks in articles (concept
+ * diagrams), and by `RunDiagram.astro` for the sequence diagrams the engine
+ * exports from a run.
+ */
+import rehypeMermaid from 'rehype-mermaid';
+import { createMermaidRenderer } from 'mermaid-isomorphic';
+import { findChromium } from '../../../scripts/tools.js';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Mermaid's own settings for every diagram on the site. */
+export const MERMAID_CONFIG = {
+  theme: 'neutral',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+  sequence: { mirrorActors: false, showSequenceNumbers: false },
+};
+
+export const SOURCE_CAPTION = 'Diagram source (mermaid). This build had no browser to draw it.';
+
+const HOW_TO_GET_A_BROWSER =
+  'Set TRUNKLAB_CHROMIUM to a Chromium binary, or on Debian run `apt-get install -y chromium`, then build again.';
+
+let chromium;
+let warned = false;
+
+/** The Chromium that draws diagrams, or undefined when the build keeps their source. */
+export async function diagramBrowser() {
+  if (chromium === undefined) {
+    chromium = process.env.TRUNKLAB_DIAGRAMS === 'source' ? null : ((await findChromium()) ?? null);
+    if (chromium === null && !warned) {
+      warned = true;
+      const why =
+        process.env.TRUNKLAB_DIAGRAMS === 'source' ? 'TRUNKLAB_DIAGRAMS=source is set' : 'no Chromium was found';
+      console.warn(`[diagrams] ${why}: mermaid diagrams are kept as source code blocks. ${HOW_TO_GET_A_BROWSER}`);
+    }
+  }
+  return chromium ?? undefined;
+}
+
+const isElement = (node, tagName) => node?.type === 'element' && node.tagName === tagName;
+
+function classesOf(node) {
+  const c = node.properties?.className;
+  return Array.isArray(c) ? c : typeof c === 'string' ? c.split(/\s+/) : [];
+}
+
+/** `<pre><code class="language-mermaid">` blocks with their parent and index. */
+function mermaidBlocks(tree) {
+  const found = [];
+  const walk = (node) => {
+    if (!node.children) return;
+    node.children.forEach((child, index) => {
+      if (isElement(child, 'pre')) {
+        const code = child.children.find((c) => isElement(c, 'code'));
+        if (code && classesOf(code).includes('language-mermaid')) {
+          found.push({ parent: node, index, pre: child, code });
+          return;
+        }
+      }
+      walk(child);
+    });
+  };
+  walk(tree);
+  return found;
+}
+
+const text = (node) => (node.type === 'text' ? node.value : (node.children ?? []).map((child) => text(child)).join(''));
+
+/** hast for a diagram's source, kept readable when it cannot be drawn. */
+export function sourceFigure(source) {
+  return {
+    type: 'element',
+    tagName: 'figure',
+    properties: { className: ['diagram', 'diagram-source'] },
+    children: [
+      {
+        type: 'element',
+        tagName: 'pre',
+        properties: {},
+        children: [
+          {
+            type: 'element',
+            tagName: 'code',
+            properties: { className: ['language-text'] },
+            children: [{ type: 'text', value: source }],
+          },
+        ],
+      },
+      { type: 'element', tagName: 'figcaption', properties: {}, children: [{ type: 'text', value: SOURCE_CAPTION }] },
+    ],
+  };
+}
+
+/** Wraps each mermaid block in `<figure class="diagram">`, which rehype-mermaid then fills with the SVG. */
+function rehypeDiagramFigures() {
+  return (tree) => {
+    for (const { parent, index, pre } of mermaidBlocks(tree)) {
+      parent.children[index] = {
+        type: 'element',
+        tagName: 'figure',
+        properties: { className: ['diagram'] },
+        children: [pre],
+      };
+    }
+  };
+}
+
+/** Replaces each mermaid block by its source figure (builds without a browser). */
+function rehypeDiagramSources() {
+  return (tree) => {
+    for (const { parent, index, code } of mermaidBlocks(tree)) {
+      parent.children[index] = sourceFigure(text(code).trimEnd());
+    }
+  };
+}
+
+/** The rehype plugins for ```mermaid blocks in articles. */
+export async function mermaidRehypePlugins() {
+  const executablePath = await diagramBrowser();
+  if (!executablePath) return [rehypeDiagramSources];
+  return [
+    rehypeDiagramFigures,
+    [
+      rehypeMermaid,
+      {
+        strategy: 'inline-svg',
+        prefix: 'concept',
+        mermaidConfig: MERMAID_CONFIG,
+        launchOptions: { executablePath, args: CHROMIUM_ARGS },
+      },
+    ],
+  ];
+}
+
+let renderer;
+
+/**
+ * Renders mermaid sources to SVG strings, one per source. Undefined when the
+ * build has no browser; a diagram mermaid cannot parse throws (a defect in
+ * the source, which must fail the build).
+ */
+export async function renderMermaid(sources, prefix) {
+  const executablePath = await diagramBrowser();
+  if (!executablePath) return undefined;
+  renderer ??= createMermaidRenderer({ launchOptions: { executablePath, args: CHROMIUM_ARGS } });
+  const results = await renderer(sources, { prefix, mermaidConfig: MERMAID_CONFIG });
+  return results.map((result, i) => {
+    if (result.status === 'rejected') {
+      throw new Error(`mermaid could not draw diagram ${i} (${prefix}): ${result.reason}\n${sources[i]}`);
+    }
+    return result.value.svg;
+  });
+}
