@@ -218,11 +218,11 @@ export class Scanner {
 
 /** Decodes a binary string's bytes as UTF-8 for display (SIP text is UTF-8, RFC 3261 §7.3.1). */
 export function utf8Text(binary: string): string {
-  // eslint-disable-next-line no-control-regex
   if (!/[\u0080-\u00ff]/.test(binary)) return binary;
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return new TextDecoder().decode(bytes);
+  // Keep a byte-order mark: it is part of the value (RFC 4475 §3.1.1.2 has one).
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
 /** Encodes text as UTF-8 and returns it as a binary string (one character per byte). */
