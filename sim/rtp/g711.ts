@@ -6,9 +6,9 @@
  * Both laws split the magnitude into eight segments (chords) of sixteen
  * steps each, so quiet sounds keep fine steps and loud ones coarse ones:
  *
- * µ-law (G.711 Table 2a):
- * 1. Take the magnitude, clip it to 32635, add the bias 0x84.
- * 2. The segment is the position of the highest set bit above bit 7 (0–7).
+ * µ-law (G.711 Table 2a), on 14-bit values:
+ * 1. Take the magnitude, clip it to 8159, add the bias 33.
+ * 2. The segment is the position of the highest set bit above bit 5 (0–7).
  * 3. The step is the four bits below that bit.
  * 4. The code is sign | segment | step, with every bit inverted.
  *
@@ -27,19 +27,30 @@ export const G711_PAYLOAD_TYPE: Record<G711Law, number> = { pcmu: 0, pcma: 8 };
 export const G711_NAME: Record<G711Law, string> = { pcmu: 'PCMU (G.711 µ-law)', pcma: 'PCMA (G.711 A-law)' };
 
 const ULAW_BIAS = 0x84;
-const ULAW_CLIP = 32635;
+/** Upper bounds of the eight µ-law segments on the biased 14-bit magnitude. */
+const ULAW_SEGMENT_END = [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff];
 
-/** Encodes one 16-bit sample to µ-law. */
+/**
+ * Encodes one 16-bit sample to µ-law. G.711 takes 14-bit input, so the
+ * sample is first shifted right by two (rounding toward minus infinity, as
+ * the widely used reference coder does).
+ */
 export function linearToUlaw(sample: number): number {
-  let magnitude = sample < 0 ? -sample : sample;
-  const sign = sample < 0 ? 0x80 : 0;
-  if (magnitude > ULAW_CLIP) magnitude = ULAW_CLIP;
-  magnitude += ULAW_BIAS;
-  // The segment is the highest set bit among bits 7..14 of the biased value.
-  let segment = 7;
-  for (let mask = 0x4000; (magnitude & mask) === 0 && segment > 0; mask >>= 1) segment--;
-  const step = (magnitude >> (segment + 3)) & 0x0f;
-  return ~(sign | (segment << 4) | step) & 0xff;
+  let value = sample >> 2;
+  let mask: number;
+  if (value < 0) {
+    value = -value;
+    mask = 0x7f;
+  } else {
+    mask = 0xff;
+  }
+  if (value > 8159) value = 8159; // the largest magnitude the top segment holds
+  value += ULAW_BIAS >> 2;
+  let segment = 0;
+  while (segment < 8 && value > ULAW_SEGMENT_END[segment]) segment++;
+  if (segment >= 8) return 0x7f ^ mask;
+  // Sign, segment and step are sent with every bit inverted (G.711 Table 2a).
+  return ((segment << 4) | ((value >> (segment + 1)) & 0x0f)) ^ mask;
 }
 
 /** Decodes one µ-law byte to a 16-bit sample. */
