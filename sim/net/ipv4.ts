@@ -3,6 +3,8 @@
  * explained. No options, no fragmentation: the lab's packets fit one MTU.
  */
 import { ByteWriter } from '../wire/writer';
+import { ByteReader } from '../wire/reader';
+import { ParseError } from '../wire/parse-error';
 import type { Field } from '../wire/field';
 import { formatIpv4, ipv4Bytes } from './address';
 import { internetChecksum } from './checksum';
@@ -58,4 +60,107 @@ export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
   w.embed(payload);
   ip();
   return w.finish();
+}
+
+export interface ParsedIpv4Header {
+  src: string;
+  dst: string;
+  /** TCP or UDP; undefined for any other protocol number. */
+  protocol: keyof typeof IP_PROTOCOL | undefined;
+  protocolNumber: number;
+  id: number;
+  ttl: number;
+  headerLength: number;
+  /** More Fragments set or a non-zero offset: the payload is only part of a datagram. */
+  fragment: boolean;
+  checksumValid: boolean;
+}
+
+export interface ParsedIpv4Packet {
+  header: ParsedIpv4Header;
+  /** The bytes after the header, up to Total Length. */
+  payload: Uint8Array;
+  payloadOffset: number;
+  /** One `IPv4` field spanning the packet, holding the header's fields; the caller adds the payload's. */
+  fields: Field[];
+}
+
+/**
+ * Parses an IPv4 packet as a raw-IP capture holds it: the packet must be
+ * exactly Total Length bytes. Malformed headers are `ParseError`s; a wrong
+ * header checksum is reported in `checksumValid` for the caller to act on.
+ */
+export function readIpv4Packet(bytes: Uint8Array): ParsedIpv4Packet {
+  const r = new ByteReader(bytes);
+  const ip = r.group({ name: 'IPv4', layer: 'ipv4', spec: SPEC });
+  const versionIhl = r.uint8({
+    name: 'Version, IHL',
+    value: (v) => `IPv${v >> 4}, ${(v & 0x0f) * 4}-byte header`,
+    spec: SPEC,
+  });
+  if (versionIhl >> 4 !== 4) throw new ParseError('invalid_value', `version ${versionIhl >> 4} is not 4`, 0, 'IPv4');
+  const headerLength = (versionIhl & 0x0f) * 4;
+  if (headerLength < 20) {
+    throw new ParseError('invalid_value', `IHL ${headerLength / 4} is below the minimum of 5`, 0, 'IPv4');
+  }
+  r.uint8({ name: 'Type of service', spec: SPEC });
+  const totalLength = r.uint16({ name: 'Total length', value: (v) => `${v} bytes`, spec: SPEC });
+  if (totalLength < headerLength) {
+    throw new ParseError('invalid_value', `total length ${totalLength} is shorter than the header`, 2, 'IPv4');
+  }
+  if (totalLength > bytes.length) {
+    throw new ParseError('truncated', `total length says ${totalLength} bytes; ${bytes.length} captured`, 2, 'IPv4');
+  }
+  if (totalLength < bytes.length) {
+    throw new ParseError(
+      'trailing_bytes',
+      `${bytes.length - totalLength} byte(s) after the packet`,
+      totalLength,
+      'IPv4',
+    );
+  }
+  const id = r.uint16({ name: 'Identification', spec: SPEC });
+  const fragmentWord = r.uint16({ name: 'Flags, fragment offset', value: describeFragmentWord, spec: SPEC });
+  const ttl = r.uint8({ name: 'Time to live', value: (v) => `${v} hops`, spec: SPEC });
+  const protocolNumber = r.uint8({ name: 'Protocol', value: describeProtocol, spec: SPEC });
+  r.uint16({ name: 'Header checksum', value: (v) => `0x${v.toString(16).padStart(4, '0')}`, spec: 'RFC 1071 §4.1' });
+  const src = formatIpv4(r.bytes(4, { name: 'Source address', value: formatIpv4, spec: SPEC }));
+  const dst = formatIpv4(r.bytes(4, { name: 'Destination address', value: formatIpv4, spec: SPEC }));
+  if (headerLength > 20) {
+    r.bytes(headerLength - 20, { name: 'Options', note: 'IP options; the lab never sends any.', spec: SPEC });
+  }
+  ip({ value: `${src} → ${dst}` });
+  const fields = r.fields;
+  fields[0].end = totalLength;
+  const protocol = protocolNumber === IP_PROTOCOL.tcp ? 'tcp' : protocolNumber === IP_PROTOCOL.udp ? 'udp' : undefined;
+  return {
+    header: {
+      src,
+      dst,
+      protocol,
+      protocolNumber,
+      id,
+      ttl,
+      headerLength,
+      fragment: (fragmentWord & 0x3fff) !== 0,
+      checksumValid: internetChecksum(bytes.subarray(0, headerLength)) === 0,
+    },
+    payload: bytes.slice(headerLength, totalLength),
+    payloadOffset: headerLength,
+    fields,
+  };
+}
+
+function describeFragmentWord(v: number): string {
+  const parts = [];
+  if (v & 0x4000) parts.push("Don't fragment");
+  if (v & 0x2000) parts.push('More fragments');
+  if (v & 0x1fff) parts.push(`offset ${(v & 0x1fff) * 8}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function describeProtocol(v: number): string {
+  if (v === IP_PROTOCOL.tcp) return 'TCP (6)';
+  if (v === IP_PROTOCOL.udp) return 'UDP (17)';
+  return String(v);
 }

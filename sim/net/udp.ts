@@ -3,6 +3,9 @@
  * SRTP travel this way on a trunk.
  */
 import { ByteWriter } from '../wire/writer';
+import { ByteReader } from '../wire/reader';
+import { ParseError } from '../wire/parse-error';
+import { shiftFields, type Field } from '../wire/field';
 import { ipv4Bytes } from './address';
 import { internetChecksum } from './checksum';
 import { IP_PROTOCOL, writeIpv4Packet, type Encoded } from './ipv4';
@@ -14,6 +17,7 @@ export interface UdpAddressing {
   dstPort: number;
   /** IPv4 identification of the packet that carries it. */
   ipId: number;
+  ttl?: number;
 }
 
 const SPEC = 'RFC 768';
@@ -52,7 +56,7 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
   });
   w.embed(payload);
   udp();
-  return writeIpv4Packet({ src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId }, w.finish());
+  return writeIpv4Packet({ src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, w.finish());
 }
 
 /** Names the well-known ports a trunk uses (RFC 3261 §19.1.2). */
@@ -60,4 +64,65 @@ export function describePort(port: number): string {
   if (port === 5060) return '5060 (SIP, unencrypted)';
   if (port === 5061) return '5061 (SIP over TLS)';
   return String(port);
+}
+
+export interface ParsedUdpDatagram {
+  srcPort: number;
+  dstPort: number;
+  payload: Uint8Array;
+  payloadOffset: number;
+  /** False when the checksum is wrong; a zero checksum (none sent, RFC 768) counts as valid. */
+  checksumValid: boolean;
+  /** One `UDP` field spanning the datagram; the payload is explained by `payloadFields` or one `Data` field. */
+  fields: Field[];
+}
+
+/** Parses a UDP datagram found at `base` in a packet from `src` to `dst` (RFC 768). */
+export function readUdpDatagram(
+  bytes: Uint8Array,
+  addresses: { src: string; dst: string },
+  base = 0,
+  payloadFields?: readonly Field[],
+): ParsedUdpDatagram {
+  const r = new ByteReader(bytes.subarray(0, Math.min(8, bytes.length)), base);
+  const udp = r.group({ name: 'UDP', layer: 'udp', spec: SPEC });
+  const srcPort = r.uint16({ name: 'Source port', spec: SPEC });
+  const dstPort = r.uint16({ name: 'Destination port', value: describePort, spec: SPEC });
+  const length = r.uint16({ name: 'Length', value: (v) => `${v} bytes`, spec: SPEC });
+  const checksum = r.uint16({ name: 'Checksum', value: (v) => `0x${v.toString(16).padStart(4, '0')}`, spec: SPEC });
+  udp({ value: `${srcPort} → ${dstPort}` });
+  if (length < 8) throw new ParseError('invalid_value', `length ${length} is below the 8-byte header`, base + 4, 'UDP');
+  if (length !== bytes.length) {
+    throw new ParseError(
+      length > bytes.length ? 'truncated' : 'length_mismatch',
+      `length says ${length} bytes; the IP packet carries ${bytes.length}`,
+      base + 4,
+      'UDP',
+    );
+  }
+  const group = r.fields[0];
+  group.end = base + length;
+  if (payloadFields) group.children!.push(...shiftFields(payloadFields, base + 8));
+  else if (length > 8) {
+    group.children!.push({
+      name: 'Data',
+      start: base + 8,
+      end: base + length,
+      value: `${length - 8} bytes`,
+      note: 'The datagram the application sent.',
+      spec: SPEC,
+    });
+  }
+  const pseudo = new Uint8Array(12);
+  pseudo.set(ipv4Bytes(addresses.src), 0);
+  pseudo.set(ipv4Bytes(addresses.dst), 4);
+  pseudo.set([0, IP_PROTOCOL.udp, length >> 8, length & 0xff], 8);
+  return {
+    srcPort,
+    dstPort,
+    payload: bytes.slice(8, length),
+    payloadOffset: 8,
+    checksumValid: checksum === 0 || internetChecksum(pseudo, bytes) === 0,
+    fields: r.fields,
+  };
 }
