@@ -20,15 +20,20 @@ export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Ce
     return certificate;
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ParseError('invalid_value', `is not a valid X.509 certificate (${why})`, 0, where);
+    throw new ParseError('invalid_value', `not a valid X.509 certificate (${why})`, 0, where);
   }
 }
 
 /** The certificate's DER: tag 0x30 (SEQUENCE), a definite length, exactly that many bytes. */
 function checkOuterSequence(der: Uint8Array, where: string): void {
-  if (der.length < 2) throw new ParseError('truncated', 'is too short to be DER', 0, where);
+  if (der.length < 2) throw new ParseError('truncated', 'too short to be DER', 0, where);
   if (der[0] !== 0x30) {
-    throw new ParseError('invalid_value', `does not start with a DER SEQUENCE (first byte 0x${hex(der[0])})`, 0, where);
+    throw new ParseError(
+      'invalid_value',
+      `not DER: the first byte is 0x${hex(der[0])} where a SEQUENCE (0x30) should be`,
+      0,
+      where,
+    );
   }
   let length = der[1];
   let header = 2;
@@ -36,19 +41,20 @@ function checkOuterSequence(der: Uint8Array, where: string): void {
     const count = length & 0x7f;
     // X.690 §8.1.3.5: 0x80 is the indefinite form, which DER forbids; certificates never need more than 4 length bytes.
     if (count === 0 || count > 4) {
-      throw new ParseError('invalid_value', `has a length form DER does not allow (0x${hex(der[1])})`, 1, where);
+      throw new ParseError('invalid_value', `a length form DER does not allow (0x${hex(der[1])})`, 1, where);
     }
-    if (der.length < 2 + count) throw new ParseError('truncated', 'ends inside its length field', der.length, where);
+    if (der.length < 2 + count)
+      throw new ParseError('truncated', 'cut short inside its length field', der.length, where);
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + der[2 + i];
     header += count;
   }
   const total = header + length;
   if (der.length < total) {
-    throw new ParseError('truncated', `is cut short: ${der.length} of ${total} bytes`, der.length, where);
+    throw new ParseError('truncated', `cut short: ${der.length} of ${total} bytes`, der.length, where);
   }
   if (der.length > total) {
-    throw new ParseError('trailing_bytes', `has ${der.length - total} bytes after the certificate`, total, where);
+    throw new ParseError('trailing_bytes', `${der.length - total} stray bytes after the certificate`, total, where);
   }
 }
 

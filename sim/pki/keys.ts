@@ -199,6 +199,6 @@ function asn1<T>(where: string, decode: () => T): T {
   } catch (e) {
     if (e instanceof ParseError) throw e;
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
-    throw new ParseError('invalid_value', `is not valid DER for this key type (${why})`, 0, where);
+    throw new ParseError('invalid_value', `not valid DER for this key type (${why})`, 0, where);
   }
 }

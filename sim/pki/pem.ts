@@ -5,7 +5,7 @@
  * `openssl x509 -text` output and certificate bundles with comments still read.
  *
  * Every problem is a `ParseError` that names the block by its position and
- * label, so "PEM block 2 (CERTIFICATE) has no END line" tells a support
+ * label, so "PEM block 2 (CERTIFICATE): no END line" tells a support
  * engineer which part of a pasted chain was cut off.
  */
 import { fromBase64, toBase64 } from '../wire/bytes';
@@ -36,14 +36,14 @@ export function readPemBlocks(text: string): PemBlock[] {
     const end = text.indexOf(endLine, bodyStart);
     const nextBegin = text.indexOf('-----BEGIN ', bodyStart);
     if (end < 0 || (nextBegin >= 0 && nextBegin < end)) {
-      throw new ParseError('truncated', `has no "${endLine}" line: the text was cut off`, m.index, name);
+      throw new ParseError('truncated', `no "${endLine}" line; the text was cut off`, m.index, name);
     }
     const body = text.slice(bodyStart, end);
     // RFC 1421 encapsulated headers (Proc-Type, DEK-Info) mean a legacy encrypted key.
     if (/^[ \t]*[A-Za-z-]+:/m.test(body)) {
       throw new ParseError(
         'unsupported',
-        'is encrypted (it has Proc-Type/DEK-Info headers); decrypt it first, e.g. with `openssl pkey`',
+        'encrypted (Proc-Type/DEK-Info headers); decrypt it first, e.g. with `openssl pkey`',
         bodyStart,
         name,
       );
@@ -51,7 +51,7 @@ export function readPemBlocks(text: string): PemBlock[] {
     const base64 = body.replace(/\s+/g, '');
     const der = base64.length > 0 ? fromBase64(base64) : undefined;
     if (!der || der.length === 0) {
-      throw new ParseError('invalid_value', 'has a damaged or empty base64 body', bodyStart, name);
+      throw new ParseError('invalid_value', 'the base64 body is damaged or empty', bodyStart, name);
     }
     blocks.push({ label, der, index, offset: m.index });
     BEGIN.lastIndex = end + endLine.length;
