@@ -8,18 +8,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { carrier } from '../../site/components/docs/carrier-profile';
 import { csrFlowCommands, type CsrCommand } from '../../site/components/docs/csr-flow';
 
 let dir: string;
 const ca = () => join(dir, 'carrier-ca');
+const bin = () => join(dir, 'bin');
+const TRUNKLAB = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
 
-/** Runs an article command in the folder, as a reader's shell would. */
+/** Runs an article command in the folder, as a reader's shell would, with `trunklab` on the PATH. */
 function runShown(command: CsrCommand, cwd = dir): { status: number | null; out: string } {
-  const r = spawnSync('sh', ['-c', command.command], { cwd, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('sh', ['-c', command.command], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, PATH: `${bin()}:${process.env.PATH}` },
+  });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
@@ -30,7 +38,7 @@ function openssl(args: string[], cwd = dir): string {
 /** A CA certificate (self-signed root, or signed by `issuer`), as a carrier's PKI would hold. */
 function makeCa(name: string, file: string, keyFile: string, issuer?: { cert: string; key: string }) {
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile]);
-  const ext = join(ca(), `${file}.ext`);
+  const ext = join(ca(), `${basename(file)}.ext`);
   writeFileSync(
     ext,
     'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n',
@@ -108,8 +116,9 @@ function signLeaf(csr: string, out: string, issuing: string, issuingKey: string)
   ]);
 }
 
-/** An SBC certificate for `name`, signed by the test issuing CA. */
-function makeSbcCertificate(name: string, prefix: string, files: { issuing: string }) {
+/** An SBC certificate for `name`, signed by the test issuing CA unless another issuer is given. */
+function makeSbcCertificate(name: string, prefix: string, issuer?: { cert: string; key: string }) {
+  const signer = issuer ?? { cert: join(dir, csrFlowCommands(carrier).files.issuing), key: join(ca(), 'issuing.key') };
   const key = join(ca(), `${prefix}.key`);
   const csr = join(ca(), `${prefix}.csr`);
   openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
@@ -126,14 +135,14 @@ function makeSbcCertificate(name: string, prefix: string, files: { issuing: stri
     csr,
   ]);
   const cert = join(ca(), `${prefix}.crt`);
-  signLeaf(csr, cert, files.issuing, join(ca(), 'issuing.key'));
-  return { key, cert };
+  signLeaf(csr, cert, signer.cert, signer.key);
+  return { key, cert, chain: signer.cert };
 }
 
 /** `openssl s_server` standing in for the SBC: mutual TLS, one connection, on an ephemeral port. */
 async function withSbc<T>(
-  sbc: { key: string; cert: string },
-  files: { root: string; issuing: string },
+  sbc: { key: string; cert: string; chain: string },
+  files: { root: string },
   use: (port: number) => T,
 ): Promise<{ result: T; log: string }> {
   const server = spawn(
@@ -149,7 +158,7 @@ async function withSbc<T>(
       '-key',
       sbc.key,
       '-cert_chain',
-      files.issuing,
+      sbc.chain,
       '-Verify',
       '3',
       '-CAfile',
@@ -189,6 +198,10 @@ describe.each(['keyEc', 'keyRsa'] as const)('the CSR flow with %s, as the articl
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'trunklab-csr-'));
     mkdirSync(ca());
+    // `trunklab` as a reader who installed Secure Trunk Lab has it: a command on the PATH.
+    mkdirSync(bin());
+    writeFileSync(join(bin(), 'trunklab'), `#!/bin/sh\nexec "${process.execPath}" "${TRUNKLAB}" "$@"\n`);
+    chmodSync(join(bin(), 'trunklab'), 0o755);
     makeCa(carrier.ca.rootName, files.root, join(ca(), 'root.key'));
     makeCa(carrier.ca.intermediateName, files.issuing, join(ca(), 'issuing.key'), {
       cert: files.root,
@@ -248,8 +261,22 @@ describe.each(['keyEc', 'keyRsa'] as const)('the CSR flow with %s, as the articl
     expect(verified.out.trim()).toBe(`${files.certificate}: OK`);
   });
 
+  it('checks the chain file with trunklab cert-check, as the SBC would', () => {
+    const made = runShown(commands.makeChain);
+    expect(made.status, made.out).toBe(0);
+    const checked = runShown(commands.certCheck);
+    expect(checked.status, checked.out).toBe(0);
+    expect(checked.out).toMatch(/^valid: /);
+    expect(checked.out).toContain(carrier.customer.pbxHost);
+    expect(checked.out).toContain(carrier.ca.rootName);
+    // The same command two years on: the certificate has expired, and the verdict says so (exit 1).
+    const later = runShown({ ...commands.certCheck, command: `${commands.certCheck.command} --at 2099-01-01` });
+    expect(later.status).toBe(1);
+    expect(later.out).toMatch(/^invalid \(expired\)/);
+  });
+
   it('completes a mutual TLS handshake with an SBC whose certificate names its host', async () => {
-    const sbc = makeSbcCertificate(carrier.sbc.host, 'sbc', files);
+    const sbc = makeSbcCertificate(carrier.sbc.host, 'sbc');
     const { result, log } = await withSbc(sbc, files, (port) =>
       runShown(csrFlowCommands(carrier, `127.0.0.1:${port}`).testHandshake),
     );
@@ -262,11 +289,25 @@ describe.each(['keyEc', 'keyRsa'] as const)('the CSR flow with %s, as the articl
   });
 
   it('refuses an SBC whose certificate names another host, as the article says it will', async () => {
-    const impostor = makeSbcCertificate(`sbc.not-${carrier.domain}`, 'impostor', files);
+    const impostor = makeSbcCertificate(`sbc.not-${carrier.domain}`, 'impostor');
     const { result } = await withSbc(impostor, files, (port) =>
       runShown(csrFlowCommands(carrier, `127.0.0.1:${port}`).testHandshake),
     );
     expect(result.status).not.toBe(0);
     expect(result.out).toMatch(/hostname mismatch/);
+  });
+
+  it('refuses an SBC whose chain leads to a root the PBX does not trust', async () => {
+    // A complete chain (leaf and issuing CA) that ends at a root the PBX never installed.
+    const otherRoot = { cert: join(ca(), 'other-root.pem'), key: join(ca(), 'other-root.key') };
+    makeCa('Some Other Root CA', otherRoot.cert, otherRoot.key);
+    const otherIssuing = { cert: join(ca(), 'other-issuing.pem'), key: join(ca(), 'other-issuing.key') };
+    makeCa('Some Other Issuing CA', otherIssuing.cert, otherIssuing.key, otherRoot);
+    const stranger = makeSbcCertificate(carrier.sbc.host, 'stranger', otherIssuing);
+    const { result } = await withSbc(stranger, files, (port) =>
+      runShown(csrFlowCommands(carrier, `127.0.0.1:${port}`).testHandshake),
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.out).toMatch(/unable to get local issuer certificate/);
   });
 });

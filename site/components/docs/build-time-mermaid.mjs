@@ -17,6 +17,10 @@
  */
 import rehypeMermaid from 'rehype-mermaid';
 import { createMermaidRenderer } from 'mermaid-isomorphic';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { findChromium } from '../../../scripts/tools.js';
 
 const CHROMIUM_ARGS = [
@@ -154,20 +158,38 @@ export async function mermaidRehypePlugins() {
 
 let renderer;
 
+// Resolved from the project root: this module also runs from Astro's build output folder.
+const MERMAID_VERSION = createRequire(join(process.cwd(), 'package.json'))('mermaid/package.json').version;
+const CACHE_DIR = join(process.cwd(), 'node_modules', '.cache', 'trunklab-diagrams');
+
 /**
- * Renders mermaid sources to SVG strings, one per source. Undefined when the
- * build has no browser; a diagram mermaid cannot parse throws (a defect in
- * the source, which must fail the build).
+ * Drawing a diagram starts a browser (a second or two), so drawn diagrams are
+ * kept by the hash of everything that shapes them: source, id prefix, mermaid
+ * version and settings. A changed diagram is drawn again.
  */
-export async function renderMermaid(sources, prefix) {
+function cacheFile(source, prefix) {
+  const key = createHash('sha256')
+    .update(JSON.stringify([MERMAID_VERSION, MERMAID_CONFIG, prefix, source]))
+    .digest('hex');
+  return join(CACHE_DIR, `${key}.svg`);
+}
+
+/**
+ * Renders one mermaid source to an SVG string whose ids start with `prefix`.
+ * Undefined when the build has no browser; a diagram mermaid cannot parse
+ * throws (a defect in the source, which must fail the build).
+ */
+export async function renderMermaid(source, prefix) {
   const executablePath = await diagramBrowser();
   if (!executablePath) return undefined;
+  const cached = cacheFile(source, prefix);
+  if (existsSync(cached)) return readFileSync(cached, 'utf8');
   renderer ??= createMermaidRenderer({ launchOptions: { executablePath, args: CHROMIUM_ARGS } });
-  const results = await renderer(sources, { prefix, mermaidConfig: MERMAID_CONFIG });
-  return results.map((result, i) => {
-    if (result.status === 'rejected') {
-      throw new Error(`mermaid could not draw diagram ${i} (${prefix}): ${result.reason}\n${sources[i]}`);
-    }
-    return result.value.svg;
-  });
+  const [result] = await renderer([source], { prefix, mermaidConfig: MERMAID_CONFIG });
+  if (result.status === 'rejected') {
+    throw new Error(`mermaid could not draw diagram ${prefix}: ${result.reason}\n${source}`);
+  }
+  mkdirSync(CACHE_DIR, { recursive: true });
+  writeFileSync(cached, result.value.svg);
+  return result.value.svg;
 }

@@ -14,6 +14,8 @@ export interface CsrFlowFiles {
   key: string;
   csr: string;
   certificate: string;
+  /** Your certificate followed by the issuing CA's: what the PBX sends in its Certificate message. */
+  chain: string;
   root: string;
   issuing: string;
 }
@@ -32,6 +34,7 @@ export function csrFlowFiles(carrier: CarrierProfile): CsrFlowFiles {
     key: 'pbx.key',
     csr: 'pbx.csr',
     certificate: 'pbx.crt',
+    chain: 'pbx-chain.pem',
     root: `${slug}-root-ca.pem`,
     issuing: `${slug}-issuing-ca.pem`,
   };
@@ -98,6 +101,16 @@ export function csrFlowCommands(carrier: CarrierProfile, connect = `${carrier.sb
       id: 'verify-chain',
       title: 'Check your certificate chains to the carrier’s root',
       command: `openssl verify -CAfile ${f.root} -untrusted ${f.issuing} -purpose sslclient ${f.certificate}`,
+    },
+    makeChain: {
+      id: 'make-chain',
+      title: 'Put your certificate and the issuing CA in one file',
+      command: `cat ${f.certificate} ${f.issuing} > ${f.chain}`,
+    },
+    certCheck: {
+      id: 'cert-check',
+      title: 'Check the chain the way the SBC will',
+      command: `trunklab cert-check ${f.chain} --ca ${f.root} --purpose client`,
     },
     testHandshake: {
       id: 'test-handshake',
