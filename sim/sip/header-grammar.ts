@@ -134,7 +134,7 @@ function charOf(sc: Scanner, ch: string): boolean {
 }
 
 /** auth-scheme LWS auth-param *(COMMA auth-param) (RFC 3261 §25.1 credentials / challenge). */
-function authParams(sc: Scanner): { scheme: string; params: Record<string, string> } {
+export function authParams(sc: Scanner): { scheme: string; params: Record<string, string> } {
   sc.sws();
   const start = sc.at;
   const scheme = sc.token('an authentication scheme (Digest)');

@@ -21,7 +21,7 @@ import type { Field } from '../wire/field';
 import { describeHeader } from './header-notes';
 import { canonicalHeaderName, scanHeaderValue, sameHeader } from './header-grammar';
 import type { SipHeader, SipMessage } from './message';
-import { DIGIT, Scanner, TOKEN, utf8SequenceLength, utf8Text, type ScanContext } from './scanner';
+import { DIGIT, Scanner, TOKEN, binaryString, utf8SequenceLength, utf8Text, type ScanContext } from './scanner';
 import { SipParseError } from './syntax-error';
 import { nestFields } from './text-fields';
 import { scanUri, type Uri } from './uri';
@@ -68,15 +68,6 @@ export interface ParsedSipMessage {
   end: number;
   /** Octets after the body in a datagram, ignored (RFC 3261 §18.3). */
   ignoredTrailing: number;
-}
-
-/** Bytes to a binary string, one character per byte, without building a huge argument list. */
-export function binaryString(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let s = '';
-  for (let i = start; i < end; i += 8192) {
-    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
-  }
-  return s;
 }
 
 class Lines implements ScanContext {

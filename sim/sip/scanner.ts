@@ -239,3 +239,12 @@ export function indexWithin(s: string, ch: string, from: number, stop: number): 
   for (let i = from; i < stop; i++) if (s[i] === ch) return i;
   return -1;
 }
+
+/** Bytes to a binary string, one character per byte, without building a huge argument list. */
+export function binaryString(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let s = '';
+  for (let i = start; i < end; i += 8192) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + 8192)) as unknown as number[]);
+  }
+  return s;
+}

@@ -14,6 +14,7 @@
 import { canonicalHeaderName } from './header-grammar';
 import { SIP_LIMITS, parseSipMessage, type ParsedSipMessage } from './parse';
 import { SipParseError } from './syntax-error';
+import { binaryString } from './scanner';
 
 export type SipFrame =
   | { kind: 'message'; bytes: Uint8Array; parsed: ParsedSipMessage }
@@ -105,10 +106,7 @@ export class SipStreamFramer {
 
   /** Content-Length from the header lines, without parsing the rest yet (that happens once the body is in). */
   private contentLength(headEnd: number): number {
-    let text = '';
-    for (let i = 0; i < headEnd; i += 8192) {
-      text += String.fromCharCode.apply(null, this.buf.subarray(i, Math.min(headEnd, i + 8192)) as unknown as number[]);
-    }
+    const text = binaryString(this.buf, 0, headEnd);
     const lines = text.split('\r\n');
     const found: Array<{ value: string; line: number }> = [];
     lines.forEach((line, index) => {

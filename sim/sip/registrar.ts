@@ -1,0 +1,181 @@
+/**
+ * The carrier's registrar (RFC 3261 §10.3): how the SBC learns where a
+ * customer's PBX is, after making sure it is that customer.
+ *
+ * With `auth: 'registration'` the PBX proves it knows the trunk password by
+ * digest (RFC 3261 §22.4, RFC 7616):
+ *   REGISTER → 401 with a fresh nonce → REGISTER with Authorization → 200 OK.
+ * Wrong credentials (a bad password, an unknown user) get another 401 and a
+ * new challenge, in case the first try was a typo; the next failure on the
+ * same Call-ID gets 403 Forbidden, so a guesser cannot try forever.
+ *
+ * With `auth: 'ip'` the carrier knows the PBX by its source address instead:
+ * a REGISTER (or any request) from a listed address is accepted without a
+ * challenge, and anything else gets 403.
+ *
+ * Nonces come from a RandomSource and bindings expire on a Clock, so a seeded
+ * run repeats exactly.
+ */
+import type { Clock } from '../crypto/clock';
+import type { RandomSource } from '../crypto/random';
+import { equalBytes, utf8 } from '../wire/bytes';
+import type { NameAddress } from './address';
+import { formatUri, type SipUri } from './uri';
+import { digestResponse, formatChallenge, parseCredentials, type DigestAlgorithm } from './digest';
+import { newNonce, newTag } from './identifiers';
+import type { SipResponse } from './message';
+import type { ParsedSipMessage } from './parse';
+import { responseTo } from './response';
+
+export interface RegistrarConfig {
+  realm: string;
+  auth: 'registration' | 'ip';
+  algorithm: DigestAlgorithm;
+  /** Trunk accounts: user name → password. */
+  accounts: Record<string, string>;
+  /** Source addresses accepted under IP authentication. */
+  trustedAddresses: readonly string[];
+  /** Failed credential attempts per Call-ID before 403 (RFC 3261 §22.2 leaves the number to the server). */
+  maxFailures?: number;
+  /** Expiry when the request names none (RFC 3261 §10.3 step 7: a locally configured default). */
+  defaultExpires?: number;
+}
+
+export interface Binding {
+  aor: string;
+  contact: string;
+  /** Clock time, in ms, at which the binding lapses. */
+  expiresAt: number;
+}
+
+/** Why the registrar answered as it did, for the Timeline. */
+export type RegistrarVerdict =
+  | 'challenged'
+  | 'registered'
+  | 'wrong_credentials'
+  | 'unknown_user'
+  | 'forbidden'
+  | 'stale_nonce'
+  | 'untrusted_address'
+  | 'bad_request';
+
+export class Registrar {
+  private readonly nonces = new Map<string, number>(); // nonce → highest nonce count seen
+  private readonly failures = new Map<string, number>(); // Call-ID → failed attempts
+  private readonly bindings = new Map<string, Binding[]>();
+
+  constructor(
+    private readonly config: RegistrarConfig,
+    private readonly random: RandomSource,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Current bindings of an address of record, expired ones dropped. */
+  bindingsOf(aor: string): Binding[] {
+    const now = this.clock.now();
+    return (this.bindings.get(aor) ?? []).filter((b) => b.expiresAt > now);
+  }
+
+  handle(p: ParsedSipMessage, source: { ip: string }): { response: SipResponse; verdict: RegistrarVerdict } {
+    const m = p.message;
+    if (m.kind !== 'request' || m.method !== 'REGISTER') throw new TypeError('the registrar takes REGISTER requests');
+    const toTag = newTag(this.random);
+    const reply = (
+      status: number,
+      verdict: RegistrarVerdict,
+      headers: Array<{ name: string; value: string }> = [],
+    ) => ({
+      response: responseTo(m, status, { toTag, headers }),
+      verdict,
+    });
+    const to = p.headers.find((h) => h.canonical === 'To')?.parsed as NameAddress | undefined;
+    if (!to || to.uri.kind !== 'sip') return reply(400, 'bad_request');
+    const aorUri = to.uri as SipUri;
+    const aor = `${aorUri.scheme}:${aorUri.user ?? ''}@${aorUri.host.toLowerCase()}`;
+
+    if (this.config.auth === 'ip') {
+      // IP authentication: the source address is the credential.
+      if (!this.config.trustedAddresses.includes(source.ip)) return reply(403, 'untrusted_address');
+    } else {
+      const callId = p.headers.find((h) => h.canonical === 'Call-ID')?.parsed as string;
+      const challenge = (stale = false) => {
+        const nonce = newNonce(this.random);
+        this.nonces.set(nonce, 0);
+        return {
+          name: 'WWW-Authenticate',
+          value: formatChallenge({
+            realm: this.config.realm,
+            nonce,
+            algorithm: this.config.algorithm,
+            qop: 'auth',
+            stale,
+          }),
+        };
+      };
+      const fail = (verdict: RegistrarVerdict) => {
+        const n = (this.failures.get(callId) ?? 0) + 1;
+        this.failures.set(callId, n);
+        if (n >= (this.config.maxFailures ?? 2)) return reply(403, 'forbidden');
+        return reply(401, verdict, [challenge()]);
+      };
+      // Only Digest credentials for our realm count; any other scheme is as good as none (RFC 4475 §3.3.7).
+      const credentials = m.headers
+        .filter((h) => h.name.toLowerCase() === 'authorization')
+        .map((h) => parseCredentials(h.value))
+        .find((c) => c && c.realm === this.config.realm);
+      if (!credentials) return reply(401, 'challenged', [challenge()]);
+      if (credentials.uri !== m.uri) return reply(400, 'bad_request'); // RFC 7616 §3.4.6
+      const password = this.config.accounts[credentials.username];
+      if (password === undefined) return fail('unknown_user');
+      const expected = digestResponse({
+        algorithm: credentials.algorithm,
+        username: credentials.username,
+        realm: this.config.realm,
+        password,
+        method: m.method,
+        uri: credentials.uri,
+        nonce: credentials.nonce,
+        qop: credentials.qop,
+        nc: credentials.nc,
+        cnonce: credentials.cnonce,
+      });
+      if (!equalBytes(utf8(expected), utf8(credentials.response))) return fail('wrong_credentials');
+      const seen = this.nonces.get(credentials.nonce);
+      const nc = credentials.nc ? parseInt(credentials.nc, 16) : 1;
+      if (seen === undefined || nc <= seen) {
+        // Right password, but a nonce we did not issue or a replayed count: ask again (RFC 7616 §3.3 stale).
+        return reply(401, 'stale_nonce', [challenge(true)]);
+      }
+      this.nonces.set(credentials.nonce, nc);
+      if (aorUri.user !== credentials.username) return reply(403, 'forbidden'); // RFC 3261 §10.3 step 6
+      this.failures.delete(callId);
+    }
+
+    // RFC 3261 §10.3 steps 7–8: update the bindings, answer with all of them.
+    const expiresHeader = p.headers.find((h) => h.canonical === 'Expires')?.parsed as number | undefined;
+    const contacts = p.headers.filter((h) => h.canonical === 'Contact').map((h) => h.parsed as NameAddress[] | '*');
+    const now = this.clock.now();
+    let list = this.bindingsOf(aor);
+    for (const c of contacts) {
+      if (c === '*') {
+        if (expiresHeader !== 0) return reply(400, 'bad_request'); // "*" only with Expires: 0
+        list = [];
+        continue;
+      }
+      for (const a of c) {
+        const paramExpires = a.params.find((x) => x.name.toLowerCase() === 'expires')?.value;
+        const seconds =
+          paramExpires !== undefined ? Number(paramExpires) : (expiresHeader ?? this.config.defaultExpires ?? 3600);
+        const contact = formatUri(a.uri);
+        list = list.filter((b) => b.contact !== contact);
+        if (seconds > 0) list.push({ aor, contact, expiresAt: now + seconds * 1000 });
+      }
+    }
+    this.bindings.set(aor, list);
+    const headers = list.map((b) => ({
+      name: 'Contact',
+      value: `<${b.contact}>;expires=${Math.round((b.expiresAt - now) / 1000)}`,
+    }));
+    return reply(200, 'registered', headers);
+  }
+}
