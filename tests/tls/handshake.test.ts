@@ -1,0 +1,241 @@
+/**
+ * Our client against our server in memory, with the carrier's seeded PKI:
+ * every version and suite, with and without client certificates, and the
+ * failures a trunk meets (unknown CA, expired, wrong name, no shared suite,
+ * no client certificate) ending in the right alert on both sides. Every
+ * record's bytes, and every decrypted layer, fully explained.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkCoverage, fromHex } from '../../sim/wire';
+import { HmacDrbg } from '../../sim/crypto/random';
+import { VirtualClock } from '../../sim/crypto/clock';
+import { buildCast, type Cast } from '../../sim/pki/cast';
+import { TlsClient } from '../../sim/tls/client';
+import { TlsServer } from '../../sim/tls/server';
+import { tlsConfig, type TlsConfig } from '../../sim/tls/config';
+import type { CipherSuiteName } from '../../sim/tls/cipher-suites';
+import type { TlsVersion } from '../../sim/tls/codepoints';
+import carrier from '../../content/carrier.json';
+import type { CarrierProfile } from '../../sim/carrier';
+import { events, pump, records } from './pump';
+
+const AT = '2026-11-26T09:00:00Z';
+const profile = carrier as CarrierProfile;
+let ec: Cast;
+let rsa: Cast;
+
+beforeAll(async () => {
+  const random = HmacDrbg.fromSeed(7, 'tls tests');
+  ec = await buildCast({ carrier: profile, random, at: Date.parse(AT) });
+  rsa = await buildCast({ carrier: profile, random, at: Date.parse(AT), keyType: 'rsa-2048' });
+});
+
+function configs(
+  cast: Cast,
+  opts: { version?: TlsVersion; suite?: CipherSuiteName; clientCert?: boolean; require?: boolean; seed?: number } = {},
+) {
+  const clock = VirtualClock.at(AT);
+  const seed = opts.seed ?? 1;
+  const base: Partial<TlsConfig> = {
+    ...(opts.version ? { versions: [opts.version] } : {}),
+    ...(opts.suite ? { cipherSuites: [opts.suite] } : {}),
+  };
+  const client = tlsConfig({
+    ...base,
+    clock,
+    random: HmacDrbg.fromSeed(seed, 'client'),
+    serverName: profile.sbc.host,
+    trustAnchors: cast.anchors,
+    ...(opts.clientCert !== false ? { credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey } } : {}),
+    names: { self: 'PBX', peer: 'SBC' },
+  });
+  const server = tlsConfig({
+    ...base,
+    clock,
+    random: HmacDrbg.fromSeed(seed, 'server'),
+    credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+    trustAnchors: cast.anchors,
+    requestClientCertificate: opts.require !== false,
+    requireClientCertificate: opts.require !== false,
+    names: { self: 'SBC', peer: 'PBX' },
+  });
+  return { client, server };
+}
+
+function expectExplained(outputs: ReturnType<typeof records>) {
+  for (const r of outputs) {
+    expect(checkCoverage(r.bytes.length, r.fields), `${r.direction} ${r.summary}`).toEqual({
+      unexplained: [],
+      misplaced: [],
+    });
+    if (r.decoded) {
+      expect(checkCoverage(fromHex(r.decoded.bytes).length, r.decoded.fields), `${r.summary} (decrypted)`).toEqual({
+        unexplained: [],
+        misplaced: [],
+      });
+    }
+  }
+}
+
+const CASES: Array<{ version: TlsVersion; suite: CipherSuiteName; key: 'ec' | 'rsa' }> = [
+  { version: '1.3', suite: 'TLS_AES_128_GCM_SHA256', key: 'ec' },
+  { version: '1.3', suite: 'TLS_AES_256_GCM_SHA384', key: 'ec' },
+  { version: '1.3', suite: 'TLS_CHACHA20_POLY1305_SHA256', key: 'rsa' },
+  { version: '1.2', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', key: 'ec' },
+  { version: '1.2', suite: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', key: 'ec' },
+  { version: '1.2', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', key: 'rsa' },
+  { version: '1.2', suite: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', key: 'rsa' },
+  { version: '1.2', suite: 'TLS_RSA_WITH_AES_128_CBC_SHA', key: 'rsa' },
+  { version: '1.2', suite: 'TLS_RSA_WITH_AES_256_CBC_SHA256', key: 'rsa' },
+];
+
+describe('our client and server, mutual TLS', () => {
+  for (const c of CASES) {
+    it(`TLS ${c.version} ${c.suite}: handshake, client certificate, data both ways, close`, async () => {
+      const cast = c.key === 'ec' ? ec : rsa;
+      const { client: cc, server: sc } = configs(cast, { version: c.version, suite: c.suite });
+      const client = new TlsClient(cc);
+      const server = new TlsServer(sc);
+      const log = await pump(client, server);
+      expect(client.state, JSON.stringify(events(log.client).filter((e) => e.kind === 'alert'))).toBe('connected');
+      expect(server.state).toBe('connected');
+      expect(client.session).toMatchObject({ version: c.version, cipherSuite: c.suite, clientAuthenticated: true });
+      expect(server.session).toMatchObject({ version: c.version, cipherSuite: c.suite, clientAuthenticated: true });
+      expect(events(log.server).filter((e) => e.kind === 'certificate-check')).toMatchObject([
+        { valid: true, reason: 'ok' },
+      ]);
+
+      const request = new TextEncoder().encode('OPTIONS sip:sbc SIP/2.0\r\n\r\n');
+      const sent = await client.send(request);
+      const got = await server.receive(sent.bytes);
+      expect(got.received).toEqual([request]);
+      const reply = await server.send(new TextEncoder().encode('SIP/2.0 200 OK\r\n\r\n'));
+      expect((await client.receive(reply.bytes)).received.map((b) => new TextDecoder().decode(b))).toEqual([
+        'SIP/2.0 200 OK\r\n\r\n',
+      ]);
+
+      const close = await client.close();
+      const answer = await server.receive(close.bytes);
+      expect(server.state).toBe('closed');
+      await client.receive(answer.bytes);
+      expectExplained([
+        ...records(log.client),
+        ...records(log.server),
+        ...sent.records,
+        ...got.records,
+        ...close.records,
+      ]);
+      expect(client.keyLog.length).toBeGreaterThan(0);
+      expect(client.keyLog).toEqual(server.keyLog);
+    });
+  }
+
+  it('is deterministic: the same seeds give the same bytes', async () => {
+    const run = async () => {
+      const { client, server } = configs(ec, { version: '1.3' });
+      const log = await pump(new TlsClient(client), new TlsServer(server));
+      return [...log.client, ...log.server].map((o) => Buffer.from(o.bytes).toString('hex')).join('|');
+    };
+    expect(await run()).toBe(await run());
+  });
+
+  it('answers a ClientHello without a usable key share with a HelloRetryRequest', async () => {
+    const { client, server } = configs(ec, { version: '1.3' });
+    client.keyShareGroups = ['x25519'];
+    server.groups = ['secp256r1'];
+    const c = new TlsClient(client);
+    const s = new TlsServer(server);
+    const log = await pump(c, s);
+    expect(c.state).toBe('connected');
+    expect(records(log.server).map((r) => r.summary)).toContain('HelloRetryRequest');
+    expect(c.session?.keyExchange).toBe('secp256r1');
+  });
+});
+
+describe('failures end with the right alert on both sides', () => {
+  async function run(client: TlsConfig, server: TlsConfig) {
+    const c = new TlsClient(client);
+    const s = new TlsServer(server);
+    await pump(c, s);
+    return { c, s };
+  }
+
+  for (const version of ['1.3', '1.2'] as const) {
+    it(`TLS ${version}: the PBX does not trust a self-signed SBC certificate → unknown_ca`, async () => {
+      const { client, server } = configs(ec, { version });
+      server.credentials = { chain: ec.attacker.selfSigned.chain, key: ec.attacker.selfSigned.privateKey };
+      const { c, s } = await run(client, server);
+      expect(c.sentAlert?.name).toBe('unknown_ca');
+      expect(s.receivedAlert?.name).toBe('unknown_ca');
+      expect(c.state).toBe('failed');
+      expect(s.state).toBe('failed');
+    });
+
+    it(`TLS ${version}: an expired SBC certificate → certificate_expired`, async () => {
+      const { client, server } = configs(ec, { version });
+      server.credentials = { chain: ec.attacker.expired.chain, key: ec.attacker.expired.privateKey };
+      const { c, s } = await run(client, server);
+      expect(c.sentAlert?.name).toBe('certificate_expired');
+      expect(s.receivedAlert?.name).toBe('certificate_expired');
+    });
+
+    it(`TLS ${version}: a PBX whose clock is years ahead sees the SBC certificate as expired`, async () => {
+      const { client, server } = configs(ec, { version });
+      client.clock = VirtualClock.at('2060-01-01T00:00:00Z');
+      const { c } = await run(client, server);
+      expect(c.sentAlert?.name).toBe('certificate_expired');
+    });
+
+    it(`TLS ${version}: a certificate for another name → bad_certificate`, async () => {
+      const { client, server } = configs(ec, { version });
+      server.credentials = { chain: ec.attacker.otherName.chain, key: ec.attacker.otherName.privateKey };
+      const { c, s } = await run(client, server);
+      expect(c.sentAlert?.name).toBe('bad_certificate');
+      expect(s.receivedAlert?.name).toBe('bad_certificate');
+    });
+
+    it(`TLS ${version}: the SBC's copied certificate without its key fails the signature → decrypt_error`, async () => {
+      const { client, server } = configs(ec, { version });
+      server.credentials = { chain: ec.attacker.copiedSbc.chain, key: ec.attacker.copiedSbc.privateKey };
+      const { c, s } = await run(client, server);
+      expect(c.sentAlert?.name).toBe('decrypt_error');
+      expect(s.receivedAlert?.name).toBe('decrypt_error');
+    });
+
+    it(`TLS ${version}: a PBX without a certificate, when one is required`, async () => {
+      const { client, server } = configs(ec, { version, clientCert: false });
+      const { c, s } = await run(client, server);
+      const expected = version === '1.3' ? 'certificate_required' : 'handshake_failure';
+      expect(s.sentAlert?.name).toBe(expected);
+      expect(c.receivedAlert?.name).toBe(expected);
+    });
+
+    it(`TLS ${version}: no cipher suite in common → handshake_failure`, async () => {
+      const { client, server } = configs(ec, { version });
+      client.cipherSuites =
+        version === '1.3' ? ['TLS_CHACHA20_POLY1305_SHA256'] : ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'];
+      server.cipherSuites =
+        version === '1.3' ? ['TLS_AES_128_GCM_SHA256'] : ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'];
+      const { c, s } = await run(client, server);
+      expect(s.sentAlert?.name).toBe('handshake_failure');
+      expect(c.receivedAlert?.name).toBe('handshake_failure');
+    });
+  }
+
+  it('a client offering only TLS 1.2 to a TLS 1.3-only server → protocol_version', async () => {
+    const { client, server } = configs(ec);
+    client.versions = ['1.2'];
+    server.versions = ['1.3'];
+    const { c, s } = await run(client, server);
+    expect(s.sentAlert?.name).toBe('protocol_version');
+    expect(c.receivedAlert?.name).toBe('protocol_version');
+  });
+
+  it('a PBX client certificate from another CA → unknown_ca from the SBC', async () => {
+    const { client, server } = configs(ec, { version: '1.3' });
+    client.credentials = { chain: ec.attacker.otherCa.chain, key: ec.attacker.otherCa.privateKey };
+    const { c, s } = await run(client, server);
+    expect(s.sentAlert?.name).toBe('unknown_ca');
+    expect(c.receivedAlert?.name).toBe('unknown_ca');
+  });
+});
