@@ -3,5 +3,6 @@ import type { Command } from './io';
 import { scenariosCommand } from './scenarios-command';
 import { runCommand } from './run-command';
 import { certCheckCommand } from './cert-check-command';
+import { srtpDecryptCommand } from './srtp-decrypt-command';
 
-export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand, certCheckCommand];
+export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand, certCheckCommand, srtpDecryptCommand];

@@ -280,6 +280,36 @@ export class SrtpContext {
     return { ok: true, length, ssrc, roc: estimate.roc, index: estimate.index, encrypted: true };
   }
 
+  /**
+   * Whether `srtp` authenticates under this key if its ROC is `roc`, without
+   * touching any state or counter: how a capture reader finds the stream a
+   * key belongs to, and the ROC of a capture that began mid-call.
+   */
+  authenticates(srtp: Uint8Array, roc: number): boolean {
+    const t = this.srtp;
+    const authenticated = srtp.length - this.mki.length - t.tagLength;
+    const headerLength = rtpHeaderLength(srtp, authenticated);
+    if (headerLength < 0) return false;
+    if (t.isAead) {
+      const sealedEnd = srtp.length - this.mki.length;
+      if (sealedEnd - 16 < headerLength) return false;
+      const scratch = new Uint8Array(srtp.length);
+      const seq = (srtp[2] << 8) | srtp[3];
+      return t.openSrtpInto(
+        readUint32(srtp, 8),
+        roc >>> 0,
+        seq,
+        srtp.subarray(0, headerLength),
+        srtp,
+        headerLength,
+        sealedEnd - 16,
+        scratch,
+        0,
+      );
+    }
+    return t.verifyTag(srtp, authenticated, roc >>> 0, authenticated + this.mki.length);
+  }
+
   // ---- SRTCP --------------------------------------------------------------
 
   /**
