@@ -45,6 +45,9 @@ export interface UdpPacketSpec extends PacketCommon {
 
 export type PacketSpec = TcpPacketSpec | UdpPacketSpec;
 
+/** A packet before its host numbers it (IPv4 Identification). */
+export type UnnumberedPacketSpec = Omit<TcpPacketSpec, 'ipId'> | Omit<UdpPacketSpec, 'ipId'>;
+
 export function writePacket(p: PacketSpec): Encoded {
   if (p.transport === 'udp') {
     return writeUdpPacket(
