@@ -4,5 +4,7 @@ import { scenariosCommand } from './scenarios-command';
 import { runCommand } from './run-command';
 import { certCheckCommand } from './cert-check-command';
 import { srtpDecryptCommand } from './srtp-decrypt-command';
+import { tlsConnectCommand } from './tls-connect-command';
+import { tlsServeCommand } from './tls-serve-command';
 
-export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand, certCheckCommand, srtpDecryptCommand];
+export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand, certCheckCommand, srtpDecryptCommand, tlsConnectCommand, tlsServeCommand];

@@ -1,0 +1,142 @@
+/**
+ * `trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert]
+ * [--tls 1.2|1.3] [--keylog F] [--once]`: the engine's TLS server on a real
+ * socket, answering each SIP OPTIONS with 200 OK (RFC 3261 §11.2) — a
+ * stand-in SBC for testing a PBX's TLS settings. It prints one line when it
+ * listens (with the port, useful with PORT 0) and a summary per connection.
+ * With --once it ends after the first connection: exit 0 if its handshake
+ * succeeded, 1 if not.
+ */
+import { appendFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { LiveRandom } from '../crypto/random';
+import { TlsServer } from '../tls/server';
+import { tlsConfig } from '../tls/config';
+import { responseTo } from '../sip/response';
+import { SipStreamFramer } from '../sip/stream';
+import { writeSipMessage } from '../sip/write';
+import { randomToken } from '../sip/identifiers';
+import { integerOption, parseCommandArgs } from './args';
+import { EXIT, UsageError, type Command } from './io';
+import { TlsSocket, systemClock } from './tcp-transport';
+import { anchorsOption, connectionReport, credentialsOption, formatReport, versionsOption } from './tls-options';
+
+export const tlsServeCommand: Command = {
+  name: 'tls-serve',
+  synopsis:
+    'trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert] [--tls 1.2|1.3] [--keylog F] [--once]',
+  description: 'Serves TLS with the engine on PORT and answers SIP OPTIONS with 200 OK: a test SBC for a PBX.',
+  async run(args, ctx) {
+    const { values, positionals } = parseCommandArgs('tls-serve', args, {
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      ca: { type: 'string' },
+      'require-client-cert': { type: 'boolean' },
+      tls: { type: 'string' },
+      keylog: { type: 'string' },
+      once: { type: 'boolean' },
+      host: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) throw new UsageError('tls-serve: give one PORT (0 picks a free one)');
+    const port = integerOption('tls-serve', 'PORT', positionals[0], 0);
+    if (port < 0 || port > 65535) throw new UsageError(`tls-serve: PORT must be 0..65535, got ${port}`);
+    const credentials = credentialsOption('tls-serve', values.cert, values.key);
+    if (!credentials) throw new UsageError('tls-serve: --cert and --key are required');
+    const trustAnchors = anchorsOption('tls-serve', values.ca);
+    if (values['require-client-cert'] && trustAnchors.length === 0) {
+      throw new UsageError('tls-serve: --require-client-cert needs --ca, the CA that signs client certificates');
+    }
+    const versions = versionsOption('tls-serve', values.tls);
+    const random = new LiveRandom();
+    const host = values.host ?? '127.0.0.1';
+
+    const serveOne = async (socket: Socket): Promise<boolean> => {
+      const server = new TlsServer(
+        tlsConfig({
+          clock: systemClock,
+          random,
+          versions,
+          credentials,
+          trustAnchors,
+          requestClientCertificate: trustAnchors.length > 0,
+          requireClientCertificate: !!values['require-client-cert'],
+          names: { self: 'server', peer: 'client' },
+        }),
+      );
+      const tls = new TlsSocket(socket, server);
+      const from = `${socket.remoteAddress}:${socket.remotePort}`;
+      await tls.handshake(15_000);
+      const answered: string[] = [];
+      if (server.state === 'connected') {
+        const framer = new SipStreamFramer();
+        const toTag = randomToken(random, 8);
+        for (let data = await tls.read(15_000); data; data = await tls.read(15_000)) {
+          let frames;
+          try {
+            frames = framer.push(data);
+          } catch {
+            break;
+          }
+          for (const f of frames) {
+            if (f.kind !== 'message' || f.parsed.message.kind !== 'request') continue;
+            const request = f.parsed.message;
+            // RFC 3261 §11.2: OPTIONS gets 200 OK with what the server supports; anything else here is not implemented.
+            const status = request.method === 'OPTIONS' ? 200 : 501;
+            const response = responseTo(request, status, {
+              toTag,
+              headers:
+                status === 200
+                  ? [
+                      { name: 'Allow', value: 'OPTIONS' },
+                      { name: 'Accept', value: 'application/sdp' },
+                    ]
+                  : [],
+            });
+            await tls.write(writeSipMessage(response).bytes);
+            answered.push(`${request.method} → ${status}`);
+          }
+        }
+        await tls.close();
+      } else {
+        socket.end();
+      }
+      if (values.keylog && server.keyLog.length > 0) appendFileSync(values.keylog, server.keyLog.join('\n') + '\n');
+      const report = connectionReport(
+        server,
+        tls.outputs,
+        server.state === 'handshaking' || server.state === 'start'
+          ? 'the client did not finish the handshake'
+          : undefined,
+      );
+      if (values.json) {
+        ctx.stdout(JSON.stringify({ from, ...report, answered }) + '\n');
+      } else {
+        ctx.stdout(`connection from ${from}\n`);
+        for (const line of formatReport(report, 'client')) ctx.stdout(`  ${line}\n`);
+        for (const line of answered) ctx.stdout(`  ${line}\n`);
+      }
+      return report.ok;
+    };
+
+    return new Promise<number>((resolve, reject) => {
+      const listener = createServer((socket) => {
+        if (values.once) listener.close();
+        void serveOne(socket).then(
+          (ok) => {
+            if (values.once) resolve(ok ? EXIT.ok : EXIT.failed);
+          },
+          (e) => reject(e),
+        );
+      });
+      listener.once('error', (e) =>
+        reject(new UsageError(`tls-serve: cannot listen on ${host}:${port} (${e.message})`)),
+      );
+      listener.listen(port, host, () => {
+        const address = listener.address();
+        const actual = typeof address === 'object' && address ? address.port : port;
+        ctx.stdout(`listening on ${host}:${actual}\n`);
+      });
+    });
+  },
+};
