@@ -3,7 +3,9 @@
  * Everything it returns is plain, serializable data (see timeline.ts).
  */
 import type { CarrierProfile } from './carrier';
-import type { Timeline } from './timeline';
+import type { CallAudio, Timeline } from './timeline';
+import { decodeG711ToFloat32 } from './rtp/g711';
+import { fromHex } from './wire/bytes';
 import { SCENARIOS, findScenario } from './scenarios/catalogue';
 import type { ScenarioInfo } from './scenarios/scenario';
 
@@ -42,4 +44,12 @@ export async function runScenario(
   const scenario = findScenario(id);
   if (!scenario) throw new UnknownScenarioError(id);
   return scenario.run(options);
+}
+
+/** G.711's sample rate (ITU-T G.711; RFC 3551 §4.5.14). */
+export const CALL_AUDIO_SAMPLE_RATE = 8000;
+
+/** PCM samples in [-1, 1) of what a party hears, for the Web Audio API. */
+export function callAudioSamples(audio: CallAudio): Float32Array {
+  return decodeG711ToFloat32(audio.law, fromHex(audio.payload));
 }

@@ -1,13 +1,25 @@
 /**
- * The page's side of the engine worker: one worker, requests answered in
- * order, each a Promise of a Timeline.
+ * The page's side of the engine worker: one worker per page, shared by the
+ * lab and any live steps on it, started on first use. Each request is a
+ * Promise of the worker's answer.
  */
-import type { Timeline } from '../../sim/index';
-import type { EngineRequest, EngineResponse } from './engine-protocol';
+import type { Party } from '../../sim/index';
+import type {
+  AudioResult,
+  EngineRequest,
+  EngineResponse,
+  EngineResult,
+  ExportFile,
+  ExportKind,
+  RunKey,
+  RunResult,
+} from './engine-protocol';
+
+type Ask = EngineRequest extends infer R ? (R extends { requestId: number } ? Omit<R, 'requestId'> : never) : never;
 
 let worker: Worker | undefined;
 let nextId = 1;
-const pending = new Map<number, { resolve: (t: Timeline) => void; reject: (e: Error) => void }>();
+const pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: Error) => void }>();
 
 function engine(): Worker {
   if (!worker) {
@@ -17,18 +29,35 @@ function engine(): Worker {
       const waiter = pending.get(r.requestId);
       if (!waiter) return;
       pending.delete(r.requestId);
-      if (r.ok) waiter.resolve(r.timeline);
+      if (r.ok) waiter.resolve(r.result);
       else waiter.reject(new Error(r.error));
+    };
+    worker.onerror = (event) => {
+      // A worker that fails to load answers nothing: fail every waiter rather than hang.
+      const error = new Error(event.message || 'the engine worker failed to start');
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
     };
   }
   return worker;
 }
 
-export function runInEngine(scenario: string, seed: number): Promise<Timeline> {
+function ask<T extends EngineResult>(request: Ask): Promise<T> {
   const requestId = nextId++;
-  const request: EngineRequest = { requestId, scenario, seed };
   return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve, reject });
-    engine().postMessage(request);
+    pending.set(requestId, { resolve: resolve as (r: EngineResult) => void, reject });
+    engine().postMessage({ ...request, requestId } as EngineRequest);
   });
+}
+
+export function runInEngine(run: RunKey): Promise<RunResult> {
+  return ask<RunResult>({ type: 'run', run });
+}
+
+export function audioFromEngine(run: RunKey, party: Party): Promise<AudioResult> {
+  return ask<AudioResult>({ type: 'audio', run, party });
+}
+
+export function exportFromEngine(run: RunKey, kind: ExportKind): Promise<ExportFile> {
+  return ask<ExportFile>({ type: 'export', run, kind });
 }

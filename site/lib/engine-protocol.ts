@@ -1,11 +1,54 @@
-/** Messages between the page and the engine worker. */
-import type { Timeline } from '../../sim/index';
+/**
+ * Messages between the page and the engine worker. The page asks; the
+ * worker runs the engine and answers with plain data (and, for audio and
+ * export files, transferable buffers).
+ */
+import type { Party, Timeline } from '../../sim/index';
 
-export interface EngineRequest {
-  requestId: number;
+/** What identifies a run: the same key always gives the same bytes. */
+export interface RunKey {
   scenario: string;
   seed: number;
+  whatIf: Record<string, string>;
 }
 
+/** Files the worker can make from a run; which ones a run offers depends on what the engine has for it. */
+export type ExportKind = 'pcapng' | 'keylog' | 'media-pcap' | 'mermaid' | 'timeline';
+
+export interface RunResult {
+  timeline: Timeline;
+  /** SHA-256 of the run's wire bytes, computed by the engine in the worker (sim/run-fingerprint.ts). */
+  fingerprint: string;
+  exports: ExportKind[];
+}
+
+export interface AudioResult {
+  party: Party;
+  sampleRate: number;
+  samples: Float32Array;
+}
+
+export interface ExportFile {
+  kind: ExportKind;
+  filename: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export type EngineRequest =
+  | { requestId: number; type: 'run'; run: RunKey }
+  | { requestId: number; type: 'audio'; run: RunKey; party: Party }
+  | { requestId: number; type: 'export'; run: RunKey; kind: ExportKind };
+
+export type EngineResult = RunResult | AudioResult | ExportFile;
+
 export type EngineResponse =
-  { requestId: number; ok: true; timeline: Timeline } | { requestId: number; ok: false; error: string };
+  { requestId: number; ok: true; result: EngineResult } | { requestId: number; ok: false; error: string };
+
+export function runKeyString(key: RunKey): string {
+  const whatIf = Object.keys(key.whatIf)
+    .sort()
+    .map((k) => `${k}=${key.whatIf[k]}`)
+    .join('&');
+  return `${key.scenario}|${key.seed}|${whatIf}`;
+}

@@ -1,21 +1,86 @@
 /**
  * The engine's home in the browser: scenarios run here, off the main thread,
- * and the page receives the finished Timeline as plain data.
+ * and the page receives the finished Timeline as plain data, with the run's
+ * fingerprint, its call audio as PCM and its export files on request. The
+ * page never computes protocol data; everything it shows comes from here.
  */
 import 'reflect-metadata';
-import { runScenario } from '../../sim/index';
-import type { CarrierProfile } from '../../sim/index';
+import { CALL_AUDIO_SAMPLE_RATE, callAudioSamples, runFingerprint, runScenario } from '../../sim/index';
+import type { CarrierProfile, Timeline } from '../../sim/index';
 import carrier from '../../content/carrier.json';
-import type { EngineRequest, EngineResponse } from './engine-protocol';
+import {
+  runKeyString,
+  type AudioResult,
+  type EngineRequest,
+  type EngineResponse,
+  type ExportFile,
+  type ExportKind,
+  type RunKey,
+  type RunResult,
+} from './engine-protocol';
+
+/** Recent runs, so audio and exports for the run on screen need no second run. */
+const CACHE_SIZE = 4;
+const runs = new Map<string, Promise<Timeline>>();
+
+function run(key: RunKey): Promise<Timeline> {
+  const id = runKeyString(key);
+  let timeline = runs.get(id);
+  if (!timeline) {
+    timeline = runScenario(key.scenario, { seed: key.seed, whatIf: key.whatIf, carrier: carrier as CarrierProfile });
+    runs.set(id, timeline);
+    timeline.catch(() => runs.delete(id));
+    while (runs.size > CACHE_SIZE) runs.delete(runs.keys().next().value!);
+  }
+  return timeline;
+}
+
+/** The files this run can be exported as. */
+function exportsFor(_timeline: Timeline): ExportKind[] {
+  return ['timeline'];
+}
+
+function exportFile(key: RunKey, timeline: Timeline, kind: ExportKind): ExportFile {
+  const base = `${key.scenario}-seed${key.seed}`;
+  switch (kind) {
+    case 'timeline':
+      return {
+        kind,
+        filename: `${base}.timeline.json`,
+        mime: 'application/json',
+        bytes: new TextEncoder().encode(JSON.stringify(timeline, null, 2) + '\n'),
+      };
+    default:
+      throw new Error(`this run has no ${kind} export yet`);
+  }
+}
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {
-  const { requestId, scenario, seed } = event.data;
+  const request = event.data;
   let response: EngineResponse;
+  const transfer: Transferable[] = [];
   try {
-    const timeline = await runScenario(scenario, { seed, carrier: carrier as CarrierProfile });
-    response = { requestId, ok: true, timeline };
+    const timeline = await run(request.run);
+    if (request.type === 'run') {
+      const result: RunResult = { timeline, fingerprint: runFingerprint(timeline), exports: exportsFor(timeline) };
+      response = { requestId: request.requestId, ok: true, result };
+    } else if (request.type === 'audio') {
+      const track = timeline.audio?.find((a) => a.party === request.party);
+      if (!track) throw new Error(`this run has no audio for ${request.party}`);
+      const result: AudioResult = {
+        party: request.party,
+        sampleRate: CALL_AUDIO_SAMPLE_RATE,
+        samples: callAudioSamples(track),
+      };
+      transfer.push(result.samples.buffer);
+      response = { requestId: request.requestId, ok: true, result };
+    } else {
+      const file = exportFile(request.run, timeline, request.kind);
+      transfer.push(file.bytes.buffer);
+      response = { requestId: request.requestId, ok: true, result: file };
+    }
   } catch (e) {
-    response = { requestId, ok: false, error: e instanceof Error ? e.message : String(e) };
+    response = { requestId: request.requestId, ok: false, error: e instanceof Error ? e.message : String(e) };
   }
-  self.postMessage(response);
+  self.postMessage(response, { transfer });
 };

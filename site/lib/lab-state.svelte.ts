@@ -1,44 +1,177 @@
 /**
- * The lab's shared state: which scenario, which seed, how far the run has
- * been stepped, which packet is open and through whose eyes. Components read
- * and change it; none of them computes protocol data.
+ * The lab's shared state: which scenario, seed and what-ifs, how far the run
+ * has been stepped, which packet is open and through whose eyes, and whether
+ * it is playing. Components read and change it; none of them computes
+ * protocol data — the Timeline comes whole from the engine worker.
+ *
+ * A change a person makes calls `onnavigate`, which the full lab connects to
+ * the browser history (lab-history.ts); a live step in an article leaves it
+ * unconnected.
  */
-import type { Party, Step, Timeline } from '../../sim/index';
+import { SvelteSet } from 'svelte/reactivity';
+import type { Party, ScenarioInfo, Step, Timeline } from '../../sim/index';
+import type { RunKey, RunResult } from './engine-protocol';
 import { runInEngine } from './engine-client';
+import { isMedia } from './ladder-rows';
+import type { LabLocation } from './lab-url';
+import { UI } from './ui-text';
+
+/** How long Play shows each signalling packet at 1×, and each media packet (real time: one per 20 ms). */
+export const PLAY_SIGNALLING_MS = 900;
+export const PLAY_MEDIA_MS = 20;
+
+export type NavigationMode = 'push' | 'replace';
+
+export interface StartPosition {
+  /** Packets sent, from 1. */
+  step?: number;
+  /** Packet open in the inspector, from 1. */
+  packet?: number;
+}
 
 export class LabState {
-  scenario = $state('options-keepalive');
+  readonly scenarios: readonly ScenarioInfo[];
+  scenario = $state('');
   seed = $state(1);
-  timeline = $state<Timeline | undefined>(undefined);
+  whatIf = $state<Record<string, string>>({});
+  /** The run on screen; raw, because a Timeline is large and never changes once made. */
+  result = $state.raw<RunResult | undefined>(undefined);
   error = $state<string | undefined>(undefined);
+  running = $state(false);
   /** How many packets have been sent so far (0 = none yet). */
   shown = $state(0);
   /** Index of the packet open in the inspector. */
   selected = $state<number | undefined>(undefined);
   lens = $state<Party>('pbx');
+  playing = $state(false);
+  speed = $state(1);
+  /** Media runs in the ladder that are opened, by their first step index. */
+  readonly openRuns = new SvelteSet<number>();
+  /** Problems with the link the lab was opened from. */
+  notices = $state<string[]>([]);
+  /** The last thing said to screen readers (a polite live region reads it). */
+  announcement = $state('');
 
+  onnavigate: ((mode: NavigationMode) => void) | undefined;
+
+  readonly timeline = $derived<Timeline | undefined>(this.result?.timeline);
   readonly total = $derived(this.timeline?.steps.length ?? 0);
   readonly visibleSteps = $derived<Step[]>(this.timeline?.steps.slice(0, this.shown) ?? []);
   readonly selectedStep = $derived<Step | undefined>(
     this.selected === undefined ? undefined : this.timeline?.steps[this.selected],
   );
+  readonly info = $derived.by<ScenarioInfo | undefined>(() => this.scenarios.find((s) => s.id === this.scenario));
+  readonly finished = $derived(this.timeline !== undefined && this.shown === this.total);
 
-  async load(scenario = this.scenario, seed = this.seed): Promise<void> {
-    this.scenario = scenario;
-    this.seed = seed;
+  #generation = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(scenarios: readonly ScenarioInfo[], initial?: Partial<LabLocation>) {
+    this.scenarios = scenarios;
+    this.scenario = initial?.scenario ?? scenarios[0]?.id ?? '';
+    this.seed = initial?.seed ?? 1;
+    this.lens = initial?.lens ?? 'pbx';
+    this.whatIf = { ...(initial?.whatIf ?? {}) };
+  }
+
+  get runKey(): RunKey {
+    return { scenario: this.scenario, seed: this.seed, whatIf: { ...this.whatIf } };
+  }
+
+  /** Where the lab is, for its URL. */
+  get location(): LabLocation {
+    return {
+      scenario: this.scenario,
+      seed: this.seed,
+      step: this.shown > 0 ? this.shown : undefined,
+      packet: this.selected !== undefined && this.selected !== this.shown - 1 ? this.selected + 1 : undefined,
+      lens: this.lens,
+      whatIf: { ...this.whatIf },
+    };
+  }
+
+  /**
+   * Runs a scenario in the engine worker and shows it at `position`. A run
+   * started later wins: answers to older requests are dropped.
+   */
+  async load(key: Partial<RunKey> = {}, position: StartPosition = {}): Promise<void> {
+    this.pause();
+    const generation = ++this.#generation;
+    if (key.scenario !== undefined && key.scenario !== this.scenario) this.openRuns.clear();
+    this.scenario = key.scenario ?? this.scenario;
+    this.seed = key.seed ?? this.seed;
+    this.whatIf = { ...(key.whatIf ?? this.whatIf) };
     this.error = undefined;
-    this.timeline = undefined;
+    this.running = true;
     try {
-      this.timeline = await runInEngine(scenario, seed);
-      this.goTo(Math.min(1, this.total));
+      const result = await runInEngine(this.runKey);
+      if (generation !== this.#generation) return;
+      this.result = result;
+      this.#place(position);
     } catch (e) {
+      if (generation !== this.#generation) return;
+      this.result = undefined;
+      this.shown = 0;
+      this.selected = undefined;
       this.error = e instanceof Error ? e.message : String(e);
+    } finally {
+      if (generation === this.#generation) this.running = false;
     }
   }
 
-  goTo(shown: number): void {
-    this.shown = Math.max(0, Math.min(this.total, shown));
-    this.selected = this.shown > 0 ? this.shown - 1 : undefined;
+  #place({ step, packet }: StartPosition): void {
+    const total = this.total;
+    let shown = Math.min(1, total);
+    if (step !== undefined) {
+      if (step > total) this.notices = [...this.notices, UI.url.stepTooFar(step, total)];
+      shown = Math.min(step, total);
+    }
+    this.shown = shown;
+    this.selected = shown > 0 ? shown - 1 : undefined;
+    if (packet !== undefined && packet >= 1 && packet <= shown) this.selected = packet - 1;
+    this.#announce();
+  }
+
+  /** Shows the run at a location without recording it (back and forward, or a first visit). */
+  async apply(location: LabLocation): Promise<void> {
+    this.lens = location.lens;
+    const same =
+      this.result !== undefined &&
+      location.scenario === this.scenario &&
+      location.seed === this.seed &&
+      JSON.stringify(sorted(location.whatIf)) === JSON.stringify(sorted(this.whatIf));
+    if (same) {
+      this.pause();
+      this.#place({ step: location.step, packet: location.packet });
+    } else {
+      await this.load(
+        { scenario: location.scenario, seed: location.seed, whatIf: location.whatIf },
+        { step: location.step, packet: location.packet },
+      );
+    }
+  }
+
+  #navigate(mode: NavigationMode = 'push'): void {
+    this.onnavigate?.(mode);
+  }
+
+  async choose(key: Partial<RunKey>): Promise<void> {
+    const keep = key.scenario === undefined || key.scenario === this.scenario;
+    // A what-if or a new seed re-runs the same scenario: stay at the same step to compare.
+    await this.load(
+      key,
+      keep ? { step: this.shown, packet: this.selected === undefined ? undefined : this.selected + 1 } : {},
+    );
+    this.#navigate();
+  }
+
+  goTo(shown: number, mode: NavigationMode = 'push'): void {
+    const next = Math.max(0, Math.min(this.total, shown));
+    if (next === this.shown && this.selected === (next > 0 ? next - 1 : undefined)) return;
+    this.shown = next;
+    this.selected = next > 0 ? next - 1 : undefined;
+    this.#announce();
+    this.#navigate(mode);
   }
 
   next(): void {
@@ -46,10 +179,96 @@ export class LabState {
   }
 
   previous(): void {
+    this.pause();
     this.goTo(this.shown - 1);
   }
 
   restart(): void {
+    this.pause();
     this.goTo(this.total > 0 ? 1 : 0);
   }
+
+  /** Opens a packet already sent in the inspector. */
+  select(index: number): void {
+    if (index < 0 || index >= this.shown || index === this.selected) return;
+    this.selected = index;
+    this.#navigate();
+  }
+
+  setLens(lens: Party): void {
+    if (lens === this.lens) return;
+    this.lens = lens;
+    this.#navigate();
+  }
+
+  toggleRun(first: number): void {
+    if (this.openRuns.has(first)) this.openRuns.delete(first);
+    else this.openRuns.add(first);
+  }
+
+  play(): void {
+    if (!this.timeline || this.playing) return;
+    if (this.finished) this.goTo(1, 'replace');
+    this.playing = true;
+    this.#schedule();
+  }
+
+  pause(): void {
+    this.playing = false;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  togglePlay(): void {
+    if (this.playing) this.pause();
+    else this.play();
+  }
+
+  #schedule(): void {
+    const steps = this.timeline?.steps ?? [];
+    const upcoming = steps[this.shown];
+    const current = steps[this.shown - 1];
+    const media = upcoming !== undefined && current !== undefined && isMedia(upcoming) && isMedia(current);
+    const delay = (media ? PLAY_MEDIA_MS : PLAY_SIGNALLING_MS) / this.speed;
+    this.#timer = setTimeout(() => {
+      if (!this.playing) return;
+      if (this.shown >= this.total) {
+        this.pause();
+        return;
+      }
+      this.goTo(this.shown + 1, 'replace');
+      if (this.shown >= this.total) this.pause();
+      else this.#schedule();
+    }, delay);
+  }
+
+  #announce(): void {
+    const steps = this.timeline?.steps ?? [];
+    const step = steps[this.shown - 1];
+    if (!step) {
+      this.announcement = '';
+      return;
+    }
+    const before = steps[this.shown - 2];
+    // Fifty media packets a second are not worth fifty announcements: say when media starts.
+    if (isMedia(step)) {
+      if (!before || !isMedia(before)) this.announcement = UI.announceRun(`${step.protocol}, ${step.summary}`);
+    } else {
+      this.announcement = UI.announceStep(
+        this.shown,
+        this.total,
+        step.from,
+        step.to,
+        `${step.protocol} ${step.summary}`,
+      );
+    }
+    if (this.shown === this.total && this.timeline) {
+      const o = this.timeline.outcome;
+      this.announcement += ` ${UI.announceEnd(o.ok ? `${UI.outcomeOk}. ${o.summary}` : `${UI.outcomeFailed(o.stage, o.reason)}. ${o.summary}`)}`;
+    }
+  }
+}
+
+function sorted(record: Record<string, string>): Array<[string, string]> {
+  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
 }

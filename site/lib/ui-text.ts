@@ -1,23 +1,179 @@
-/** Every piece of text the lab's interface shows, in one place, ready for translation. */
+/**
+ * Every piece of text the lab's interface shows, in one place, ready for
+ * translation. Protocol content (step summaries, explanations, field notes)
+ * comes from the engine; this is only the interface around it.
+ */
+import type { Party } from '../../sim/index';
+
+const PARTY: Record<Party, string> = { pbx: 'PBX', attacker: 'Attacker', sbc: 'SBC' };
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
 export const UI = {
+  labName: 'Secure Trunk Lab',
+  page: {
+    title: 'Secure Trunk Lab',
+    description: (carrier: string) =>
+      `Watch a PBX and ${carrier}'s SBC set up a secure SIP trunk, packet by packet, while an attacker watches.`,
+    skip: 'Skip to the lab',
+    siteNav: 'Site',
+    knowledgeBase: 'Knowledge base',
+    heading: 'The lab',
+    intro: (carrier: string) => `A virtual PBX calls ${carrier}'s SBC at`,
+    introEnd: 'Step through every packet, read every byte, and see what an attacker on the path can and cannot read.',
+  },
+  parties: PARTY,
+
+  // Step controls
+  controls: 'Step controls',
   scenario: 'Scenario',
+  seed: 'Seed',
+  seedHelp: 'Same seed, same bytes: a run is a pure function of scenario and seed.',
   previous: 'Previous step',
   next: 'Next step',
   play: 'Play',
   pause: 'Pause',
   restart: 'Restart',
-  ladder: 'Packet ladder',
-  inspector: 'Packet inspector',
-  viewAs: 'View as',
-  parties: { pbx: 'PBX', attacker: 'Attacker', sbc: 'SBC' },
+  speed: 'Speed',
+  speeds: [
+    { value: 0.5, label: '0.5×' },
+    { value: 1, label: '1×' },
+    { value: 2, label: '2×' },
+    { value: 4, label: '4×' },
+  ],
+  keyboardHint: 'Keys: ← and → step back and forward; ↑ and ↓ move through the ladder.',
   loading: 'Running the scenario…',
   stepOf: (n: number, total: number) => `Step ${n} of ${total}`,
+  announceStep: (n: number, total: number, from: Party, to: Party, what: string) =>
+    `Step ${n} of ${total}: ${PARTY[from]} to ${PARTY[to]}, ${what}.`,
+  announceRun: (what: string) => `Media starts: ${what}.`,
+  announceEnd: (outcome: string) => `End of the run. ${outcome}`,
+  expectedOutcome: (ok: boolean, stage: string, reason: string) =>
+    ok ? 'Expected: the call succeeds.' : `Expected: fails at ${stage} with ${reason}.`,
+  readArticle: 'Read the article',
+
+  // What-if
+  whatIf: 'What if…',
+  whatIfHelp: 'Change a setting and the scenario runs again with the same seed.',
+
+  // URL problems
+  url: {
+    notice: 'Some of the link could not be used:',
+    unknownScenario: (id: string) => `there is no scenario "${id}", so the first one is shown`,
+    badSeed: (text: string) => `the seed "${text}" is not a whole number, so seed 1 is used`,
+    badStep: (text: string) => `the step "${text}" is not a step number, so the first step is shown`,
+    badPacket: (text: string) => `the packet "${text}" is not a packet number`,
+    badLens: (text: string) => `"${text}" is not PBX, Attacker or SBC, so the PBX's view is shown`,
+    badWhatIf: (label: string, value: string) => `"${value}" is not a choice for ${label}`,
+    stepTooFar: (step: number, total: number) => `this run has ${total} steps, not ${step}; the last is shown`,
+  },
+
+  // Ladder
+  ladder: 'Packet ladder',
+  ladderEmpty: 'No packet sent yet.',
+  packetName: (n: number, from: Party, to: Party, what: string) => `${n}. ${PARTY[from]} to ${PARTY[to]}: ${what}`,
+  runLabel: (counts: string) => counts,
+  runName: (counts: string, parties: string, open: boolean) =>
+    `${counts} between ${parties}; ${open ? 'shown below, press to hide' : 'press to show each packet'}`,
+  runHolds: (n: number, of: number) => `packet ${n} of ${of} in this run is open`,
+  count: (protocol: string, n: number) => `${protocol} ×${n.toLocaleString('en-US')}`,
+  and: ' and ',
+  attackerSees: { all: 'attacker reads it', metadata: 'attacker sees metadata', none: '' },
+  failed: 'failed',
+
+  // Lens
+  viewAs: 'View as',
+  access: {
+    all: 'reads all of it',
+    metadata: 'sees metadata only',
+    none: 'does not see this packet',
+  },
+
+  // Inspector
+  inspector: 'Packet inspector',
   noPacket: 'Step forward to send the first packet.',
+  route: (src: string, dst: string, transport: string) => `${src} → ${dst} over ${transport.toUpperCase()}`,
+  at: (ms: number) => `at ${(ms / 1000).toFixed(3)} s`,
+  size: (n: number) => plural(n, 'byte', 'bytes'),
+  packetNumber: (n: number) => `Packet ${n}`,
+  failure: 'Failure',
+  explanation: 'What happens here',
+  layers: 'Layers',
+  onTheWire: 'On the wire',
+  decryptedBy: (party: Party, title: string) => `${title}, as the ${PARTY[party]} reads it`,
+  neverSaw: (party: Party) => `The ${PARTY[party]} never sees this packet.`,
   hex: 'Bytes',
+  hexLabel: (title: string) => `${title}: bytes in hexadecimal`,
+  hexHelp: 'Select bytes, or focus here and use the arrow keys, to open the field they belong to.',
   fields: 'Fields',
+  fieldsLabel: (title: string) => `${title}: fields`,
+  expandAll: 'Open all fields',
+  collapseAll: 'Close all fields',
+  byteAt: (offset: number, field: string | undefined) =>
+    `Byte ${offset} (0x${offset.toString(16).padStart(4, '0')})${field ? `: ${field}` : ''}`,
+  specLink: (spec: string) => `${spec} (opens the specification)`,
+  copyHex: 'Copy as hex',
+  copyText: 'Copy as text',
+  copied: (what: string) => `Copied ${what} to the clipboard.`,
+  copyFailed: 'The browser did not allow copying; select the text and copy it by hand.',
+  copiedWhat: { hex: 'the bytes as hex', text: 'the fields as text' },
+
+  // Outcome
   outcomeOk: 'Outcome: success',
   outcomeFailed: (stage: string, reason: string) => `Outcome: failed at ${stage} (${reason})`,
   engineError: (message: string) => `The engine could not run this scenario: ${message}`,
-  specLink: 'Read the specification',
-  access: { all: 'reads all of it', metadata: 'sees metadata only', none: 'does not see this packet' },
+
+  // Party panels
+  holdings: 'What each party holds',
+  holdingsOf: (party: Party) => `${PARTY[party]}: keys and checks`,
+  keys: 'Keys and secrets',
+  noKeys: 'No keys yet.',
+  derivedFrom: 'from',
+  derivedHow: 'how',
+  showChain: (name: string) => `Show how ${name} was derived`,
+  inChain: 'in the chain',
+  gotAt: (packet: number) => `packet ${packet}`,
+  checks: 'Certificate checks',
+  noChecks: 'No certificate checked yet.',
+  checkVerdict: (subject: string, valid: boolean, reason: string) =>
+    `${subject} certificate: ${valid ? 'valid' : `invalid (${reason})`}`,
+  pass: 'pass',
+  fail: 'fail',
+  notes: 'Notes',
+
+  // Audio
+  audio: 'Hear the call',
+  audioHelp: 'The same call, as each party plays it out.',
+  playAs: (party: Party) => `Play as the ${PARTY[party]} hears it`,
+  stopAs: (party: Party) => `Stop the ${PARTY[party]}'s audio`,
+  heard: { voice: 'voice', noise: 'noise' },
+  audioError: (message: string) => `The audio could not play: ${message}`,
+
+  // Exports and fingerprint
+  exports: 'Export this run',
+  exportLabels: {
+    pcapng: 'Capture (pcapng, TLS secrets inside)',
+    keylog: 'TLS key log (NSS format)',
+    'media-pcap': 'Decrypted media (pcap)',
+    mermaid: 'Sequence diagram (mermaid)',
+    timeline: 'Timeline (JSON)',
+  },
+  exportError: (message: string) => `The export failed: ${message}`,
+  exported: (filename: string) => `Saved ${filename}.`,
+  fingerprint: 'Run fingerprint',
+  fingerprintHelp:
+    'SHA-256 of every packet on the wire. The same scenario and seed give the same fingerprint anywhere.',
+  copyFingerprint: 'Copy fingerprint',
+  live: 'Live randomness: this run cannot be replayed.',
+
+  // Theme
+  theme: 'Theme',
+  themes: { auto: 'Auto', light: 'Light', dark: 'Dark' },
+
+  // Live step (the island articles embed)
+  liveStep: (title: string, n: number) => `Live step: ${title}, step ${n}`,
+  openInLab: 'Open this step in the lab',
+  unknownStep: (label: string) => `This scenario has no step "${label}".`,
+  stepOutOfRange: (n: number, total: number) => `This scenario has ${total} steps; step ${n} does not exist.`,
+  unknownScenarioEmbed: (id: string) => `There is no scenario "${id}".`,
 } as const;

@@ -1,0 +1,40 @@
+/**
+ * Ties the full lab to the browser's address bar: each change a person makes
+ * becomes a history entry (Play replaces the entry as it goes, so one Back
+ * undoes the whole playback), and Back and Forward show the state they name.
+ */
+import type { ScenarioInfo } from '../../sim/index';
+import type { LabState } from './lab-state.svelte';
+import { readLabUrl, writeLabUrl, type ReadResult } from './lab-url';
+
+export function readLocation(scenarios: readonly ScenarioInfo[]): ReadResult {
+  return readLabUrl(window.location.search, scenarios, scenarios[0]?.id ?? '');
+}
+
+/** Connects `lab` to the history; returns the function that disconnects it. */
+export function connectHistory(lab: LabState): () => void {
+  lab.onnavigate = (mode) => {
+    const search = writeLabUrl(lab.location);
+    if (search === window.location.search) return;
+    const url = `${window.location.pathname}${search}${window.location.hash}`;
+    if (mode === 'push') history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+  };
+  const onpopstate = () => {
+    const { location } = readLocation(lab.scenarios);
+    void lab.apply(location);
+  };
+  window.addEventListener('popstate', onpopstate);
+  return () => {
+    lab.onnavigate = undefined;
+    window.removeEventListener('popstate', onpopstate);
+  };
+}
+
+/** After the first run, the address shows the full state (scenario, seed, step, lens) without a new entry. */
+export function settleUrl(lab: LabState): void {
+  const search = writeLabUrl(lab.location);
+  if (search !== window.location.search) {
+    history.replaceState(null, '', `${window.location.pathname}${search}${window.location.hash}`);
+  }
+}

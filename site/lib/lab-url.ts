@@ -1,0 +1,119 @@
+/**
+ * The lab's state in its URL, so every view can be shared and reloaded:
+ * `?scenario=secure-call&seed=1&step=5&packet=3&lens=attacker` plus any
+ * what-if the scenario offers (`&tls=1.2`) when it differs from its default.
+ *
+ * `step` is how many packets have been sent — the "Step 5 of 12" the lab
+ * shows — and `packet` the number of the packet open in the inspector, both
+ * counted from 1 as the ladder numbers them. Nothing read from the URL is
+ * trusted: unknown scenarios, seeds that are not whole numbers, steps out of
+ * range and unknown lenses are reported and replaced by defaults.
+ */
+import type { Party, ScenarioInfo } from '../../sim/index';
+import { UI } from './ui-text';
+
+export const DEFAULT_SEED = 1;
+export const LENSES: readonly Party[] = ['pbx', 'attacker', 'sbc'];
+
+/** Parameter names the lab itself uses; a what-if may not take one of these. */
+const RESERVED = new Set(['scenario', 'seed', 'step', 'packet', 'lens', 'theme']);
+
+export interface LabLocation {
+  scenario: string;
+  seed: number;
+  /** Packets sent, from 1; undefined means "the first step". */
+  step?: number;
+  /** The packet open in the inspector, from 1; undefined means "the last one sent". */
+  packet?: number;
+  lens: Party;
+  /** What-if values that differ from the scenario's defaults. */
+  whatIf: Record<string, string>;
+}
+
+export interface ReadResult {
+  location: LabLocation;
+  /** What was wrong with the URL, in words, for a notice. */
+  problems: string[];
+}
+
+/** Seeds are whole numbers, as `trunklab run --seed` takes them. */
+export function parseSeed(text: string): number | undefined {
+  if (!/^-?\d{1,15}$/.test(text.trim())) return undefined;
+  const n = Number(text.trim());
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A positive whole number no larger than `max`, or undefined. */
+function parseCount(text: string | null, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (text === null || !/^\d{1,9}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= max ? n : undefined;
+}
+
+export function readLabUrl(search: string, scenarios: readonly ScenarioInfo[], fallback: string): ReadResult {
+  const params = new URLSearchParams(search);
+  const problems: string[] = [];
+
+  let scenario = fallback;
+  const askedScenario = params.get('scenario');
+  if (askedScenario !== null) {
+    if (scenarios.some((s) => s.id === askedScenario)) scenario = askedScenario;
+    else problems.push(UI.url.unknownScenario(askedScenario));
+  }
+
+  let seed = DEFAULT_SEED;
+  const askedSeed = params.get('seed');
+  if (askedSeed !== null) {
+    const parsed = parseSeed(askedSeed);
+    if (parsed === undefined) problems.push(UI.url.badSeed(askedSeed));
+    else seed = parsed;
+  }
+
+  const step = parseCount(params.get('step'));
+  if (params.has('step') && step === undefined) problems.push(UI.url.badStep(params.get('step')!));
+  const packet = parseCount(params.get('packet'));
+  if (params.has('packet') && packet === undefined) problems.push(UI.url.badPacket(params.get('packet')!));
+
+  let lens: Party = 'pbx';
+  const askedLens = params.get('lens');
+  if (askedLens !== null) {
+    if ((LENSES as readonly string[]).includes(askedLens)) lens = askedLens as Party;
+    else problems.push(UI.url.badLens(askedLens));
+  }
+
+  const whatIf: Record<string, string> = {};
+  const info = scenarios.find((s) => s.id === scenario);
+  for (const option of info?.whatIf ?? []) {
+    const value = params.get(option.id);
+    if (value === null || RESERVED.has(option.id)) continue;
+    if (option.choices.some((c) => c.value === value)) {
+      if (value !== option.default) whatIf[option.id] = value;
+    } else {
+      problems.push(UI.url.badWhatIf(option.label, value));
+    }
+  }
+
+  return { location: { scenario, seed, step, packet, lens, whatIf }, problems };
+}
+
+/** The query string for a location, parameters in a fixed order so equal states give equal URLs. */
+export function writeLabUrl(location: LabLocation): string {
+  const params = new URLSearchParams();
+  params.set('scenario', location.scenario);
+  params.set('seed', String(location.seed));
+  if (location.step !== undefined) params.set('step', String(location.step));
+  if (location.packet !== undefined) params.set('packet', String(location.packet));
+  params.set('lens', location.lens);
+  for (const id of Object.keys(location.whatIf).sort()) {
+    if (!RESERVED.has(id)) params.set(id, location.whatIf[id]);
+  }
+  return `?${params.toString()}`;
+}
+
+/** The full lab's address for a scenario at a step: what "Open in the lab" links to. */
+export function labHref(scenario: string, step?: number, lens?: Party): string {
+  const params = new URLSearchParams({ scenario });
+  if (step !== undefined) params.set('step', String(step));
+  if (lens !== undefined && lens !== 'pbx') params.set('lens', lens);
+  return `/?${params.toString()}`;
+}
