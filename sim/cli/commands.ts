@@ -7,4 +7,11 @@ import { srtpDecryptCommand } from './srtp-decrypt-command';
 import { tlsConnectCommand } from './tls-connect-command';
 import { tlsServeCommand } from './tls-serve-command';
 
-export const COMMANDS: readonly Command[] = [scenariosCommand, runCommand, certCheckCommand, srtpDecryptCommand, tlsConnectCommand, tlsServeCommand];
+export const COMMANDS: readonly Command[] = [
+  scenariosCommand,
+  runCommand,
+  certCheckCommand,
+  srtpDecryptCommand,
+  tlsConnectCommand,
+  tlsServeCommand,
+];
