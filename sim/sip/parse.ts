@@ -19,7 +19,7 @@
  */
 import type { Field } from '../wire/field';
 import { describeHeader } from './header-notes';
-import { canonicalHeaderName, scanHeaderValue, sameHeader } from './header-grammar';
+import { canonicalHeaderName, scanHeaderValue } from './header-grammar';
 import type { SipHeader, SipMessage } from './message';
 import { DIGIT, Scanner, TOKEN, binaryString, utf8SequenceLength, utf8Text, type ScanContext } from './scanner';
 import { SipParseError } from './syntax-error';
@@ -490,4 +490,13 @@ function parseHeaderLine(
   return { header: { header, canonical, line, start, end: end + 2, parsed }, field };
 }
 
-export { sameHeader };
+/** The typed values of every instance of a header, in order (`Via` gives one list per Via line). */
+export function parsedValues<T>(p: ParsedSipMessage, name: string): T[] {
+  const wanted = canonicalHeaderName(name);
+  return p.headers.filter((h) => h.canonical === wanted).map((h) => h.parsed as T);
+}
+
+/** The typed value of the first instance of a header. */
+export function parsedValue<T>(p: ParsedSipMessage, name: string): T | undefined {
+  return parsedValues<T>(p, name)[0];
+}

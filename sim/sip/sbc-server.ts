@@ -1,0 +1,251 @@
+/**
+ * The carrier SBC's SIP side (RFC 3261 §8.2, §17.2, §10.3, §13.3, §9.2), sans-IO:
+ * given a parsed request and where it came from, it returns the responses to
+ * send, in order, and what it decided.
+ *
+ * 1. Retransmissions (same branch, sent-by and method, RFC 3261 §17.2.3) get
+ *    the last response again, not a second answer.
+ * 2. Admission (admission.ts): 501, 400, 483, 416, 420, 415, 406.
+ * 3. OPTIONS: 200 with Allow and Accept (§11.2).
+ * 4. REGISTER: the registrar (digest or IP authentication).
+ * 5. INVITE: only from a registered PBX or a trusted address (else 403);
+ *    100 Trying, then the SDP answer (offer-answer.ts): 488 with a Warning when
+ *    SRTP cannot be agreed, else 180 Ringing and — as the called side does —
+ *    200 OK, or only ringing (for CANCEL), or 486 Busy Here.
+ * 6. ACK confirms the dialog; BYE ends it (200, or 481 if there is none);
+ *    CANCEL of a ringing INVITE gets 200 and the INVITE 487 (§9.2).
+ */
+import type { CarrierProfile } from '../carrier';
+import type { Clock } from '../crypto/clock';
+import type { RandomSource } from '../crypto/random';
+import { admitRequest, type ElementPolicy, SBC_POLICY } from './admission';
+import type { NameAddress } from './address';
+import { newTag } from './identifiers';
+import { headerValue, type SipHeader, type SipRequest, type SipResponse } from './message';
+import { answerOffer, type SrtpAgreement } from './offer-answer';
+import { parsedValue, type ParsedSipMessage } from './parse';
+import { Registrar, type RegistrarVerdict } from './registrar';
+import { responseTo } from './response';
+import { parseSdp, serializeSdp } from './sdp';
+import { isSipParseError } from './syntax-error';
+import { viaBranch, type Via } from './via';
+import type { SipTransport } from './pbx-agent';
+
+export interface SbcServerConfig {
+  carrier: CarrierProfile;
+  transport: SipTransport;
+  /** The SBC's SIP port on this transport (5061 for TLS). */
+  port: number;
+  /** What the called party does: answer, keep ringing (so the caller may cancel), or be busy. */
+  callee: 'answer' | 'ring' | 'busy';
+  policy?: ElementPolicy;
+}
+
+export type SbcEvent =
+  | { kind: 'rejected'; status: number; detail: string; line?: number }
+  | { kind: 'registrar'; verdict: RegistrarVerdict }
+  | { kind: 'call-refused'; status: number; detail: string }
+  | { kind: 'media-agreed'; agreement?: SrtpAgreement }
+  | { kind: 'call-established' }
+  | { kind: 'call-ended' }
+  | { kind: 'call-cancelled' }
+  | { kind: 'retransmission' };
+
+interface ServerTransaction {
+  request: SipRequest;
+  responses: SipResponse[];
+  toTag: string;
+}
+
+export class SbcServer {
+  readonly registrar: Registrar;
+  private readonly transactions = new Map<string, ServerTransaction>();
+  /** Confirmed or early dialogs by Call-ID. */
+  private readonly calls = new Map<string, { state: 'ringing' | 'answered' | 'confirmed' | 'ended' }>();
+
+  constructor(
+    readonly config: SbcServerConfig,
+    private readonly random: RandomSource,
+    clock: Clock,
+  ) {
+    const { carrier } = config;
+    this.registrar = new Registrar(
+      {
+        realm: carrier.domain,
+        auth: carrier.auth,
+        algorithm: 'SHA-256',
+        accounts: { [carrier.customer.username]: carrier.customer.password },
+        trustedAddresses: [carrier.customer.pbxIp],
+      },
+      random.fork('registrar'),
+      clock,
+    );
+  }
+
+  /** RFC 3261 §12.1.1: when the request came to a sips: URI, the Contact of the answer is sips: too. */
+  private contact(request: SipRequest): SipHeader {
+    const { sbc } = this.config.carrier;
+    if (/^sips:/i.test(request.uri)) return { name: 'Contact', value: `<sips:${sbc.host}:${this.config.port}>` };
+    const tls = this.config.transport === 'TLS' ? ';transport=tls' : '';
+    return { name: 'Contact', value: `<sip:${sbc.host}:${this.config.port}${tls}>` };
+  }
+
+  receive(p: ParsedSipMessage, source: { ip: string; port: number }): { send: SipResponse[]; events: SbcEvent[] } {
+    const m = p.message;
+    if (m.kind !== 'request') return { send: [], events: [] };
+    const via = parsedValue<Via[]>(p, 'Via')?.[0];
+    const key = `${via ? viaBranch(via) : ''};${via?.host}:${via?.port ?? ''};${m.method === 'ACK' ? 'INVITE' : m.method}`;
+    const known = this.transactions.get(key);
+    if (known && m.method !== 'ACK' && m.method !== 'CANCEL') {
+      // RFC 3261 §17.2.1, §17.2.2: a retransmitted request gets the latest response again.
+      return { send: known.responses.slice(-1), events: [{ kind: 'retransmission' }] };
+    }
+    const t: ServerTransaction = { request: m, responses: [], toTag: newTag(this.random) };
+    const reply = (status: number, extra: Omit<Parameters<typeof responseTo>[2], 'toTag'> = {}) => {
+      const r = responseTo(m, status, { toTag: t.toTag, ...extra });
+      t.responses.push(r);
+      return r;
+    };
+    if (m.method !== 'ACK' && m.method !== 'CANCEL') this.transactions.set(key, t);
+
+    const refused = admitRequest(p, this.config.policy ?? SBC_POLICY);
+    if (refused) {
+      if (m.method === 'ACK') return { send: [], events: [] };
+      return {
+        send: [reply(refused.status, { headers: refused.responseHeaders })],
+        events: [{ kind: 'rejected', status: refused.status, detail: refused.detail, line: refused.line }],
+      };
+    }
+
+    switch (m.method) {
+      case 'OPTIONS':
+        return {
+          send: [
+            reply(200, {
+              headers: [
+                { name: 'Allow', value: SBC_POLICY.methods.join(', ') },
+                { name: 'Accept', value: 'application/sdp' },
+              ],
+            }),
+          ],
+          events: [],
+        };
+      case 'REGISTER': {
+        const { response, verdict } = this.registrar.handle(p, source);
+        t.responses.push(response);
+        return { send: [response], events: [{ kind: 'registrar', verdict }] };
+      }
+      case 'INVITE':
+        return this.invite(p, source, t, reply);
+      case 'ACK': {
+        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        if (call && call.state === 'answered') call.state = 'confirmed';
+        return { send: [], events: call ? [{ kind: 'call-established' }] : [] };
+      }
+      case 'BYE': {
+        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        if (!call || call.state === 'ended') return { send: [reply(481)], events: [] };
+        call.state = 'ended';
+        return { send: [reply(200)], events: [{ kind: 'call-ended' }] };
+      }
+      case 'CANCEL': {
+        // RFC 3261 §9.2: the CANCEL matches the INVITE's server transaction by its branch.
+        const inviteKey = key.replace(/;CANCEL$/, ';INVITE');
+        const invite = this.transactions.get(inviteKey);
+        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        if (!invite || !call || call.state !== 'ringing') return { send: [reply(481)], events: [] };
+        call.state = 'ended';
+        const ok = reply(200);
+        const terminated = responseTo(invite.request, 487, { toTag: invite.toTag });
+        invite.responses.push(terminated);
+        return { send: [ok, terminated], events: [{ kind: 'call-cancelled' }] };
+      }
+      default:
+        return {
+          send: [reply(405, { headers: [{ name: 'Allow', value: SBC_POLICY.methods.join(', ') }] })],
+          events: [],
+        };
+    }
+  }
+
+  private invite(
+    p: ParsedSipMessage,
+    source: { ip: string },
+    t: ServerTransaction,
+    reply: (status: number, extra?: Omit<Parameters<typeof responseTo>[2], 'toTag'>) => SipResponse,
+  ): { send: SipResponse[]; events: SbcEvent[] } {
+    const m = p.message as SipRequest;
+    const { carrier } = this.config;
+    const trying = responseTo(m, 100);
+    t.responses.push(trying);
+    const callId = headerValue(m, 'Call-ID')!;
+
+    // Who is calling: a PBX registered from this address, or a trusted address (IP authentication).
+    const from = parsedValue<NameAddress>(p, 'From')!;
+    const user = from.uri.kind === 'sip' ? from.uri.user : undefined;
+    const registered = ['sip', 'sips'].some(
+      (scheme) => this.registrar.bindingsOf(`${scheme}:${user ?? ''}@${carrier.domain}`).length > 0,
+    );
+    const known = carrier.auth === 'ip' ? carrier.customer.pbxIp === source.ip : registered;
+    if (!known) {
+      return {
+        send: [trying, reply(403)],
+        events: [
+          {
+            kind: 'call-refused',
+            status: 403,
+            detail: carrier.auth === 'ip' ? `${source.ip} is not a trusted address` : 'the caller is not registered',
+          },
+        ],
+      };
+    }
+
+    let offer;
+    try {
+      offer = parseSdp(m.body).sdp;
+    } catch (e) {
+      if (!isSipParseError(e)) throw e;
+      return {
+        send: [trying, reply(400, { reason: 'Bad SDP' })],
+        events: [{ kind: 'call-refused', status: 400, detail: e.message }],
+      };
+    }
+    const answer = answerOffer(
+      offer,
+      carrier.srtp,
+      {
+        address: carrier.sbc.ip,
+        port: carrier.sbc.rtpPort,
+        payloadTypes: [0, 8],
+        username: 'sbc',
+        sessionId: String(new DataView(this.random.bytes(4).buffer).getUint32(0)),
+      },
+      this.random,
+    );
+    if (!answer.ok) {
+      // RFC 3261 §20.43: warn-code 305 "Incompatible media format" says why.
+      const warning = { name: 'Warning', value: `305 ${carrier.sbc.host} "${answer.detail.replace(/["\\]/g, "'")}"` };
+      return {
+        send: [trying, reply(488, { headers: [warning] })],
+        events: [{ kind: 'call-refused', status: 488, detail: answer.detail }],
+      };
+    }
+    this.calls.set(callId, { state: 'ringing' });
+    const ringing = reply(180, { headers: [this.contact(m)] });
+    if (this.config.callee === 'busy') {
+      this.calls.get(callId)!.state = 'ended';
+      return {
+        send: [trying, ringing, reply(486)],
+        events: [{ kind: 'call-refused', status: 486, detail: 'the called party is busy' }],
+      };
+    }
+    if (this.config.callee === 'ring') return { send: [trying, ringing], events: [] };
+    this.calls.get(callId)!.state = 'answered';
+    const ok = reply(200, {
+      headers: [this.contact(m), { name: 'Allow', value: SBC_POLICY.methods.join(', ') }],
+      body: serializeSdp(answer.sdp),
+      contentType: 'application/sdp',
+    });
+    return { send: [trying, ringing, ok], events: [{ kind: 'media-agreed', agreement: answer.agreement }] };
+  }
+}
