@@ -33,7 +33,9 @@ export interface HostOptions {
 /** What a host needs from the network it is attached to. */
 export interface HostNetwork {
   nowUs(): number;
-  schedule(delayUs: number, label: string, run: () => void): ScheduledEvent;
+  schedule(delayUs: number, label: string, run: () => unknown): ScheduledEvent;
+  /** Lets an asynchronous handler finish before the next event (Network.settle). */
+  settle(result: unknown): void;
   transmit(
     from: Host,
     packet: Encoded,
@@ -60,7 +62,7 @@ export class Host {
   txFreeAtUs = 0;
 
   private readonly addresses = new Set<string>();
-  private readonly listeners = new Map<string, (c: TcpConnection) => void>();
+  private readonly listeners = new Map<string, (c: TcpConnection) => unknown>();
   private readonly connections = new Map<string, TcpConnection>();
   private readonly udp = new Map<string, UdpSocket>();
   private ipId: number;
@@ -92,7 +94,7 @@ export class Host {
   }
 
   /** Listens for TCP connections on `port`; `onAccept` gets each one once it is ESTABLISHED. */
-  listen(port: number, onAccept: (connection: TcpConnection) => void, ip = this.ip): TcpListener {
+  listen(port: number, onAccept: (connection: TcpConnection) => unknown, ip = this.ip): TcpListener {
     const key = formatEndpoint({ ip, port });
     if (this.listeners.has(key)) throw new Error(`${this.name}: already listening on ${key}`);
     this.listeners.set(key, onAccept);
@@ -176,7 +178,7 @@ export class Host {
         record.note = `Nothing listens on UDP ${formatEndpoint(p.dst)}.`;
         return 'no-listener';
       }
-      socket.onMessage?.(p.payload, p.src, record);
+      this.network.settle(socket.onMessage?.(p.payload, p.src, record));
       return 'delivered';
     }
     if (p.transport.kind !== 'tcp') return 'no-listener';
@@ -227,6 +229,7 @@ export class Host {
     return {
       nowUs: () => this.network.nowUs(),
       schedule: (delayUs, label, run) => this.network.schedule(delayUs, label, run),
+      settle: (result) => this.network.settle(result),
       send: (spec, stream) => void this.send(spec, stream),
       randomIsn: () => {
         const b = this.random.bytes(4);

@@ -65,6 +65,13 @@ interface Route {
   via?: { host: Host; middlebox: Middlebox; toViaUs: number };
 }
 
+export interface RunLimits {
+  /** Stop before events later than this (virtual milliseconds since the run began). */
+  untilMs?: number;
+  /** Stop after this many events. */
+  maxEvents?: number;
+}
+
 export interface TransmitMeta {
   origin: PacketOrigin;
   stream?: StreamPosition;
@@ -80,6 +87,8 @@ export class Network {
   private readonly hosts: Host[] = [];
   private readonly links: Link[] = [];
   private readonly watchers: Array<(r: WirePacket) => void> = [];
+  /** Work an event's handlers started and that must finish before the next event (see `settle`). */
+  private readonly pending: Promise<unknown>[] = [];
 
   constructor(
     readonly clock: VirtualClock,
@@ -96,6 +105,7 @@ export class Network {
         nowUs: () => this.nowUs(),
         schedule: (delayUs, label, run) => this.schedule(delayUs, label, run),
         transmit: (from, packet, meta) => this.transmit(from, packet, meta),
+        settle: (result) => this.settle(result),
       },
       this.random.fork(`host ${options.name} ${options.ip}`),
     );
@@ -132,23 +142,40 @@ export class Network {
     return this.queue.nowUs;
   }
 
-  /** Runs `run` after `delayUs`; the clock reads that time while it runs. */
-  schedule(delayUs: number, label: string, run: () => void): ScheduledEvent {
+  /**
+   * Runs `run` after `delayUs`; the clock reads that time while it runs. If
+   * `run` returns a promise, the next event waits for it (see `settle`).
+   */
+  schedule(delayUs: number, label: string, run: () => unknown): ScheduledEvent {
     const t = this.queue.nowUs + Math.max(0, Math.round(delayUs));
     return this.queue.at(t, label, () => {
       this.syncClock(t);
-      run();
+      this.settle(run());
     });
   }
 
   /** `schedule` in milliseconds, for scenarios: "after 20 ms, send the next RTP packet". */
-  after(ms: number, label: string, run: () => void): ScheduledEvent {
+  after(ms: number, label: string, run: () => unknown): ScheduledEvent {
     return this.schedule(ms * 1000, label, run);
   }
 
-  /** Runs the next event; false when nothing is left to do. */
-  step(): boolean {
-    return this.queue.step();
+  /**
+   * Holds the next event until `result` (if it is a promise) has settled.
+   * Handlers may be asynchronous (a TLS endpoint awaits WebCrypto); their work
+   * happens at the virtual instant of the event that started it, and events
+   * never interleave with it, so a run stays deterministic.
+   */
+  settle(result: unknown): void {
+    if (result !== null && typeof result === 'object' && typeof (result as Promise<unknown>).then === 'function') {
+      this.pending.push(result as Promise<unknown>);
+    }
+  }
+
+  /** Runs the next event and waits for the work it started; false when nothing is left to do. */
+  async step(): Promise<boolean> {
+    const ran = this.queue.step();
+    await this.drain();
+    return ran;
   }
 
   /**
@@ -156,21 +183,50 @@ export class Network {
    * beyond `untilMs` (virtual milliseconds since the start), or `maxEvents` ran.
    * Returns the number of events run.
    */
-  run(options: { untilMs?: number; maxEvents?: number } = {}): number {
+  async run(options: RunLimits = {}): Promise<number> {
     let n = 0;
-    const limitUs = options.untilMs === undefined ? undefined : Math.round(options.untilMs * 1000);
-    while (options.maxEvents === undefined || n < options.maxEvents) {
-      const next = this.queue.peekTimeUs();
-      if (next === undefined) break;
-      if (limitUs !== undefined && next > limitUs) break;
+    while (this.due(n, options)) {
       this.queue.step();
       n++;
+      if (this.pending.length) await this.drain();
     }
-    if (limitUs !== undefined && limitUs > this.queue.nowUs && (this.queue.peekTimeUs() ?? Infinity) > limitUs) {
-      this.queue.advanceTo(limitUs);
-      this.syncClock(limitUs);
+    return this.stopAt(n, options);
+  }
+
+  /** `run` for handlers that are all synchronous; fails if one returns a promise. */
+  runSync(options: RunLimits = {}): number {
+    let n = 0;
+    while (this.due(n, options)) {
+      this.queue.step();
+      n++;
+      if (this.pending.length) throw new Error('an event handler returned a promise: use run(), not runSync()');
+    }
+    return this.stopAt(n, options);
+  }
+
+  private limitUs(options: RunLimits): number | undefined {
+    return options.untilMs === undefined ? undefined : Math.round(options.untilMs * 1000);
+  }
+
+  private due(n: number, options: RunLimits): boolean {
+    if (options.maxEvents !== undefined && n >= options.maxEvents) return false;
+    const next = this.queue.peekTimeUs();
+    const limit = this.limitUs(options);
+    return next !== undefined && (limit === undefined || next <= limit);
+  }
+
+  /** After a run bounded by time, the clock reads the bound. */
+  private stopAt(n: number, options: RunLimits): number {
+    const limit = this.limitUs(options);
+    if (limit !== undefined && limit > this.queue.nowUs && (this.queue.peekTimeUs() ?? Infinity) > limit) {
+      this.queue.advanceTo(limit);
+      this.syncClock(limit);
     }
     return n;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length) await Promise.all(this.pending.splice(0));
   }
 
   /** Calls `watch` with each record as it is made (a runner can show steps before the run ends). */

@@ -102,3 +102,12 @@ export function readKeyLog(text: string): KeyLogEntry[] {
   }
   return entries;
 }
+
+/**
+ * A key log file from lines endpoints logged (the TLS engine keeps its own as
+ * `keyLog`), each checked, with an optional comment first.
+ */
+export function keyLogFile(lines: readonly string[], comment?: string): string {
+  const text = lines.map((l) => `${l}\n`).join('');
+  return writeKeyLog(readKeyLog(text), comment);
+}

@@ -86,7 +86,8 @@ export const DEFAULT_TCP_TUNING: TcpTuning = {
 /** What a connection needs from the host it lives on. */
 export interface TcpHostContext {
   nowUs(): number;
-  schedule(delayUs: number, label: string, run: () => void): ScheduledEvent;
+  schedule(delayUs: number, label: string, run: () => unknown): ScheduledEvent;
+  settle(result: unknown): void;
   send(spec: UnnumberedPacketSpec, stream?: StreamPosition): void;
   /** Four random bytes for an initial sequence number (RFC 9293 §3.4.1). */
   randomIsn(): number;
@@ -111,14 +112,18 @@ interface InFlight {
 
 export class TcpConnection {
   state: TcpState = 'CLOSED';
-  /** Set when the application should hear `onOpen` for a passively opened connection. */
-  onOpen?: () => void;
+  /*
+   * The application's handlers. Each may return a promise (a TLS endpoint's
+   * crypto is asynchronous): the network waits for it before the next event.
+   */
+  /** The handshake finished: the connection is ESTABLISHED. */
+  onOpen?: () => unknown;
   /** In-order data from the peer. */
-  onData?: (data: Uint8Array) => void;
+  onData?: (data: Uint8Array) => unknown;
   /** The peer sent FIN: it will send no more data. */
-  onEnd?: () => void;
+  onEnd?: () => unknown;
   /** The connection is over; called once. */
-  onClose?: (reason: TcpCloseReason) => void;
+  onClose?: (reason: TcpCloseReason) => unknown;
 
   readonly id: string;
   /** Initial send and receive sequence numbers. */
@@ -312,7 +317,7 @@ export class TcpConnection {
       this.ackOwed = true;
       if (++this.unackedSegments >= 2) this.ackNow = true;
       this.scheduleFlush();
-      this.onData?.(payload);
+      this.host.settle(this.onData?.(payload));
       if (this.stateNow() === 'CLOSED') return; // the application aborted
     }
     if (fin && !this.endReported) {
@@ -325,7 +330,7 @@ export class TcpConnection {
       if (this.state === 'ESTABLISHED' || this.state === 'SYN-RECEIVED') this.state = 'CLOSE-WAIT';
       else if (this.state === 'FIN-WAIT-1') this.state = this.finAcked ? 'TIME-WAIT' : 'CLOSING';
       else if (this.state === 'FIN-WAIT-2') this.state = 'TIME-WAIT';
-      this.onEnd?.();
+      this.host.settle(this.onEnd?.());
       if (this.state === 'TIME-WAIT') this.reportClose('closed');
     }
   }
@@ -613,13 +618,13 @@ export class TcpConnection {
   private reportOpen(): void {
     if (this.openReported) return;
     this.openReported = true;
-    this.onOpen?.();
+    this.host.settle(this.onOpen?.());
   }
 
   private reportClose(reason: TcpCloseReason): void {
     if (this.closeReported) return;
     this.closeReported = true;
-    this.onClose?.(reason);
+    this.host.settle(this.onClose?.(reason));
   }
 
   private enterClosed(reason: TcpCloseReason): void {

@@ -14,7 +14,7 @@ export interface UdpHostContext {
 
 export class UdpSocket {
   /** A datagram arrived: its payload, who sent it (as its headers say), and the wire record. */
-  onMessage?: (payload: Uint8Array, from: Endpoint, record: WirePacket) => void;
+  onMessage?: (payload: Uint8Array, from: Endpoint, record: WirePacket) => unknown;
   private closed = false;
 
   constructor(

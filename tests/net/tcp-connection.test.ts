@@ -31,7 +31,7 @@ describe('TCP three-way handshake (RFC 9293 §3.5)', () => {
     const { client } = connectPair(net);
     let opened = -1;
     client.onOpen = () => (opened = net.network.nowUs());
-    net.network.run();
+    net.network.runSync();
     const r = net.network.records;
     expect(r.map((p) => [p.from, p.to, flagsOf(p)])).toEqual([
       ['pbx', 'sbc', 'SYN'],
@@ -52,11 +52,11 @@ describe('TCP three-way handshake (RFC 9293 §3.5)', () => {
 
     const again = labNetwork(7);
     connectPair(again);
-    again.network.run();
+    again.network.runSync();
     expect(again.network.records.map((p) => toHex(p.bytes))).toEqual(r.map((p) => toHex(p.bytes)));
     const other = labNetwork(8);
     connectPair(other);
-    other.network.run();
+    other.network.runSync();
     expect(other.network.records[0].tcp!.seq).not.toBe(syn.tcp!.seq);
   });
 
@@ -64,7 +64,7 @@ describe('TCP three-way handshake (RFC 9293 §3.5)', () => {
     const net = labNetwork(1);
     connectPair(net);
     const before = net.clock.now();
-    net.network.run();
+    net.network.runSync();
     const times = net.network.records.map((p) => p.arrivalUs!);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     // The clock holds epoch milliseconds as a double: good to a fraction of a microsecond.
@@ -81,7 +81,7 @@ describe('TCP data transfer', () => {
       bytes: flight,
       fields: [{ name: 'TLS record', start: 0, end: 4000, children: [{ name: 'fragment', start: 0, end: 4000 }] }],
     });
-    net.network.run();
+    net.network.runSync();
     expect(concatBytes(...got.sbc)).toEqual(flight);
     const data = net.network.records.filter((p) => p.payloadLength > 0);
     expect(data.map((p) => p.payloadLength)).toEqual([1460, 1460, 1080]);
@@ -100,14 +100,14 @@ describe('TCP data transfer', () => {
   it('carries the ACK on a reply instead of a bare ACK', () => {
     const net = labNetwork(3);
     const { client, server, got } = connectPair(net);
-    net.network.run();
+    net.network.runSync();
     server().onData = (d) => {
       got.sbc.push(d);
       server().write(d.slice().reverse());
     };
     client.write(Uint8Array.of(1, 2, 3));
     const before = net.network.records.length;
-    net.network.run();
+    net.network.runSync();
     const after = net.network.records.slice(before);
     expect(after.map((p) => [p.from, flagsOf(p), p.payloadLength])).toEqual([
       ['pbx', 'ACK, PSH', 3],
@@ -123,11 +123,11 @@ describe('TCP data transfer', () => {
     const up = patterned(4000, 1);
     const down = patterned(3000, 2);
     client.write(up);
-    net.network.run();
+    net.network.runSync();
     server().write(down);
     client.close();
     server().close();
-    net.network.run();
+    net.network.runSync();
     const file = capture(net.network, 'stream.pcapng');
     const follow = tshark(file, ['-q', '-z', 'follow,tcp,raw,0']);
     // Raw follow output: client bytes unindented, server bytes indented with a tab.
@@ -155,11 +155,11 @@ describe('TCP close and reset', () => {
   it('closes with FIN in both directions (RFC 9293 §3.6)', () => {
     const net = labNetwork(5);
     const { client, server, closed } = connectPair(net);
-    net.network.run();
+    net.network.runSync();
     server().onEnd = () => server().close();
     client.close();
     const before = net.network.records.length;
-    net.network.run();
+    net.network.runSync();
     expect(net.network.records.slice(before).map((p) => [p.from, flagsOf(p)])).toEqual([
       ['pbx', 'ACK, FIN'],
       ['sbc', 'ACK, FIN'],
@@ -175,7 +175,7 @@ describe('TCP close and reset', () => {
     const client = net.pbx.connect({ ip: net.sbc.ip, port: 5062 });
     let why: TcpCloseReason | undefined;
     client.onClose = (w) => (why = w);
-    net.network.run();
+    net.network.runSync();
     expect(net.network.records.map(flagsOf)).toEqual(['SYN', 'ACK, RST']);
     expect(net.network.records[0].fate).toBe('no-listener');
     expect(net.network.records[1].tcp!.ack).toBe((net.network.records[0].tcp!.seq + 1) >>> 0);
@@ -185,9 +185,9 @@ describe('TCP close and reset', () => {
   it('aborts with RST and the peer hears "reset"', () => {
     const net = labNetwork(7);
     const { client, closed } = connectPair(net);
-    net.network.run();
+    net.network.runSync();
     client.abort();
-    net.network.run();
+    net.network.runSync();
     expect(flagsOf(net.network.records[net.network.records.length - 1])).toBe('ACK, RST');
     expect(closed).toEqual({ pbx: 'aborted', sbc: 'reset' });
   });
@@ -195,7 +195,7 @@ describe('TCP close and reset', () => {
   it('ignores a RST whose sequence number is not exactly the next expected, with a challenge ACK (RFC 5961 §3.2)', () => {
     const net = labNetwork(8);
     const { client, server, closed } = connectPair(net);
-    net.network.run();
+    net.network.runSync();
     const srv = server();
     // An off-path guess: right addresses, sequence number inside the window but not exact.
     net.sbc.send({
@@ -205,7 +205,7 @@ describe('TCP close and reset', () => {
       tcp: { seq: (srv.iss + 1 + 100) >>> 0, ack: 0, flags: TCP_FLAG.RST, window: 0 },
       payload: { bytes: new Uint8Array(0), fields: [] },
     });
-    net.network.run();
+    net.network.runSync();
     expect(client.state).toBe('ESTABLISHED');
     expect(closed.pbx).toBeUndefined();
     expect(flagsOf(net.network.records[net.network.records.length - 1])).toBe('ACK');
@@ -237,7 +237,7 @@ describe('TCP loss and retransmission (RFC 6298)', () => {
     const { client, got } = connectPair(net);
     const flight = patterned(4000, 3);
     client.write(flight);
-    net.network.run();
+    net.network.runSync();
     expect(concatBytes(...got.sbc)).toEqual(flight);
     const lost = net.network.records.find((r) => r.fate === 'dropped')!;
     const resent = net.network.records.find(
@@ -266,7 +266,7 @@ describe('TCP loss and retransmission (RFC 6298)', () => {
     const client = net.pbx.connect({ ip: net.sbc.ip, port: 5061 });
     let why: TcpCloseReason | undefined;
     client.onClose = (w) => (why = w);
-    net.network.run();
+    net.network.runSync();
     const syns = net.network.records;
     expect(syns.map(flagsOf)).toEqual(Array(7).fill('SYN'));
     const gaps = syns.slice(1).map((r, i) => Math.round((r.timeUs - syns[i].timeUs) / 1e6));
