@@ -317,9 +317,18 @@ export abstract class TlsEndpoint {
       }
       return;
     }
+    // A TLS 1.3 client that refuses the server's certificate has not yet switched to its handshake keys
+    // (OpenSSL, for one, sends that alert in clear): during the handshake, take an unprotected alert as it is.
+    const cipher =
+      raw.type === CONTENT_TYPE.alert &&
+      this.readCipher.encrypted &&
+      this.version === '1.3' &&
+      this.state !== 'connected'
+        ? new PlaintextCipher()
+        : this.readCipher;
     let opened;
     try {
-      opened = this.readCipher.open(raw);
+      opened = cipher.open(raw);
     } catch (e) {
       this.pushReceived(
         raw,
