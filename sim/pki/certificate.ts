@@ -7,16 +7,31 @@
  * named as such, rather than left to the ASN.1 library's own wording.
  */
 import { X509Certificate } from '@peculiar/x509';
+import { toHex } from '../wire/bytes';
 import { ParseError } from '../wire/parse-error';
+
+/**
+ * Certificates already read, by their bytes. Reading one with the ASN.1
+ * library costs milliseconds, and a TLS peer sees the same few certificates
+ * in every handshake; a certificate is immutable, so the same bytes always
+ * read the same. Bounded, oldest first out.
+ */
+const parsed = new Map<string, X509Certificate>();
+const PARSED_LIMIT = 256;
 
 /** Parses one DER certificate; `where` names it in errors (e.g. `PEM block 2 (CERTIFICATE)`). */
 export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Certificate {
   checkOuterSequence(der, where);
+  const id = toHex(der);
+  const known = parsed.get(id);
+  if (known) return known;
   try {
     const certificate = new X509Certificate(der as Uint8Array<ArrayBuffer>);
     // Parts of the library decode lazily: read every field validation uses, so bad bytes fail here.
     void [certificate.subject, certificate.issuer, certificate.notBefore, certificate.notAfter];
     void [certificate.serialNumber, certificate.extensions.map((x) => x.type)];
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+    parsed.set(id, certificate);
     return certificate;
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);

@@ -338,9 +338,18 @@ export async function validateChain(presented: Uint8Array[], options: Validation
   return finish('ok', detail);
 }
 
+/** Each issuer's public key as a WebCrypto key, imported once per signature algorithm. */
+const verifyKeys = new WeakMap<X509Certificate, Map<string, Promise<CryptoKey>>>();
+
 async function signatureVerifies(subject: X509Certificate, issuer: X509Certificate): Promise<boolean> {
   try {
-    return await subject.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+    const algorithm = { ...issuer.publicKey.algorithm, ...subject.signatureAlgorithm };
+    let keys = verifyKeys.get(issuer);
+    if (!keys) verifyKeys.set(issuer, (keys = new Map()));
+    const id = JSON.stringify(algorithm);
+    let key = keys.get(id);
+    if (!key) keys.set(id, (key = issuer.publicKey.export(algorithm, ['verify'])));
+    return await subject.verify({ publicKey: await key, signatureOnly: true });
   } catch {
     // An unsupported algorithm or a malformed key or signature cannot verify.
     return false;
