@@ -6,6 +6,8 @@ import { certCheckCommand } from './cert-check-command';
 import { srtpDecryptCommand } from './srtp-decrypt-command';
 import { tlsConnectCommand } from './tls-connect-command';
 import { tlsServeCommand } from './tls-serve-command';
+import { sipParseCommand } from './sip-parse-command';
+import { sipLintCommand } from './sip-lint-command';
 
 export const COMMANDS: readonly Command[] = [
   scenariosCommand,
@@ -14,4 +16,6 @@ export const COMMANDS: readonly Command[] = [
   srtpDecryptCommand,
   tlsConnectCommand,
   tlsServeCommand,
+  sipParseCommand,
+  sipLintCommand,
 ];

@@ -13,7 +13,7 @@
  */
 import type { Field } from '../wire/field';
 import { DIGIT, Scanner, TOKEN, binaryString, utf8Text, type ScanContext } from './scanner';
-import { SipParseError } from './syntax-error';
+import { SipParseError, isSipParseError } from './syntax-error';
 import { nestFields } from './text-fields';
 import { isIpv4Address, isIpv6Address, isHostname } from './uri';
 import { scanCryptoValue } from './sdes';
@@ -293,7 +293,25 @@ function scanLineValue(type: string, sc: Scanner): void {
     const start = sc.at;
     sc.at += 'crypto:'.length;
     sc.mark({ name: 'attribute', value: 'crypto', spec: 'RFC 4568 §9.1' }, start);
-    scanCryptoValue(sc);
+    // A malformed a=crypto is an unusable offer of keys, not a broken SDP (RFC 4568 §7.1.2): explain it, go on.
+    const marks = sc.fields.length;
+    const valueStart = sc.at;
+    try {
+      scanCryptoValue(sc);
+    } catch (e) {
+      if (!isSipParseError(e)) throw e;
+      sc.fields.length = marks;
+      sc.at = sc.end;
+      sc.mark(
+        {
+          name: 'crypto value',
+          value: utf8Text(sc.s.slice(valueStart, sc.end)),
+          note: `Unusable: ${e.reason}`,
+          spec: 'RFC 4568 §9.1',
+        },
+        valueStart,
+      );
+    }
   } else if (type === 'a') {
     const start = sc.at;
     sc.take(TOKEN, 'an attribute name');
