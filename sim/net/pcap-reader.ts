@@ -20,7 +20,6 @@
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import type { Field } from '../wire/field';
-import { formatIpv4 } from './address';
 
 /** Link-layer header types (tcpdump.org LINKTYPE_ values) this reader unwraps. */
 export const LINKTYPE = {
@@ -492,8 +491,9 @@ function ipv4Udp(f: Uint8Array, at: number): UdpDatagram | NotUdp {
   const udp = at + ihl;
   return udpOf(f, udp, Math.min(at + totalLength, f.length), at + totalLength > f.length, {
     ipVersion: 4,
-    src: formatIpv4(f.subarray(at + 12, at + 16)),
-    dst: formatIpv4(f.subarray(at + 16, at + 20)),
+    // Formatted in place: this runs for every packet of a long capture.
+    src: `${f[at + 12]}.${f[at + 13]}.${f[at + 14]}.${f[at + 15]}`,
+    dst: `${f[at + 16]}.${f[at + 17]}.${f[at + 18]}.${f[at + 19]}`,
     ipId: (f[at + 4] << 8) | f[at + 5],
     ttl: f[at + 8],
   });

@@ -261,7 +261,14 @@ export function parseRtcpCompound(bytes: Uint8Array, base = 0): { packets: RtcpP
     } else if (bodyLength >= 4) {
       summary.ssrc = r.uint32({ name: 'SSRC', value: hex32, spec: 'RFC 3550 §6.4' });
     }
-    if (r.offset < end) r.bytes(end - r.offset, { name: 'Rest of packet', value: toHex, spec: 'RFC 3550 §6' });
+    if (r.offset < end) {
+      const sdesTail = pt === RTCP_PACKET_TYPE.SDES && summary.ssrc !== 0;
+      r.bytes(end - r.offset, {
+        name: sdesTail ? 'End of list and padding' : 'Rest of packet',
+        value: toHex,
+        spec: sdesTail ? SDES_SPEC : 'RFC 3550 §6',
+      });
+    }
     group();
     packets.push(summary);
   }

@@ -1,0 +1,145 @@
+/**
+ * SRTP throughput: protect and unprotect of 160-byte G.711 packets (20 ms of
+ * audio, 172 bytes of RTP) per second for each suite, the engine beside the
+ * same transform on node:crypto (OpenSSL) called per packet, in the same run.
+ * Then the memory `trunklab srtp-decrypt` uses on a 100,000-packet capture.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SrtpContext } from '../../sim/rtp/srtp-context';
+import { SRTP_SUITE_NAMES, SRTP_SUITES } from '../../sim/rtp/srtp-suite';
+import { writeRtpPacket } from '../../sim/rtp/rtp-packet';
+import { ReferenceSrtp } from '../rtp/reference-srtp';
+import { writeSecureCallCapture } from '../rtp/srtp-capture';
+import { measureRate, printTable } from './measure';
+
+const STREAM = 20_000;
+
+function plainPackets(n: number): Uint8Array[] {
+  const payload = new Uint8Array(160).fill(0xd5);
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      writeRtpPacket({
+        marker: i === 0,
+        payloadType: 0,
+        sequenceNumber: i & 0xffff,
+        timestamp: (i * 160) >>> 0,
+        ssrc: 0x1234abcd,
+        csrcs: [],
+        payload,
+        paddingLength: 0,
+      }).bytes,
+  );
+}
+
+async function throughput(): Promise<void> {
+  const plain = plainPackets(STREAM);
+  const rows = [];
+  for (const name of SRTP_SUITE_NAMES) {
+    const s = SRTP_SUITES[name];
+    const keySalt = Uint8Array.from({ length: s.keyLength + s.saltLength }, (_, i) => i * 7);
+    const out = new Uint8Array(256);
+
+    // Protect: one sender context, packets in order (the ROC follows the wraps).
+    let sender = SrtpContext.fromKeySalt(name, keySalt);
+    let i = 0;
+    const ours = await measureRate(
+      () => {
+        for (let k = 0; k < 1000; k++) sender.protectInto(plain[i++ % STREAM], out);
+      },
+      { batch: 1000 },
+    );
+    const reference = new ReferenceSrtp(name, keySalt);
+    i = 0;
+    const peer = await measureRate(
+      () => {
+        for (let k = 0; k < 1000; k++) reference.protect(plain[i++ % STREAM], 0);
+      },
+      { batch: 1000 },
+    );
+
+    // Unprotect: a stream of fresh packets (a new receiver each time the stream runs out, as replays would be dropped).
+    sender = SrtpContext.fromKeySalt(name, keySalt);
+    const protectedPackets = plain.map((p) => sender.protect(p));
+    let receiver = SrtpContext.fromKeySalt(name, keySalt);
+    i = 0;
+    let failures = 0;
+    const oursOpen = await measureRate(
+      () => {
+        for (let k = 0; k < 1000; k++) {
+          if (i === STREAM) {
+            receiver = SrtpContext.fromKeySalt(name, keySalt);
+            i = 0;
+          }
+          if (!receiver.unprotectInto(protectedPackets[i++], out).ok) failures++;
+        }
+      },
+      { batch: 1000 },
+    );
+    i = 0;
+    const peerOpen = await measureRate(
+      () => {
+        for (let k = 0; k < 1000; k++) {
+          const p = protectedPackets[i++ % STREAM];
+          if (!reference.unprotect(p, 0)) failures++;
+        }
+      },
+      { batch: 1000 },
+    );
+    if (failures > 0) throw new Error(`${name}: ${failures} packets failed to unprotect during the benchmark`);
+    rows.push({
+      suite: name,
+      'protect/s (ours)': ours.perSecond,
+      'protect/s (node:crypto)': peer.perSecond,
+      'ratio ': ours.perSecond / peer.perSecond,
+      'unprotect/s (ours)': oursOpen.perSecond,
+      'unprotect/s (node:crypto)': peerOpen.perSecond,
+      ratio: oursOpen.perSecond / peerOpen.perSecond,
+    });
+  }
+  console.log('160-byte G.711 packets per second (a call leg needs 50):');
+  printTable(rows);
+}
+
+function memory(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'srtp-bench-'));
+  try {
+    const capture = join(dir, 'call.pcap');
+    // 100,000 caller packets (33 minutes of audio, across a sequence wrap), the callee's as many, and SRTCP.
+    const cap = writeSecureCallCapture(capture, { packets: 100_000, firstSequence: 30_000, rtcpEvery: 250 });
+    const bin = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
+    const run = (args: string[]) => {
+      const r = spawnSync('/usr/bin/time', ['-f', '%M %e', process.execPath, bin, ...args], { encoding: 'utf8' });
+      const [kb, seconds] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+      return { kb, seconds, stdout: r.stdout, status: r.status };
+    };
+    const baseline = run(['--help']);
+    const d = run(['srtp-decrypt', capture, '--key', cap.callerKey, '--out', join(dir, 'plain.pcap'), '--json']);
+    if (d.status !== 0) throw new Error(`srtp-decrypt exited ${d.status}: ${d.stdout}`);
+    const summary = JSON.parse(d.stdout) as { packets: number; decrypted: number };
+    console.log(
+      '\ntrunklab srtp-decrypt on a 100,000-packet SRTP stream (the capture holds both directions and SRTCP):',
+    );
+    printTable([
+      {
+        'capture MB': statSync(capture).size / 1e6,
+        packets: summary.packets,
+        decrypted: summary.decrypted,
+        'seconds (two passes)': d.seconds,
+        'max RSS MB': d.kb / 1024,
+        'max RSS MB of `trunklab --help`': baseline.kb / 1024,
+      },
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export default async function bench(): Promise<void> {
+  await throughput();
+  memory();
+}
