@@ -14,7 +14,7 @@
  * code `unsupported` that says which key it was.
  */
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate } from '@peculiar/asn1-x509';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RSAPrivateKey, RSAPublicKey } from '@peculiar/asn1-rsa';
 import { ECParameters, ECPrivateKey } from '@peculiar/asn1-ecc';
@@ -90,15 +90,20 @@ export function parsePrivateKeyPem(pem: string): PrivateKey {
   });
 }
 
-/** The subject's public key from a DER certificate. */
+/** Public keys already read, per parsed certificate: the same object each time, so WebCrypto imports it once. */
+const publicKeys = new WeakMap<object, PublicKey>();
+
+/** The subject’s public key from a DER certificate (shared between calls: treat it as read-only). */
 export function publicKeyOfCertificate(der: Uint8Array): PublicKey {
-  parseCertificate(der);
-  return asn1('certificate', () => {
-    const spki = AsnConvert.parse(der, Certificate).tbsCertificate.subjectPublicKeyInfo;
+  const certificate = parseCertificate(der);
+  const known = publicKeys.get(certificate);
+  if (known) return known;
+  const key = asn1('certificate', (): PublicKey => {
+    const spki = AsnConvert.parse(certificate.publicKey.rawData, SubjectPublicKeyInfo);
     const algorithm = spki.algorithm.algorithm;
     if (algorithm === OID_RSA_ENCRYPTION) {
-      const key = AsnConvert.parse(spki.subjectPublicKey, RSAPublicKey);
-      return { kind: 'rsa', key: { n: unsigned(key.modulus), e: unsigned(key.publicExponent) } };
+      const rsa = AsnConvert.parse(spki.subjectPublicKey, RSAPublicKey);
+      return { kind: 'rsa', key: { n: unsigned(rsa.modulus), e: unsigned(rsa.publicExponent) } };
     }
     if (algorithm === OID_EC_PUBLIC_KEY) {
       const curve = spki.algorithm.parameters
@@ -109,6 +114,8 @@ export function publicKeyOfCertificate(der: Uint8Array): PublicKey {
     }
     throw unsupported(algorithm, 'certificate public key');
   });
+  publicKeys.set(certificate, key);
+  return key;
 }
 
 /**
