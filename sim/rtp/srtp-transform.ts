@@ -18,26 +18,24 @@
  *   the whole packet and E || index).
  *
  * The key schedule and the HMAC pad state are computed once per key, and the
- * per-packet buffers (IV, ROC bytes, MAC output) are reused.
+ * per-packet buffers (IV, ROC bytes, MAC output) are reused: nothing is
+ * allocated per packet on the AES-CM path.
  */
-import { hmac, type _HMAC } from '@noble/hashes/hmac.js';
-import { sha1 } from '@noble/hashes/legacy.js';
 import { AesCounterMode } from './aes-cm';
 import { AesGcmKey, GCM_TAG_LENGTH } from './aes-gcm';
+import { HmacSha1 } from './hmac-sha1';
 import type { SessionKeys } from './srtp-key-derivation';
 import type { SrtpSuite } from './srtp-suite';
-
-type HmacState = _HMAC<ReturnType<typeof sha1.create>>;
 
 export class SrtpTransform {
   private readonly cipher?: AesCounterMode;
   private readonly aead?: AesGcmKey;
-  private readonly macBase?: HmacState;
-  private readonly macWork?: HmacState;
+  private readonly hmac?: HmacSha1;
   private readonly macOut = new Uint8Array(20);
   private readonly iv = new Uint8Array(16);
   private readonly nonce = new Uint8Array(12);
   private readonly trailer = new Uint8Array(4);
+  private readonly noTrailer = new Uint8Array(0);
 
   constructor(
     readonly suite: SrtpSuite,
@@ -47,8 +45,7 @@ export class SrtpTransform {
   ) {
     if (suite.kind === 'aes-cm-hmac-sha1') {
       this.cipher = new AesCounterMode(keys.encryptionKey);
-      this.macBase = hmac.create(sha1, keys.authenticationKey);
-      this.macWork = this.macBase._cloneInto();
+      this.hmac = new HmacSha1(keys.authenticationKey);
     } else {
       this.aead = new AesGcmKey(keys.encryptionKey);
     }
@@ -117,17 +114,15 @@ export class SrtpTransform {
    * extra for SRTCP whose E || index is inside `data`), into the reused output.
    */
   private mac(data: Uint8Array, length: number, roc: number | undefined): Uint8Array {
-    const h = this.macBase!._cloneInto(this.macWork);
-    h.update(length === data.length ? data : data.subarray(0, length));
+    let trailer = this.noTrailer;
     if (roc !== undefined) {
-      const t = this.trailer;
-      t[0] = roc >>> 24;
-      t[1] = (roc >>> 16) & 0xff;
-      t[2] = (roc >>> 8) & 0xff;
-      t[3] = roc & 0xff;
-      h.update(t);
+      trailer = this.trailer;
+      trailer[0] = roc >>> 24;
+      trailer[1] = (roc >>> 16) & 0xff;
+      trailer[2] = (roc >>> 8) & 0xff;
+      trailer[3] = roc & 0xff;
     }
-    h.digestInto(this.macOut);
+    this.hmac!.macInto(data, length, trailer, this.macOut);
     return this.macOut;
   }
 

@@ -1,0 +1,172 @@
+/**
+ * HMAC-SHA1 (RFC 2104 §2 over SHA-1, FIPS 180-4 §6.1.2) shaped for SRTP's
+ * authentication transform (RFC 3711 §4.2.1), which MACs every packet of a
+ * stream with the same session key.
+ *
+ * HMAC(K, m) = H((K ⊕ opad) || H((K ⊕ ipad) || m)). The two padded-key
+ * blocks are hashed once per key, so each stays as five words of SHA-1 state
+ * (the "pad state"); a packet then costs only its own blocks plus one for the
+ * outer hash. Blocks are read straight out of the packet and the ROC, with
+ * fixed scratch buffers: nothing is copied or allocated per packet.
+ *
+ * @noble/hashes computes the same function (the engine's other HMACs use it,
+ * and the tests check this one against it, RFC 2202 and OpenSSL), but a
+ * general-purpose hash copies input into its block buffer and clones its
+ * state per message; for 50 packets a second per call leg, over hours of
+ * captures, that overhead was most of SRTP's cost.
+ *
+ * SHA-1 compression (FIPS 180-4 §6.1.2):
+ * 1. W[0..15] = the block's sixteen big-endian words;
+ *    W[t] = ROTL1(W[t-3] ⊕ W[t-8] ⊕ W[t-14] ⊕ W[t-16]) for t = 16..79.
+ * 2. From (a, b, c, d, e) = H, eighty rounds of
+ *    T = ROTL5(a) + f_t(b, c, d) + e + K_t + W[t]; e = d; d = c; c = ROTL30(b); b = a; a = T,
+ *    with f and K changing every twenty rounds (Ch, Parity, Maj, Parity).
+ * 3. H += (a, b, c, d, e).
+ */
+
+const IV = Int32Array.of(0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 | 0);
+const BLOCK = 64;
+
+export class HmacSha1 {
+  private readonly innerPad = new Int32Array(5);
+  private readonly outerPad = new Int32Array(5);
+  private readonly h = new Int32Array(5);
+  private readonly w = new Int32Array(80);
+  private readonly tail = new Uint8Array(2 * BLOCK);
+  private readonly innerDigest = new Uint8Array(20);
+
+  constructor(key: Uint8Array) {
+    // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
+    const k = new Uint8Array(BLOCK);
+    k.set(key.length > BLOCK ? sha1(key) : key);
+    const pad = new Uint8Array(BLOCK);
+    for (let i = 0; i < BLOCK; i++) pad[i] = k[i] ^ 0x36;
+    this.innerPad.set(IV);
+    compress(this.w, this.innerPad, pad, 0);
+    for (let i = 0; i < BLOCK; i++) pad[i] = k[i] ^ 0x5c;
+    this.outerPad.set(IV);
+    compress(this.w, this.outerPad, pad, 0);
+  }
+
+  /**
+   * Writes HMAC-SHA1(K, data[0, length) || extra) to `out[at, at + 20)`.
+   * `extra` is SRTP's 4-byte ROC, or empty.
+   */
+  macInto(data: Uint8Array, length: number, extra: Uint8Array, out: Uint8Array, at = 0): void {
+    const h = this.h;
+    h.set(this.innerPad);
+    let offset = 0;
+    for (; length - offset >= BLOCK; offset += BLOCK) compress(this.w, h, data, offset);
+    // The rest of the message, the extra bytes, 0x80, zeros, and the 64-bit bit length (FIPS 180-4 §5.1.1).
+    const t = this.tail;
+    let n = 0;
+    for (let i = offset; i < length; i++) t[n++] = data[i];
+    for (let i = 0; i < extra.length; i++) t[n++] = extra[i];
+    if (n >= BLOCK) {
+      compress(this.w, h, t, 0);
+      t.copyWithin(0, BLOCK, n);
+      n -= BLOCK;
+    }
+    t[n++] = 0x80;
+    const blocks = n + 8 > BLOCK ? 2 : 1;
+    t.fill(0, n, blocks * BLOCK - 8);
+    writeBitLength(t, blocks * BLOCK - 8, BLOCK + length + extra.length);
+    compress(this.w, h, t, 0);
+    if (blocks === 2) compress(this.w, h, t, BLOCK);
+    writeState(h, this.innerDigest, 0);
+
+    h.set(this.outerPad);
+    t.set(this.innerDigest, 0);
+    t[20] = 0x80;
+    t.fill(0, 21, BLOCK - 8);
+    writeBitLength(t, BLOCK - 8, BLOCK + 20);
+    compress(this.w, h, t, 0);
+    writeState(h, out, at);
+  }
+
+  /** HMAC-SHA1 of `message`, as a new array (for tests and one-off use). */
+  mac(message: Uint8Array): Uint8Array {
+    const out = new Uint8Array(20);
+    this.macInto(message, message.length, new Uint8Array(0), out);
+    return out;
+  }
+}
+
+/** Plain SHA-1 of a whole message (only for keys longer than a block). */
+function sha1(message: Uint8Array): Uint8Array {
+  const padded = new Uint8Array(Math.ceil((message.length + 9) / BLOCK) * BLOCK);
+  padded.set(message);
+  padded[message.length] = 0x80;
+  writeBitLength(padded, padded.length - 8, message.length);
+  const s = Int32Array.from(IV);
+  const w = new Int32Array(80);
+  for (let o = 0; o < padded.length; o += BLOCK) compress(w, s, padded, o);
+  const out = new Uint8Array(20);
+  writeState(s, out, 0);
+  return out;
+}
+
+function writeBitLength(out: Uint8Array, at: number, bytes: number): void {
+  const high = Math.floor(bytes / 0x20000000); // bits above 32 of bytes·8
+  const low = (bytes * 8) >>> 0;
+  out[at] = 0;
+  out[at + 1] = 0;
+  out[at + 2] = (high >>> 8) & 0xff;
+  out[at + 3] = high & 0xff;
+  out[at + 4] = low >>> 24;
+  out[at + 5] = (low >>> 16) & 0xff;
+  out[at + 6] = (low >>> 8) & 0xff;
+  out[at + 7] = low & 0xff;
+}
+
+function writeState(s: Int32Array, out: Uint8Array, at: number): void {
+  for (let i = 0; i < 5; i++) {
+    const v = s[i];
+    out[at + 4 * i] = v >>> 24;
+    out[at + 4 * i + 1] = (v >>> 16) & 0xff;
+    out[at + 4 * i + 2] = (v >>> 8) & 0xff;
+    out[at + 4 * i + 3] = v & 0xff;
+  }
+}
+
+/** One SHA-1 compression of the 64-byte block at `b[o]` into state `s` (FIPS 180-4 §6.1.2). */
+function compress(w: Int32Array, s: Int32Array, b: Uint8Array, o: number): void {
+  for (let i = 0; i < 16; i++, o += 4) w[i] = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
+  for (let i = 16; i < 80; i++) {
+    const x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16];
+    w[i] = (x << 1) | (x >>> 31);
+  }
+  let a = s[0];
+  let bb = s[1];
+  let c = s[2];
+  let d = s[3];
+  let e = s[4];
+  for (let i = 0; i < 80; i++) {
+    let f: number;
+    let k: number;
+    if (i < 20) {
+      f = (bb & c) | (~bb & d); // Ch
+      k = 0x5a827999;
+    } else if (i < 40) {
+      f = bb ^ c ^ d; // Parity
+      k = 0x6ed9eba1;
+    } else if (i < 60) {
+      f = (bb & c) | (bb & d) | (c & d); // Maj
+      k = 0x8f1bbcdc | 0;
+    } else {
+      f = bb ^ c ^ d;
+      k = 0xca62c1d6 | 0;
+    }
+    const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]) | 0;
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  s[0] = (s[0] + a) | 0;
+  s[1] = (s[1] + bb) | 0;
+  s[2] = (s[2] + c) | 0;
+  s[3] = (s[3] + d) | 0;
+  s[4] = (s[4] + e) | 0;
+}
