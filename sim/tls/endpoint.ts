@@ -21,7 +21,14 @@ import { concatBytes, toHex } from '../wire/bytes';
 import { ByteWriter } from '../wire/writer';
 import { hash as digest, type HashName } from '../crypto/hash';
 import { fail, makeAlert, readAlert, TlsFailure, writeAlert, type AlertName, type TlsAlert } from './alert';
-import { CONTENT_TYPE, HANDSHAKE_LABEL, contentTypeName, handshakeTypeName, type TlsVersion } from './codepoints';
+import {
+  CONTENT_TYPE,
+  HANDSHAKE_LABEL,
+  contentTypeName,
+  describeVersion,
+  handshakeTypeName,
+  type TlsVersion,
+} from './codepoints';
 import type { TlsConfig } from './config';
 import { HandshakeReassembler, type HandshakeMessage } from './handshake';
 import type { KeyDerivation } from './key-derivation';
@@ -304,6 +311,11 @@ export abstract class TlsEndpoint {
   }
 
   private async processRecord(raw: RawRecord): Promise<void> {
+    // RFC 5246 §6.2.1 (as OpenSSL enforces it): once TLS 1.2 is agreed, every record says TLS 1.2.
+    // TLS 1.3 ignores the field (RFC 8446 §5.1).
+    if (this.version === '1.2' && raw.version !== 0x0303) {
+      throw fail('protocol_version', `a record says ${describeVersion(raw.version)} after TLS 1.2 was agreed`);
+    }
     // RFC 8446 §5: during a TLS 1.3 handshake a ChangeCipherSpec arrives in clear and is dropped.
     if (raw.type === CONTENT_TYPE.change_cipher_spec && this.ccsPolicy === 'drop') {
       this.pushReceived(
