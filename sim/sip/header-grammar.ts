@@ -74,7 +74,8 @@ const CANONICAL = new Map(KNOWN.map((n) => [n.toLowerCase(), n]));
  */
 export function canonicalHeaderName(name: string): string {
   const lower = name.toLowerCase();
-  return COMPACT[lower] ?? CANONICAL.get(lower) ?? name;
+  // Own properties only: a header named `__proto__` is just an unknown header.
+  return (Object.hasOwn(COMPACT, lower) ? COMPACT[lower] : undefined) ?? CANONICAL.get(lower) ?? name;
 }
 
 /** Whether two header names denote the same header (compact or full, any case). */
@@ -140,7 +141,7 @@ export function authParams(sc: Scanner): { scheme: string; params: Record<string
   const scheme = sc.token('an authentication scheme (Digest)');
   sc.mark({ name: 'auth-scheme', value: scheme, spec: 'RFC 3261 §22.4' }, start);
   sc.lws('after the authentication scheme');
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null);
   do {
     const pStart = sc.at;
     const name = sc.token('an authentication parameter name');
@@ -175,7 +176,8 @@ const RULES: Record<string, Rule> = {
   },
   contact: (sc) => {
     sc.sws();
-    if (charOf(sc, '*')) {
+    // "*" alone is the wildcard; "* <sip:...>" is a display name made of the token "*" (RFC 3261 §25.1).
+    if (sc.peek() === 0x2a && /^\*[ \t\r\n]*$/.test(sc.s.slice(sc.at, sc.end)) && charOf(sc, '*')) {
       sc.mark(
         { name: 'wildcard', value: '*', note: 'All contacts (only in a REGISTER that removes them).' },
         sc.at - 1,
@@ -328,12 +330,13 @@ function anyText(sc: Scanner): string {
 
 /** Whether the lab parses this header with its own grammar (otherwise: any text). */
 export function hasHeaderRule(name: string): boolean {
-  return canonicalHeaderName(name).toLowerCase() in RULES;
+  return Object.hasOwn(RULES, canonicalHeaderName(name).toLowerCase());
 }
 
 /** Scans a header value by its rule; the result's shape depends on the header. */
 export function scanHeaderValue(name: string, sc: Scanner): unknown {
-  const rule = RULES[canonicalHeaderName(name).toLowerCase()];
+  const key = canonicalHeaderName(name).toLowerCase();
+  const rule = Object.hasOwn(RULES, key) ? RULES[key] : undefined;
   if (rule) {
     // Typed values are ASCII except in quoted strings, which the scanner checks itself.
     return rule(sc);

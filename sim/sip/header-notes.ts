@@ -48,5 +48,6 @@ const NOTES: Record<string, HeaderNote> = {
 };
 
 export function describeHeader(name: string): Partial<HeaderNote> {
-  return NOTES[name.toLowerCase()] ?? {};
+  const key = name.toLowerCase();
+  return Object.hasOwn(NOTES, key) ? NOTES[key] : {};
 }

@@ -125,7 +125,9 @@ export class Registrar {
         .find((c) => c && c.realm === this.config.realm);
       if (!credentials) return reply(401, 'challenged', [challenge()]);
       if (credentials.uri !== m.uri) return reply(400, 'bad_request'); // RFC 7616 §3.4.6
-      const password = this.config.accounts[credentials.username];
+      const password = Object.hasOwn(this.config.accounts, credentials.username)
+        ? this.config.accounts[credentials.username]
+        : undefined;
       if (password === undefined) return fail('unknown_user');
       const expected = digestResponse({
         algorithm: credentials.algorithm,

@@ -210,7 +210,11 @@ export class Scanner {
 
   /** Records a sub-field for the inspector. */
   mark(field: Omit<Field, 'start' | 'end'>, start: number, end = this.at): Field {
-    const f = { ...field, start, end } as Field;
+    // Built field by field rather than spread: a long Contact list records thousands of these.
+    const f: Field = { name: field.name, start, end };
+    if (field.value !== undefined) f.value = field.value;
+    if (field.note !== undefined) f.note = field.note;
+    if (field.spec !== undefined) f.spec = field.spec;
     this.fields.push(f);
     return f;
   }

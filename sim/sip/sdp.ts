@@ -145,7 +145,7 @@ export function parseSdp(bytes: Uint8Array, base = 0): ParsedSdp {
       sd.session.push({ type, value });
     }
     if (type === 'm') order = 0;
-    const about = SDP_LINE_NOTES[type] ?? { name: `${type}=` };
+    const about = Object.hasOwn(SDP_LINE_NOTES, type) ? SDP_LINE_NOTES[type] : { name: `${type}=` };
     lineFields.push({
       name: about.name,
       value,
@@ -252,12 +252,14 @@ function scanMediaLine(sc: Scanner): Omit<MediaSection, 'lines'> {
   return { media, port, portCount, proto, formats };
 }
 
+const FORMAT_NOTES = new Map([
+  ['0', 'PCMU (G.711 µ-law, RFC 3551 §6)'],
+  ['8', 'PCMA (G.711 A-law, RFC 3551 §6)'],
+  ['101', 'often telephone-event (DTMF)'],
+]);
+
 function formatNote(fmt: string): string | undefined {
-  return {
-    '0': 'PCMU (G.711 µ-law, RFC 3551 §6)',
-    '8': 'PCMA (G.711 A-law, RFC 3551 §6)',
-    '101': 'often telephone-event (DTMF)',
-  }[fmt];
+  return FORMAT_NOTES.get(fmt);
 }
 
 function scanLineValue(type: string, sc: Scanner): void {

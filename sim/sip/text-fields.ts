@@ -9,6 +9,8 @@ import type { Field } from '../wire/field';
 /**
  * Builds the children of `[start, end)` from recorded ranges. Ranges must not
  * cross (one is inside another, or they are apart); empty ranges are dropped.
+ * The recorded fields become the tree's nodes (their `children` are set), so
+ * pass fields made for this call.
  */
 export function nestFields(
   marks: readonly Field[],
@@ -19,33 +21,33 @@ export function nestFields(
   if (end <= start) return [];
   const sorted = marks
     .filter((f) => f.end > f.start && f.start >= start && f.end <= end)
-    .map((f) => ({ ...f, children: undefined as Field[] | undefined }))
     .sort((a, b) => a.start - b.start || b.end - a.end);
-  const root: Field = { name: '', start, end, children: [] };
+  // Children are collected aside and assigned once: adding and deleting properties would slow every node.
+  const kids = new Map<Field, Field[]>();
+  const root: Field = { name: '', start, end };
   const stack: Field[] = [root];
   for (const f of sorted) {
     while (stack.length > 1 && f.start >= stack[stack.length - 1].end) stack.pop();
     const parent = stack[stack.length - 1];
     if (f.end > parent.end) continue; // crossing range: keep the outer one only
-    (parent.children ??= []).push(f);
+    const list = kids.get(parent);
+    if (list) list.push(f);
+    else kids.set(parent, [f]);
     stack.push(f);
   }
-  const fill = (node: Field): void => {
-    if (!node.children || node.children.length === 0) {
-      delete node.children;
-      return;
-    }
+  const fill = (node: Field): Field[] => {
+    const children = kids.get(node) ?? [];
     const out: Field[] = [];
     let at = node.start;
-    for (const c of node.children) {
+    for (const c of children) {
       if (c.start > at) out.push({ ...gap(at, c.start), start: at, end: c.start });
-      fill(c);
+      if (kids.has(c)) c.children = fill(c);
       out.push(c);
       at = c.end;
     }
-    if (at < node.end) out.push({ ...gap(at, node.end), start: at, end: node.end });
-    node.children = out;
+    if (at < node.end && children.length) out.push({ ...gap(at, node.end), start: at, end: node.end });
+    return out;
   };
-  fill(root);
-  return root.children ?? [{ ...gap(start, end), start, end }];
+  const top = fill(root);
+  return top.length ? top : [{ ...gap(start, end), start, end }];
 }

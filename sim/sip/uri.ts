@@ -45,6 +45,7 @@ const PASSWORD = charClass('a-zA-Z0-9', "-_.!~*'()", '&=+$,');
 const PARAMCHAR = charClass('a-zA-Z0-9', "-_.!~*'()", '[]/:&+$');
 const HNAME = charClass('a-zA-Z0-9', "-_.!~*'()", '[]/?:+$');
 const SCHEME = charClass('a-zA-Z0-9', '+-.');
+const HOSTCHAR = charClass('a-zA-Z0-9', '.-');
 
 /** Reads `cls` characters and %HH escapes (RFC 3261 §25.1 `escaped`). */
 function escapedRun(sc: Scanner, cls: Uint8Array, stop: number): string {
@@ -113,7 +114,7 @@ export function scanHost(sc: Scanner, stop = sc.end): string {
     if (close < 0) sc.fail('IPv6 reference is missing its "]"');
     sc.at = close + 1;
   } else {
-    while (sc.at < stop && /[a-zA-Z0-9.-]/.test(sc.s[sc.at])) sc.at++;
+    while (sc.at < stop && HOSTCHAR[sc.s.charCodeAt(sc.at)]) sc.at++;
   }
   const host = sc.s.slice(start, sc.at);
   if (!isHost(host)) sc.fail(`"${utf8Text(host) || sc.describeHere()}" is not a host name or IP address`, start);
