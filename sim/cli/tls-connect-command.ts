@@ -88,6 +88,10 @@ export const tlsConnectCommand: Command = {
         for (let data = await socket.read(timeoutMs); data; data = await socket.read(300)) chunks.push(fromUtf8(data));
         received = chunks.join('');
       }
+      if (client.state === 'connected' && !payload) {
+        // A TLS 1.3 client finishes before the server has judged its certificate: give a refusal time to arrive.
+        await socket.waitFor(() => client.state !== 'connected', 500);
+      }
       if (client.state === 'handshaking' || client.state === 'start')
         error = socket.error ?? `no handshake within ${timeoutMs / 1000} s`;
       await socket.close();
