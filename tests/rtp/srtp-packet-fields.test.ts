@@ -8,6 +8,7 @@ import { writeRtpPacket } from '../../sim/rtp/rtp-packet';
 import { writeSenderReportCompound } from '../../sim/rtp/rtcp-packet';
 import { parseSdesKey } from '../../sim/rtp/sdes-key';
 import { writeUdpPacket } from '../../sim/net/udp';
+import { RtpStreamFinder } from '../../sim/rtp/rtp-stream-finder';
 
 const keySalt = (n: number) => Uint8Array.from({ length: n }, (_, i) => i + 1);
 
@@ -98,5 +99,35 @@ describe('SDES inline keys (RFC 4568 §6.1)', () => {
     expect(error(`1 AES_CM_128_HMAC_SHA1_80 inline:${b64}AAAA`)).toMatch(/needs 30 bytes/);
     expect(error(`1 AES_CM_128_HMAC_SHA1_99 inline:${b64}`)).toMatch(/unknown crypto suite/);
     expect(error(`inline:${b64}|banana`)).toMatch(/neither a lifetime/);
+  });
+});
+
+describe('inputs from the outside never throw', () => {
+  it('parseSdesKey answers every string with a value', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((t) => `inline:${t}`),
+          fc.string().map((t) => `1 AES_CM_128_HMAC_SHA1_80 inline:${t}`),
+        ),
+        (text) => {
+          const r = parseSdesKey(text);
+          expect(typeof r.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the stream finder takes any UDP payload', () => {
+    const finder = new RtpStreamFinder();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), (payload) => {
+        finder.offer({ ipVersion: 4, src: '192.0.2.1', srcPort: 1, dst: '192.0.2.2', dstPort: 2 }, payload);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(Array.isArray(finder.candidates())).toBe(true);
   });
 });
