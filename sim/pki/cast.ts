@@ -19,6 +19,13 @@
  * Keys: ECDSA P-256 keys are derived from the seed; RSA-2048 keys are the
  * shipped demo keys (fixtures/README.md). Certificates are signed through
  * `deterministicCrypto`, so the same seed, time and profile give the same bytes.
+ *
+ * Use:
+ *
+ *   const cast = await buildCast({ carrier, random: drbg, at: clock.now() });
+ *   // SBC (TLS server): presents cast.sbc.chain, signs with cast.sbc.privateKey, trusts cast.anchors.
+ *   // PBX (TLS client): presents cast.pbx.chain, signs with cast.pbx.privateKey, trusts cast.anchors.
+ *   // Attacker: presents e.g. cast.attacker.expired.chain with cast.attacker.expired.privateKey.
  */
 import {
   AuthorityKeyIdentifierExtension,
