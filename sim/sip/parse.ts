@@ -40,6 +40,11 @@ export interface SipParseOptions {
   maxBodyBytes?: number;
   /** Most header lines accepted. */
   maxHeaders?: number;
+  /**
+   * Build the field tree that explains every byte (the default). Off, `fields`
+   * is empty: for endpoints that only act on the message.
+   */
+  annotate?: boolean;
 }
 
 export const SIP_LIMITS = { maxHeaderBytes: 65_536, maxBodyBytes: 1_048_576, maxHeaders: 512 } as const;
@@ -90,6 +95,7 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
   const maxHeaderBytes = options.maxHeaderBytes ?? SIP_LIMITS.maxHeaderBytes;
   const maxBodyBytes = options.maxBodyBytes ?? SIP_LIMITS.maxBodyBytes;
   const maxHeaders = options.maxHeaders ?? SIP_LIMITS.maxHeaders;
+  const annotate = options.annotate ?? true;
 
   // Only the bytes that may be headers become text: a bounded prefix.
   let pos = 0;
@@ -134,7 +140,7 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
   // Start line.
   const startLineEnd = lineEndOf(0);
   const startMarks: Field[] = [];
-  const startLine = parseStartLine(s, pos, startLineEnd, lines, startMarks);
+  const startLine = parseStartLine(s, pos, startLineEnd, lines, startMarks, annotate);
 
   // Headers: logical lines joined across folds.
   const headers: ParsedHeader[] = [];
@@ -163,9 +169,9 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
     if (headers.length >= maxHeaders) {
       fail('too_large', `more than ${maxHeaders} header lines`, hStart, lineNo, 'message');
     }
-    const parsedHeader = parseHeaderLine(s, hStart, hEnd, lineNo, lines);
+    const parsedHeader = parseHeaderLine(s, hStart, hEnd, lineNo, lines, annotate);
     headers.push(parsedHeader.header);
-    headerFields.push(parsedHeader.field);
+    if (parsedHeader.field) headerFields.push(parsedHeader.field);
   }
 
   if (headEnd < 0) {
@@ -252,6 +258,17 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
           body,
         };
 
+  const result: ParsedSipMessage = {
+    message,
+    requestUri: startLine.kind === 'request' ? startLine.uri : undefined,
+    headers,
+    fields: [],
+    start: pos,
+    end,
+    ignoredTrailing: bytes.length - end,
+  };
+  if (!annotate) return result;
+
   // The field tree.
   const title = message.kind === 'request' ? `${message.method} ${message.uri}` : `${message.status} ${message.reason}`;
   const startLineField: Field = {
@@ -309,15 +326,8 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
     });
   }
 
-  return {
-    message,
-    requestUri: startLine.kind === 'request' ? startLine.uri : undefined,
-    headers: headers,
-    fields,
-    start: pos,
-    end,
-    ignoredTrailing: bytes.length - end,
-  };
+  result.fields = fields;
+  return result;
 }
 
 function gapField(): Omit<Field, 'start' | 'end'> {
@@ -328,9 +338,17 @@ type StartLine =
   | { kind: 'request'; method: string; uri: Uri; uriText: string; uriRaw: string }
   | { kind: 'response'; status: number; reason: string };
 
-function parseStartLine(s: string, start: number, end: number, lines: Lines, marks: Field[]): StartLine {
+function parseStartLine(
+  s: string,
+  start: number,
+  end: number,
+  lines: Lines,
+  marks: Field[],
+  annotate: boolean,
+): StartLine {
   lines.where = 'start line';
   const sc = new Scanner(s, start, end, lines);
+  sc.recording = annotate;
   const line = s.slice(start, end);
   // Any control byte or bad UTF-8 makes the start line unreadable: say so before anything else.
   for (let i = start; i < end; i++) {
@@ -398,6 +416,7 @@ function parseStartLine(s: string, start: number, end: number, lines: Lines, mar
   const uriEnd = uriStart + parts[1].length;
   if (parts[1].startsWith('<')) sc.fail('the Request-URI must not be enclosed in <> (RFC 3261 §7.1)');
   const uriScanner = new Scanner(s, uriStart, uriEnd, lines);
+  uriScanner.recording = annotate;
   const uri = scanUri(uriScanner, uriEnd, { context: 'Request-URI', label: 'Request-URI' });
   marks.push(...uriScanner.fields);
   sc.at = uriEnd + 1;
@@ -431,7 +450,8 @@ function parseHeaderLine(
   end: number,
   line: number,
   lines: Lines,
-): { header: ParsedHeader; field: Field } {
+  annotate: boolean,
+): { header: ParsedHeader; field?: Field } {
   lines.where = 'header';
   let i = start;
   while (i < end && TOKEN[s.charCodeAt(i)]) i++;
@@ -452,10 +472,13 @@ function parseHeaderLine(
   const valueStart = i;
   lines.where = canonical;
   const sc = new Scanner(s, valueStart, end, lines);
+  sc.recording = annotate;
   const parsed = scanHeaderValue(canonical, sc);
   const header: SipHeader = { name: rawName, value: utf8Text(s.slice(valueStart, end)) };
   const separator = s.slice(nameEnd, valueStart);
   if (separator !== ': ') header.separator = separator;
+  const parsedHeader: ParsedHeader = { header, canonical, line, start, end: end + 2, parsed };
+  if (!annotate) return { header: parsedHeader };
 
   const about = describeHeader(canonical);
   const value = header.value.replace(/\r\n[ \t]+/g, ' ').trim();
@@ -487,7 +510,7 @@ function parseHeaderLine(
       { name: 'CRLF', start: end, end: end + 2 },
     ].filter((f) => f.end > f.start),
   };
-  return { header: { header, canonical, line, start, end: end + 2, parsed }, field };
+  return { header: parsedHeader, field };
 }
 
 /** The typed values of every instance of a header, in order (`Via` gives one list per Via line). */

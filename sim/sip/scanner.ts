@@ -80,6 +80,8 @@ export interface ScanContext {
 export class Scanner {
   /** Sub-fields recorded while scanning, for the inspector. */
   readonly fields: Field[] = [];
+  /** Off when only the parsed values are wanted: nothing is recorded. */
+  recording = true;
 
   constructor(
     readonly s: string,
@@ -212,6 +214,7 @@ export class Scanner {
   mark(field: Omit<Field, 'start' | 'end'>, start: number, end = this.at): Field {
     // Built field by field rather than spread: a long Contact list records thousands of these.
     const f: Field = { name: field.name, start, end };
+    if (!this.recording) return f;
     if (field.value !== undefined) f.value = field.value;
     if (field.note !== undefined) f.note = field.note;
     if (field.spec !== undefined) f.spec = field.spec;

@@ -30,7 +30,11 @@ export class SipStreamFramer {
   /** Offset in the whole stream of `buf[0]`, so errors name stream offsets. */
   private consumed = 0;
 
-  constructor(private readonly limits: { maxHeaderBytes: number; maxBodyBytes: number } = SIP_LIMITS) {}
+  constructor(
+    private readonly limits: { maxHeaderBytes: number; maxBodyBytes: number } = SIP_LIMITS,
+    /** Whether each framed message comes with its field tree (see SipParseOptions.annotate). */
+    private readonly annotate = true,
+  ) {}
 
   /** Bytes received but not yet part of a whole message. */
   get pending(): number {
@@ -101,7 +105,11 @@ export class SipStreamFramer {
     const total = headEnd + 4 + length;
     if (this.len < total) return undefined; // the body is still on its way
     const bytes = this.take(total);
-    return { kind: 'message', bytes, parsed: parseSipMessage(bytes, { transport: 'stream', ...this.limits }) };
+    return {
+      kind: 'message',
+      bytes,
+      parsed: parseSipMessage(bytes, { transport: 'stream', ...this.limits, annotate: this.annotate }),
+    };
   }
 
   /** Content-Length from the header lines, without parsing the rest yet (that happens once the body is in). */

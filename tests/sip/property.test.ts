@@ -168,6 +168,9 @@ describe('SIP parser properties', () => {
         const p = parseSipMessage(bytes, { transport: 'stream' });
         expect(p.message).toEqual(m);
         expect(checkCoverage(bytes.length, p.fields)).toEqual({ unexplained: [], misplaced: [] });
+        // Without annotation the parse is the same, only the field tree is left out.
+        const bare = parseSipMessage(bytes, { transport: 'stream', annotate: false });
+        expect({ ...bare, fields: p.fields }).toEqual(p);
         expect(checkMessage(p)).toBeUndefined();
       }),
       { numRuns: 300 },
