@@ -14,17 +14,16 @@
  * encryption padding) WebCrypto would draw its own randomness, so the encoding
  * is done here from the run's `RandomSource` and the RSA primitive is computed
  * with the Chinese Remainder Theorem (RFC 8017 §5.1.2 step 2b). MGF1 and the
- * integer/octet-string conversions come from micro-rsa-dsa-dh.
+ * fallback verifiers come from micro-rsa-dsa-dh.
  *
  * Failures of the peer's data are values: a signature that does not verify is
  * `false`, a ciphertext whose padding is wrong decrypts to `undefined`, which
  * TLS 1.2 must treat like any other premaster secret (RFC 5246 §7.4.7.1).
  */
-import { I2OSP, OS2IP } from 'micro-rsa-dsa-dh/utils.js';
 import { mgf1, PKCS1_SHA1, PKCS1_SHA256, PKCS1_SHA384, PSS } from 'micro-rsa-dsa-dh/rsa.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
-import { concatBytes, fromHex, toBase64 } from '../wire/bytes';
+import { concatBytes, fromHex, toBase64, toHex } from '../wire/bytes';
 import type { RandomSource } from './random';
 
 export interface RsaPublicKey {
@@ -232,15 +231,24 @@ function rsaPrivateOperation(key: RsaPrivateKey, c: bigint): bigint {
 }
 
 /**
- * base^exponent mod modulus by left-to-right exponentiation with a fixed
- * 4-bit window: one table multiplication per hex digit of the exponent,
- * which is about a third fewer multiplications than bit-by-bit.
+ * base^exponent mod modulus, left to right. Private exponents use a fixed
+ * 4-bit window (one table multiplication per hex digit, about a third fewer
+ * multiplications than bit by bit); short public exponents such as 65537
+ * use plain square-and-multiply, where a table would cost more than it saves.
  */
 function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   if (modulus === 1n) return 0n;
-  const table: bigint[] = [1n, base % modulus];
-  for (let i = 2; i < 16; i++) table.push((table[i - 1] * table[1]) % modulus);
+  const b = base % modulus;
   let result = 1n;
+  if (exponent < 1n << 32n) {
+    for (const bit of exponent.toString(2)) {
+      result = (result * result) % modulus;
+      if (bit === '1') result = (result * b) % modulus;
+    }
+    return result;
+  }
+  const table: bigint[] = [1n, b];
+  for (let i = 2; i < 16; i++) table.push((table[i - 1] * b) % modulus);
   for (const digit of exponent.toString(16)) {
     result = (result * result) % modulus;
     result = (result * result) % modulus;
@@ -250,6 +258,18 @@ function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
     if (d !== 0) result = (result * table[d]) % modulus;
   }
   return result;
+}
+
+/** OS2IP (RFC 8017 §4.2): big-endian bytes to an integer. */
+function OS2IP(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt('0x' + toHex(bytes));
+}
+
+/** I2OSP (RFC 8017 §4.1): an integer to exactly `length` big-endian bytes. */
+function I2OSP(x: bigint, length: number): Uint8Array {
+  const hex = x.toString(16);
+  if (x < 0n || hex.length > 2 * length) throw new RangeError('integer too large');
+  return fromHex(hex.padStart(2 * length, '0'));
 }
 
 function bitLength(n: bigint): number {
