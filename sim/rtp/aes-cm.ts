@@ -55,8 +55,10 @@ export class AesCounterMode {
         xorWord(data, at + 8, s.s2);
         xorWord(data, at + 12, s.s3);
       } else {
-        const words = [s.s0, s.s1, s.s2, s.s3];
-        for (let i = 0; i < n; i++) data[at + i] ^= (words[i >> 2] >>> ((i & 3) * 8)) & 0xff;
+        for (let i = 0; i < n; i++) {
+          const word = i < 4 ? s.s0 : i < 8 ? s.s1 : i < 12 ? s.s2 : s.s3;
+          data[at + i] ^= (word >>> ((i & 3) * 8)) & 0xff;
+        }
       }
       at += n;
     }
