@@ -9,7 +9,10 @@ import { csrFlowFiles } from './csr-flow';
 
 export const SBC_CHAIN_FILE = 'sbc-chain.pem';
 
-export function troubleshootingCommands(carrier: CarrierProfile, connect = `${carrier.sbc.host}:${carrier.sbc.tlsPort}`) {
+export function troubleshootingCommands(
+  carrier: CarrierProfile,
+  connect = `${carrier.sbc.host}:${carrier.sbc.tlsPort}`,
+) {
   const f = csrFlowFiles(carrier);
   const sbc = carrier.sbc.host;
   return {
@@ -24,7 +27,8 @@ export function troubleshootingCommands(carrier: CarrierProfile, connect = `${ca
     /** The engine's path validation, step by step, as the PBX runs it. */
     checkSbcChain: `trunklab cert-check ${SBC_CHAIN_FILE} --ca ${f.root} --host ${sbc}`,
     /** The same check at the time the PBX believes it is. */
-    checkSbcChainAt: (isoTime: string) => `trunklab cert-check ${SBC_CHAIN_FILE} --ca ${f.root} --host ${sbc} --at ${isoTime}`,
+    checkSbcChainAt: (isoTime: string) =>
+      `trunklab cert-check ${SBC_CHAIN_FILE} --ca ${f.root} --host ${sbc} --at ${isoTime}`,
     /** The PBX's own certificate, as the SBC will check it. */
     checkPbxChain: `trunklab cert-check ${f.chain} --ca ${f.root} --purpose client`,
   };
