@@ -15,6 +15,8 @@ export type { Field, Layer } from './wire/field';
 export type { ScenarioInfo, ExpectedOutcome, WhatIf } from './scenarios/scenario';
 export { specUrl } from './wire/field';
 export { runFingerprint } from './run-fingerprint';
+export { runExports, exportRun } from './run-exports';
+export type { RunExportKind, RunExportFile } from './run-exports';
 export { PARTIES } from './timeline';
 
 /** Id, title and expected outcome of every scenario, without their code. */

@@ -150,4 +150,9 @@ export interface Timeline {
   outcome: Outcome;
   /** The call as each party hears it, when the scenario carries media. */
   audio?: CallAudio[];
+  /**
+   * The NSS key log (draft-ietf-tls-keylogfile §3) of the run's TLS connections,
+   * when it has any: what lets a capture of the run be decrypted.
+   */
+  keyLog?: string;
 }

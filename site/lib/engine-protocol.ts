@@ -3,7 +3,7 @@
  * worker runs the engine and answers with plain data (and, for audio and
  * export files, transferable buffers).
  */
-import type { Party, Timeline } from '../../sim/index';
+import type { Party, RunExportKind, Timeline } from '../../sim/index';
 
 /** What identifies a run: the same key always gives the same bytes. */
 export interface RunKey {
@@ -12,8 +12,11 @@ export interface RunKey {
   whatIf: Record<string, string>;
 }
 
-/** Files the worker can make from a run; which ones a run offers depends on what the engine has for it. */
-export type ExportKind = 'pcapng' | 'keylog' | 'media-pcap' | 'mermaid' | 'timeline';
+/**
+ * Files the worker can make from a run: the engine's exports (which ones a run
+ * offers depends on what it has: no TLS, no key log) and the Timeline itself.
+ */
+export type ExportKind = RunExportKind | 'timeline';
 
 export interface RunResult {
   timeline: Timeline;

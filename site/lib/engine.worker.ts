@@ -5,7 +5,14 @@
  * page never computes protocol data; everything it shows comes from here.
  */
 import 'reflect-metadata';
-import { CALL_AUDIO_SAMPLE_RATE, callAudioSamples, runFingerprint, runScenario } from '../../sim/index';
+import {
+  CALL_AUDIO_SAMPLE_RATE,
+  callAudioSamples,
+  exportRun,
+  runExports,
+  runFingerprint,
+  runScenario,
+} from '../../sim/index';
 import type { CarrierProfile, Timeline } from '../../sim/index';
 import carrier from '../../content/carrier.json';
 import {
@@ -35,24 +42,19 @@ function run(key: RunKey): Promise<Timeline> {
   return timeline;
 }
 
-/** The files this run can be exported as. */
-function exportsFor(_timeline: Timeline): ExportKind[] {
-  return ['timeline'];
+/** The files this run can be exported as: the engine's, then the Timeline as JSON. */
+function exportsFor(timeline: Timeline): ExportKind[] {
+  return [...runExports(timeline), 'timeline'];
 }
 
-function exportFile(key: RunKey, timeline: Timeline, kind: ExportKind): ExportFile {
-  const base = `${key.scenario}-seed${key.seed}`;
-  switch (kind) {
-    case 'timeline':
-      return {
-        kind,
-        filename: `${base}.timeline.json`,
-        mime: 'application/json',
-        bytes: new TextEncoder().encode(JSON.stringify(timeline, null, 2) + '\n'),
-      };
-    default:
-      throw new Error(`this run has no ${kind} export yet`);
-  }
+function exportFile(timeline: Timeline, kind: ExportKind): ExportFile {
+  if (kind !== 'timeline') return exportRun(timeline, kind);
+  return {
+    kind,
+    filename: `${timeline.scenario}-seed${timeline.seed}.timeline.json`,
+    mime: 'application/json',
+    bytes: new TextEncoder().encode(JSON.stringify(timeline, null, 2) + '\n'),
+  };
 }
 
 self.onmessage = async (event: MessageEvent<EngineRequest>) => {
@@ -75,7 +77,7 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
       transfer.push(result.samples.buffer);
       response = { requestId: request.requestId, ok: true, result };
     } else {
-      const file = exportFile(request.run, timeline, request.kind);
+      const file = exportFile(timeline, request.kind);
       transfer.push(file.bytes.buffer);
       response = { requestId: request.requestId, ok: true, result: file };
     }

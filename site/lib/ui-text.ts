@@ -154,8 +154,6 @@ export const UI = {
   exportLabels: {
     pcapng: 'Capture (pcapng, TLS secrets inside)',
     keylog: 'TLS key log (NSS format)',
-    'media-pcap': 'Decrypted media (pcap)',
-    mermaid: 'Sequence diagram (mermaid)',
     timeline: 'Timeline (JSON)',
   },
   exportError: (message: string) => `The export failed: ${message}`,
@@ -176,4 +174,24 @@ export const UI = {
   unknownStep: (label: string) => `This scenario has no step "${label}".`,
   stepOutOfRange: (n: number, total: number) => `This scenario has ${total} steps; step ${n} does not exist.`,
   unknownScenarioEmbed: (id: string) => `There is no scenario "${id}".`,
+
+  // Embeds: /embed/SCENARIO/ in a help centre's iframe, the loader and the snippet button
+  embed: {
+    name: (title: string) => `${title}: a live step from Secure Trunk Lab`,
+    frameTitle: (title: string, step: string) => `Secure Trunk Lab: ${title}, step ${step}`,
+    openInLab: 'Open in the full lab',
+    opensNewTab: '(opens in a new tab)',
+    problems: 'This embed was given settings it cannot use:',
+    badStep: (text: string) => `the step "${text}" is not a step number (a whole number from 1), so step 1 is shown`,
+    badLens: (text: string) => `the lens "${text}" is not pbx, attacker or sbc, so the PBX's view is shown`,
+    badTheme: (text: string) => `the theme "${text}" is not dark or light, so the reader's own setting is used`,
+    unknownScenario: (id: string) => `There is no scenario "${id}" to embed.`,
+    noScenario: 'This embed does not name a scenario.',
+    choose: 'Scenarios that can be embedded:',
+    fixHint: 'Check the data-trunklab-scenario attribute, or the address of the frame.',
+    copySnippet: 'Copy embed snippet',
+    copySnippetFor: (n: number) => `Copy embed snippet for packet ${n}`,
+    copiedSnippet: (n: number) => `Copied the embed snippet for packet ${n}. Paste it into a help article.`,
+    snippetLabel: 'Embed snippet',
+  },
 } as const;
