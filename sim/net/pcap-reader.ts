@@ -534,7 +534,11 @@ function udpOf(
   if (udpLength < 8) return 'short';
   const end = Math.min(udp + udpLength, ipEnd);
   return {
-    ...ip,
+    ipVersion: ip.ipVersion,
+    src: ip.src,
+    dst: ip.dst,
+    ipId: ip.ipId,
+    ttl: ip.ttl,
     srcPort: (f[udp] << 8) | f[udp + 1],
     dstPort: (f[udp + 2] << 8) | f[udp + 3],
     payload: f.subarray(udp + 8, end),
