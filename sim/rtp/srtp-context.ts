@@ -254,17 +254,15 @@ export class SrtpContext {
         this.counters.malformed++;
         return { ok: false, reason: 'malformed', detail: 'shorter than a GCM tag after the header', ssrc };
       }
-      const plain = t.openSrtp(
-        ssrc,
-        estimate.roc >>> 0,
-        seq,
-        srtp.subarray(0, headerLength),
-        srtp.subarray(headerLength, sealedEnd),
-      );
-      if (!plain) return this.dropAuthFailure(ssrc, estimate.index, seq);
-      out.set(srtp.subarray(0, headerLength), 0);
-      out.set(plain, headerLength);
-      length = headerLength + plain.length;
+      const header = srtp.subarray(0, headerLength);
+      // Decrypts straight into `out` once the tag verifies; nothing is allocated for the packet.
+      if (
+        !t.openSrtpInto(ssrc, estimate.roc >>> 0, seq, header, srtp, headerLength, sealedEnd - 16, out, headerLength)
+      ) {
+        return this.dropAuthFailure(ssrc, estimate.index, seq);
+      }
+      out.set(header, 0);
+      length = sealedEnd - 16;
     } else {
       if (!t.verifyTag(srtp, authenticated, estimate.roc >>> 0, authenticated + this.mki.length)) {
         return this.dropAuthFailure(ssrc, estimate.index, seq);
