@@ -174,8 +174,3 @@ export function formatParams(params: readonly HeaderParam[]): string {
 export function quote(text: string): string {
   return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 }
-
-export function headerParam(params: readonly HeaderParam[], name: string): string | undefined {
-  const p = params.find((q) => q.name.toLowerCase() === name.toLowerCase());
-  return p ? (p.value ?? '') : undefined;
-}

@@ -125,6 +125,13 @@ export function acceptResponse(p: ParsedSipMessage): { accept: true } | { accept
   const invalid = checkMessage(p);
   if (invalid) return { accept: false, reason: invalid.detail };
   const vias = p.headers.filter((h) => h.canonical === 'Via').flatMap((h) => h.parsed as Via[]);
+  const broadcast = vias.find((v) => isBroadcastOrMulticast(v.host));
+  if (broadcast) {
+    return {
+      accept: false,
+      reason: `a Via sent-by is the broadcast or multicast address ${broadcast.host}: never answer there (RFC 4475 §3.3.10)`,
+    };
+  }
   if (vias.length !== 1) {
     return {
       accept: false,

@@ -26,11 +26,6 @@ export interface Dialog {
   state: 'early' | 'confirmed' | 'terminated';
 }
 
-/** The dialog ID (RFC 3261 §12): Call-ID, local tag, remote tag. */
-export function dialogId(d: Pick<Dialog, 'callId' | 'localTag' | 'remoteTag'>): string {
-  return `${d.callId};${d.localTag};${d.remoteTag}`;
-}
-
 const withTag = (a: NameAddress, tag: string): string =>
   formatNameAddress({
     ...a,

@@ -328,11 +328,6 @@ function anyText(sc: Scanner): string {
   return '';
 }
 
-/** Whether the lab parses this header with its own grammar (otherwise: any text). */
-export function hasHeaderRule(name: string): boolean {
-  return Object.hasOwn(RULES, canonicalHeaderName(name).toLowerCase());
-}
-
 /** Scans a header value by its rule; the result's shape depends on the header. */
 export function scanHeaderValue(name: string, sc: Scanner): unknown {
   const key = canonicalHeaderName(name).toLowerCase();

@@ -28,7 +28,7 @@ import { acceptAnswer, buildOffer, type Offer, type SrtpAgreement } from './offe
 import { parsedValue, parsedValues, type ParsedSipMessage } from './parse';
 import { responseTo } from './response';
 import { parseSdp, serializeSdp } from './sdp';
-import { viaBranch, type Via } from './via';
+import { formatVia, viaBranch, type Via } from './via';
 
 export type SipTransport = 'TLS' | 'TCP' | 'UDP';
 
@@ -118,10 +118,15 @@ export class PbxAgent {
 
   private via(branch = newBranch(this.random)): SipHeader {
     // RFC 3261 §18.2.1: the transport and sent-by the response should come back on.
-    return {
-      name: 'Via',
-      value: `SIP/2.0/${this.config.transport} ${this.config.localIp}:${this.config.localPort};branch=${branch}`,
-    };
+    const via = formatVia({
+      protocol: 'SIP',
+      version: '2.0',
+      transport: this.config.transport,
+      host: this.config.localIp,
+      port: this.config.localPort,
+      params: [{ name: 'branch', value: branch }],
+    });
+    return { name: 'Via', value: via };
   }
 
   private track(request: SipRequest, t: Omit<ClientTransaction, 'request' | 'method'>): SipRequest {

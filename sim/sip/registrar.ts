@@ -59,6 +59,9 @@ export type RegistrarVerdict =
   | 'untrusted_address'
   | 'bad_request';
 
+/** Nonces remembered at once; older ones are answered as stale (RFC 7616 §3.3). */
+const MAX_OUTSTANDING_NONCES = 1024;
+
 export class Registrar {
   private readonly nonces = new Map<string, number>(); // nonce → highest nonce count seen
   private readonly failures = new Map<string, number>(); // Call-ID → failed attempts
@@ -101,6 +104,8 @@ export class Registrar {
       const challenge = (stale = false) => {
         const nonce = newNonce(this.random);
         this.nonces.set(nonce, 0);
+        // Memory stays bounded however many challenges a client asks for: the oldest nonce goes stale.
+        if (this.nonces.size > MAX_OUTSTANDING_NONCES) this.nonces.delete(this.nonces.keys().next().value!);
         return {
           name: 'WWW-Authenticate',
           value: formatChallenge({

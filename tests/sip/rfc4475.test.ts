@@ -244,7 +244,10 @@ describe('RFC 4475 §3.3: application layer — well-formed, answered by what th
   });
   it('§3.3.10 bcast: a 200 OK with a second, broadcast Via is discarded', () => {
     const verdict = acceptResponse(parsed('bcast'));
-    expect(verdict).toMatchObject({ accept: false });
+    expect(verdict).toMatchObject({
+      accept: false,
+      reason: expect.stringMatching(/broadcast or multicast address 255\.255\.255\.255/),
+    });
   });
   it('§3.3.11 zeromf: Max-Forwards 0 on OPTIONS: answered here, not forwarded', () => {
     const p = parsed('zeromf');

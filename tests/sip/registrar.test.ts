@@ -1,0 +1,124 @@
+/**
+ * The registrar's rules beyond the happy path (RFC 3261 §10.3, RFC 7616 §3.3):
+ * a replayed or foreign nonce gets a stale challenge, a credential for
+ * another address of record is forbidden, bindings expire on the clock, and
+ * "*" with Expires: 0 removes them all.
+ */
+import { describe, expect, it } from 'vitest';
+import { Registrar, type RegistrarConfig } from '../../sim/sip/registrar';
+import { HmacDrbg } from '../../sim/crypto/random';
+import { VirtualClock } from '../../sim/crypto/clock';
+import { answerChallenge, formatCredentials, parseChallenge } from '../../sim/sip/digest';
+import { parseSipMessage } from '../../sim/sip/parse';
+import { headerValue } from '../../sim/sip/message';
+import { utf8 } from '../../sim/wire/bytes';
+
+const config: RegistrarConfig = {
+  realm: 'quillfeather.example',
+  auth: 'registration',
+  algorithm: 'SHA-256',
+  accounts: { alice: 'pw-alice', bob: 'pw-bob' },
+  trustedAddresses: [],
+};
+
+function register(
+  user: string,
+  opts: { authorization?: string; contact?: string; expires?: number; seq?: number; callId?: string } = {},
+) {
+  const text =
+    `REGISTER sips:quillfeather.example SIP/2.0\r\nVia: SIP/2.0/TLS 203.0.113.10:5061;branch=z9hG4bK${opts.seq ?? 1}\r\n` +
+    `From: <sips:${user}@quillfeather.example>;tag=1\r\nTo: <sips:${user}@quillfeather.example>\r\nCall-ID: ${opts.callId ?? 'c1'}\r\nCSeq: ${opts.seq ?? 1} REGISTER\r\n` +
+    `Contact: ${opts.contact ?? '<sips:alice@203.0.113.10:5061>'}\r\n${opts.expires !== undefined ? `Expires: ${opts.expires}\r\n` : ''}` +
+    `${opts.authorization ? `Authorization: ${opts.authorization}\r\n` : ''}Content-Length: 0\r\n\r\n`;
+  return parseSipMessage(utf8(text));
+}
+
+function setup() {
+  const clock = VirtualClock.at('2026-11-26T09:00:00Z');
+  const registrar = new Registrar(config, HmacDrbg.fromSeed(1), clock);
+  const login = (user: string, password: string, opts: Parameters<typeof register>[1] = {}) => {
+    const first = registrar.handle(register(user, opts), { ip: '203.0.113.10' });
+    const challenge = parseChallenge(headerValue(first.response, 'WWW-Authenticate')!)!;
+    const credentials = answerChallenge(
+      challenge,
+      { username: user, password },
+      { method: 'REGISTER', uri: 'sips:quillfeather.example' },
+      'cn',
+      1,
+    );
+    const authorization = formatCredentials(credentials);
+    return {
+      authorization,
+      result: registrar.handle(register(user, { ...opts, authorization, seq: 2 }), { ip: '203.0.113.10' }),
+    };
+  };
+  return { clock, registrar, login };
+}
+
+describe('registrar', () => {
+  it('a replayed Authorization (same nonce and count) gets a stale challenge, not a binding', () => {
+    const { registrar, login } = setup();
+    const { authorization, result } = login('alice', 'pw-alice');
+    expect(result.verdict).toBe('registered');
+    const replay = registrar.handle(register('alice', { authorization, seq: 3 }), { ip: '192.0.2.66' });
+    expect(replay.verdict).toBe('stale_nonce');
+    expect(parseChallenge(headerValue(replay.response, 'WWW-Authenticate')!)!.stale).toBe(true);
+  });
+
+  it('the right password for another user is forbidden for this address of record', () => {
+    const { registrar } = setup();
+    const first = registrar.handle(register('alice'), { ip: '203.0.113.10' });
+    const challenge = parseChallenge(headerValue(first.response, 'WWW-Authenticate')!)!;
+    const bobs = formatCredentials(
+      answerChallenge(
+        challenge,
+        { username: 'bob', password: 'pw-bob' },
+        { method: 'REGISTER', uri: 'sips:quillfeather.example' },
+        'cn',
+        1,
+      ),
+    );
+    expect(registrar.handle(register('alice', { authorization: bobs, seq: 2 }), { ip: '203.0.113.10' }).verdict).toBe(
+      'forbidden',
+    );
+  });
+
+  it('bindings expire on the clock; Contact expires overrides Expires; * with Expires: 0 removes all', () => {
+    const { clock, registrar, login } = setup();
+    login('alice', 'pw-alice', { contact: '<sips:alice@203.0.113.10:5061>;expires=60', expires: 3600 });
+    expect(registrar.bindingsOf('sips:alice@quillfeather.example')).toHaveLength(1);
+    clock.advance(61_000);
+    expect(registrar.bindingsOf('sips:alice@quillfeather.example')).toHaveLength(0);
+    login('alice', 'pw-alice', { callId: 'c2' });
+    expect(registrar.bindingsOf('sips:alice@quillfeather.example')).toHaveLength(1);
+    const { result } = login('alice', 'pw-alice', { callId: 'c3', contact: '*', expires: 0 });
+    expect(result.verdict).toBe('registered');
+    expect(registrar.bindingsOf('sips:alice@quillfeather.example')).toHaveLength(0);
+  });
+
+  it('an Authorization whose uri is not the Request-URI is a bad request (RFC 7616 §3.4.6)', () => {
+    const { registrar } = setup();
+    const first = registrar.handle(register('alice'), { ip: '203.0.113.10' });
+    const challenge = parseChallenge(headerValue(first.response, 'WWW-Authenticate')!)!;
+    const other = formatCredentials(
+      answerChallenge(
+        challenge,
+        { username: 'alice', password: 'pw-alice' },
+        { method: 'REGISTER', uri: 'sips:elsewhere.example' },
+        'cn',
+        1,
+      ),
+    );
+    expect(registrar.handle(register('alice', { authorization: other, seq: 2 }), { ip: '203.0.113.10' }).verdict).toBe(
+      'bad_request',
+    );
+  });
+
+  it('RFC 4475 §3.3.7: an unknown authorization scheme is answered with a Digest challenge', () => {
+    const { registrar } = setup();
+    const r = registrar.handle(register('alice', { authorization: 'NoOneKnowsThisScheme opaque-data=here' }), {
+      ip: '203.0.113.10',
+    });
+    expect([r.response.status, r.verdict]).toEqual([401, 'challenged']);
+  });
+});
