@@ -46,7 +46,6 @@ export class TlsLens implements StreamLens {
   /** This direction has sent ChangeCipherSpec: what follows is encrypted. */
   private encrypting = false;
   private notTls = false;
-  private tls12 = false;
 
   constructor(
     /** Who sends this direction, for the sentences: `PBX`, `SBC`. */
@@ -252,7 +251,6 @@ export class TlsLens implements StreamLens {
   private serverHello(m: HandshakeMessage): Revelation {
     const { value: sh, fields } = readServerHello(m);
     const version = sh.extensions.selectedVersion ?? sh.legacyVersion;
-    this.tls12 = version === 0x0303;
     const retry = isHelloRetryRequest(sh);
     const facts: Fact[] = [
       { name: 'TLS version chosen', value: describeVersion(version), source: 'ServerHello (RFC 8446 §4.1.3)' },
