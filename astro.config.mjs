@@ -4,6 +4,7 @@ import starlight from '@astrojs/starlight';
 import svelte from '@astrojs/svelte';
 import carrier from './content/carrier.json' with { type: 'json' };
 import { mermaidRehypePlugins } from './site/components/docs/build-time-mermaid.mjs';
+import { contentSecurityPolicy } from './site/security/content-security-policy.mjs';
 
 export default defineConfig({
   srcDir: './site',
@@ -17,8 +18,12 @@ export default defineConfig({
       sidebar: [{ label: 'Knowledge base', autogenerate: { directory: 'docs' } }],
       pagefind: true,
       customCss: ['./site/components/docs/docs.css'],
+      // Search loads its UI when first opened, keeping articles within their JavaScript budget.
+      components: { Search: './site/components/docs/SearchOnDemand.astro' },
     }),
     svelte(),
+    // Every built page gets a Content-Security-Policy with its inline scripts hashed.
+    contentSecurityPolicy(),
   ],
   markdown: {
     // Mermaid diagrams in articles become inline SVG at build time (no mermaid JS shipped).

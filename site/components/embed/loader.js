@@ -1,0 +1,123 @@
+// @ts-check
+/**
+ * The embed loader, served as `/embed.js` (site/pages/embed.js.ts wraps this
+ * file, unchanged and unminified so a help centre's reviewer can read it, in
+ * a function with the build's settings).
+ *
+ * On the page that includes it, every
+ *   <div data-trunklab-scenario="ID" data-step="N" data-lens="…" data-theme="…"></div>
+ * gets one iframe of the lab's `/embed/ID/?step=N&…` page, and the frame's
+ * height then follows the `{ type: 'trunklab:resize', height }` messages
+ * (HTML §9.3.3) the embed posts — believed only when they come from the
+ * lab's origin and from a frame this loader made, and only as a number.
+ *
+ * It adds nothing else to the host page: no global name, no stylesheet, no
+ * element outside the placeholders, no cookie or storage. Attribute values
+ * are never put into HTML: they travel as URL parameters, and the embed
+ * checks them and says what is wrong inside the frame. A scenario the build
+ * does not know goes to `/embed/?scenario=…`, which says so.
+ *
+ * Placeholders that appear later (help centres that draw the article after
+ * the page loads) are found as they are added. A page that includes the
+ * loader twice still gets one frame per placeholder.
+ *
+ * @typedef {object} LoaderSettings
+ * @property {string} origin the lab's origin at build time, used only if the script cannot find its own address
+ * @property {Record<string, string>} scenarios title of each scenario id the build has
+ * @property {string} frameTitle the frame's accessible name, with `{title}` and `{step}` to fill in
+ * @property {string} untitled the frame's name when the scenario is not known
+ * @property {string} resizeMessage the `type` of the embed's resize message
+ * @property {string} sandbox the frame's `sandbox` tokens
+ * @property {string} allow the frame's permissions policy
+ * @property {number} height the frame's height until the embed reports its own
+ * @property {number} minHeight the least height the loader sets
+ * @property {number} maxHeight the most height the loader sets
+ */
+
+/**
+ * Called by the served file (site/pages/embed.js.ts) with the build's settings.
+ * @param {LoaderSettings} settings
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- called from the text that wraps this file
+function startTrunklabEmbeds(settings) {
+  const PLACEHOLDER = '[data-trunklab-scenario]';
+  const FRAME_MARK = 'data-trunklab-frame';
+  const OPTIONS = [
+    ['data-step', 'step'],
+    ['data-lens', 'lens'],
+    ['data-theme', 'theme'],
+  ];
+
+  const script = document.currentScript;
+  const origin = new URL(script instanceof HTMLScriptElement && script.src ? script.src : settings.origin).origin;
+  /** Frames this copy of the loader made: the only ones whose messages it believes. */
+  const made = new WeakSet();
+
+  /** @param {Element} placeholder */
+  function embed(placeholder) {
+    if (placeholder.querySelector(`:scope > iframe[${FRAME_MARK}]`)) return;
+    const id = placeholder.getAttribute('data-trunklab-scenario') ?? '';
+    const known = Object.prototype.hasOwnProperty.call(settings.scenarios, id);
+    const params = new URLSearchParams();
+    if (!known) params.set('scenario', id);
+    for (const [attribute, name] of OPTIONS) {
+      const value = placeholder.getAttribute(attribute);
+      if (value !== null) params.set(name, value);
+    }
+    const url = new URL(known ? `/embed/${encodeURIComponent(id)}/` : '/embed/', origin);
+    url.search = params.toString();
+
+    const step = placeholder.getAttribute('data-step') ?? '1';
+    const frame = document.createElement('iframe');
+    frame.setAttribute(FRAME_MARK, '');
+    frame.title = known
+      ? settings.frameTitle
+          .split('{title}')
+          .join(settings.scenarios[id])
+          .split('{step}')
+          .join(/^\d{1,9}$/.test(step) ? step : '1')
+      : settings.untitled;
+    frame.setAttribute('sandbox', settings.sandbox);
+    frame.setAttribute('allow', settings.allow);
+    frame.setAttribute('loading', 'lazy');
+    // Through the CSSOM, which a host page's own CSP allows where a style attribute may not be.
+    frame.style.display = 'block';
+    frame.style.width = '100%';
+    frame.style.border = '0';
+    frame.style.height = `${settings.height}px`;
+    frame.src = url.href;
+    made.add(frame);
+    placeholder.replaceChildren(frame);
+  }
+
+  /** @param {ParentNode} root */
+  function embedAll(root) {
+    if (root instanceof Element && root.matches(PLACEHOLDER)) embed(root);
+    for (const placeholder of root.querySelectorAll(PLACEHOLDER)) embed(placeholder);
+  }
+
+  window.addEventListener('message', (event) => {
+    if (event.origin !== origin) return;
+    const data = event.data;
+    if (typeof data !== 'object' || data === null || data.type !== settings.resizeMessage) return;
+    const height = data.height;
+    if (typeof height !== 'number' || !Number.isFinite(height)) return;
+    for (const frame of document.querySelectorAll(`iframe[${FRAME_MARK}]`)) {
+      if (made.has(frame) && /** @type {HTMLIFrameElement} */ (frame).contentWindow === event.source) {
+        const clamped = Math.min(settings.maxHeight, Math.max(settings.minHeight, Math.ceil(height)));
+        /** @type {HTMLIFrameElement} */ (frame).style.height = `${clamped}px`;
+        return;
+      }
+    }
+  });
+
+  embedAll(document);
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', () => embedAll(document), { once: true });
+  }
+  new MutationObserver((records) => {
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node instanceof Element) embedAll(node);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+}

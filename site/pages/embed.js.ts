@@ -1,0 +1,42 @@
+/// <reference types="vite/client" />
+/**
+ * `/embed.js`: the loader help centres include (site/components/embed/loader.js),
+ * served as one classic script with this build's settings: the scenarios it
+ * can embed, the frame's name, sandbox and first height, the resize message.
+ * The loader's own text is served as written, so it reads as it is reviewed.
+ */
+import type { APIRoute } from 'astro';
+import { listScenarios } from '../../sim/index';
+import { FRAME_ALLOW, FRAME_HEIGHT, FRAME_SANDBOX, RESIZE_MESSAGE } from '../components/embed/embed-markup';
+import loaderSource from '../components/embed/loader.js?raw';
+import { UI } from '../lib/ui-text';
+
+/** Heights the loader will set, whatever a frame reports: never zero, never absurd. */
+const MIN_HEIGHT = 120;
+const MAX_HEIGHT = 20_000;
+
+export const GET: APIRoute = ({ site, url }) => {
+  const settings = {
+    origin: (site ?? url).origin,
+    scenarios: Object.fromEntries(listScenarios().map((s) => [s.id, s.title])),
+    frameTitle: UI.embed.frameTitle('{title}', '{step}'),
+    untitled: UI.labName,
+    resizeMessage: RESIZE_MESSAGE,
+    sandbox: FRAME_SANDBOX,
+    allow: FRAME_ALLOW,
+    height: FRAME_HEIGHT,
+    minHeight: MIN_HEIGHT,
+    maxHeight: MAX_HEIGHT,
+  };
+  const body = [
+    `/*! ${UI.labName}: embed loader. Turns <div data-trunklab-scenario="ID" data-step="N"> into a sized frame. */`,
+    '(function () {',
+    "'use strict';",
+    // The type-checking pragma is for the editor, not for the help centre.
+    loaderSource.replace(/^\/\/ @ts-check\n/, '').trim(),
+    `startTrunklabEmbeds(${JSON.stringify(settings, null, 2)});`,
+    '})();',
+    '',
+  ].join('\n');
+  return new Response(body, { headers: { 'Content-Type': 'text/javascript; charset=utf-8' } });
+};
