@@ -17,7 +17,8 @@
  */
 import type { Field } from '../wire/field';
 import { concatBytes, equalBytes } from '../wire/bytes';
-import { generateKeyShare, sharedSecret, type GroupName, type KeyShare } from '../crypto/key-agreement';
+import type { GroupName } from '../crypto/key-agreement';
+import { computeSharedSecret, createKeyShare, type EphemeralKeyShare } from './key-exchange';
 import { rsaPkcs1Encrypt } from '../crypto/rsa';
 import type { PublicKey } from '../pki/keys';
 import { fail } from './alert';
@@ -81,7 +82,7 @@ type Step =
 export class TlsClient extends TlsEndpoint {
   private step: Step = 'server_hello';
   private clientHello?: ClientHello;
-  private shares: KeyShare[] = [];
+  private shares: EphemeralKeyShare[] = [];
   private suite?: CipherSuite;
   private retried = false;
   private serverHello?: ServerHello;
@@ -118,7 +119,8 @@ export class TlsClient extends TlsEndpoint {
       .filter((s) => s && c.versions.includes(s.version));
     if (suites.length === 0) throw new Error('the client offers no cipher suite for the versions it offers');
     const shareGroups: GroupName[] = offers13 ? (c.keyShareGroups ?? [c.groups[0]]) : [];
-    this.shares = shareGroups.map((g) => generateKeyShare(g, c.random));
+    this.shares = [];
+    for (const g of shareGroups) this.shares.push(await createKeyShare(g, c.random));
     // RFC 6066 §3: literal IP addresses are not sent as SNI.
     const sni = c.serverName && !/^[\d.]+$|:/.test(c.serverName) ? c.serverName : undefined;
     const hello: ClientHello = {
@@ -300,7 +302,7 @@ export class TlsClient extends TlsEndpoint {
         'illegal_parameter',
         `the server's key share is for ${describeGroup(theirs.group)}, for which the client sent none`,
       );
-    const shared = sharedSecret(mine, theirs.keyExchange);
+    const shared = await computeSharedSecret(mine, theirs.keyExchange);
     if (!shared) throw fail('illegal_parameter', `the server's ${mine.group} public key is not a valid point`);
     this.emit({
       kind: 'key',
@@ -349,7 +351,7 @@ export class TlsClient extends TlsEndpoint {
       m.bytes,
     );
     this.note(`The ${this.peer} sent a HelloRetryRequest: it wants a key share for ${name}.`);
-    this.shares = [generateKeyShare(name, this.config.random)];
+    this.shares = [await createKeyShare(name, this.config.random)];
     const ch = {
       ...this.clientHello!,
       extensions: {
@@ -560,8 +562,8 @@ export class TlsClient extends TlsEndpoint {
     } else {
       const skx = this.serverKx!;
       const group = groupName(skx.params.group) as GroupName;
-      const share = generateKeyShare(group, c.random);
-      const shared = sharedSecret(share, skx.params.publicKey);
+      const share = await createKeyShare(group, c.random);
+      const shared = await computeSharedSecret(share, skx.params.publicKey);
       if (!shared) throw fail('illegal_parameter', `the ${this.peer}'s ${group} public key is not a valid point`);
       premaster = shared;
       premasterName = 'pre_master_secret (ECDHE shared secret)';

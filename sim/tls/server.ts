@@ -16,7 +16,8 @@
  */
 import type { Field } from '../wire/field';
 import { concatBytes, equalBytes } from '../wire/bytes';
-import { generateKeyShare, sharedSecret, type GroupName } from '../crypto/key-agreement';
+import type { GroupName } from '../crypto/key-agreement';
+import { computeSharedSecret, createKeyShare, type EphemeralKeyShare } from './key-exchange';
 import { rsaPkcs1Decrypt } from '../crypto/rsa';
 import type { PublicKey } from '../pki/keys';
 import { fail } from './alert';
@@ -90,7 +91,7 @@ export class TlsServer extends TlsEndpoint {
   private clientAppCipher?: RecordCipher;
   private appSecrets?: { client: Uint8Array; server: Uint8Array };
   // TLS 1.2
-  private share12?: ReturnType<typeof generateKeyShare>;
+  private share12?: EphemeralKeyShare;
   private ks12?: Tls12KeySchedule;
   private master?: Uint8Array;
   private ems = false;
@@ -248,8 +249,8 @@ export class TlsServer extends TlsEndpoint {
     this.group = withShare;
     this.transcript.push(m.bytes);
     const theirs = shares.find((s) => s.group === NAMED_GROUP[withShare])!;
-    const mine = generateKeyShare(withShare, c.random);
-    const shared = sharedSecret(mine, theirs.keyExchange);
+    const mine = await createKeyShare(withShare, c.random);
+    const shared = await computeSharedSecret(mine, theirs.keyExchange);
     if (!shared) throw fail('illegal_parameter', `the ${this.peer}'s ${withShare} key share is not a valid public key`);
 
     this.serverRandom = c.random.bytes(32);
@@ -415,7 +416,7 @@ export class TlsServer extends TlsEndpoint {
       'Certificate',
     );
     if (suite.keyExchange !== 'rsa') {
-      const share = generateKeyShare(this.group!, c.random);
+      const share = await createKeyShare(this.group!, c.random);
       this.share12 = share;
       const params = { group: NAMED_GROUP[this.group!], publicKey: share.publicKey };
       const signed = concatBytes(ch.random, this.serverRandom, encodeServerEcdhParams(params));
@@ -562,7 +563,7 @@ export class TlsServer extends TlsEndpoint {
         spec: 'RFC 5246 §7.4.7.1',
       });
     } else {
-      const shared = sharedSecret(this.share12!, cke.publicKey);
+      const shared = await computeSharedSecret(this.share12!, cke.publicKey);
       if (!shared) throw fail('illegal_parameter', `the ${this.peer}'s ${this.group} public key is not a valid point`);
       premaster = shared;
       premasterName = 'pre_master_secret (ECDHE shared secret)';

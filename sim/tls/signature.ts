@@ -64,9 +64,20 @@ export async function sign(
 ): Promise<Uint8Array> {
   if (scheme === 'ecdsa_secp256r1_sha256') {
     if (key.kind !== 'ecdsa-p256') throw new Error('ecdsa_secp256r1_sha256 needs a P-256 key');
+    // A seeded run must repeat byte for byte: RFC 6979 nonces, in JavaScript. A live run is not
+    // reproducible anyway, so it may use WebCrypto, whose nonces are random (FIPS 186-5 §6.4).
+    if (!random.seeded) {
+      const live = await webCryptoEcdsaSign(key, message);
+      if (live) return live;
+    }
     return ecdsaP256Sign(key.d, message);
   }
   if (key.kind !== 'rsa') throw new Error(`${scheme} needs an RSA key`);
+  if (scheme === 'rsa_pss_rsae_sha256' && !random.seeded) {
+    // As for ECDSA: a live run may let WebCrypto draw the PSS salt (RFC 8017 §9.1.1).
+    const live = await webCryptoPssSign(key, message);
+    if (live) return live;
+  }
   return scheme === 'rsa_pss_rsae_sha256'
     ? rsaPssSign(key.key, 'sha256', message, random)
     : rsaPkcs1Sign(key.key, 'sha256', message);
@@ -120,4 +131,80 @@ async function ecdsaVerify(point: Uint8Array, message: Uint8Array, der: Uint8Arr
     }
   }
   return ecdsaP256Verify(point, message, der);
+}
+
+const signingKeys = new WeakMap<object, Promise<CryptoKey | undefined>>();
+
+async function webCryptoEcdsaSign(
+  key: Extract<PrivateKey, { kind: 'ecdsa-p256' }>,
+  message: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  let pending = signingKeys.get(key);
+  if (!pending) {
+    const b64url = (b: Uint8Array) =>
+      btoa(String.fromCharCode(...b))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    const jwk: JsonWebKey = {
+      kty: 'EC',
+      crv: 'P-256',
+      d: b64url(key.d),
+      x: b64url(key.publicKey.subarray(1, 33)),
+      y: b64url(key.publicKey.subarray(33)),
+    };
+    pending = subtle
+      .importKey('jwk', jwk, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])
+      .catch(() => undefined);
+    signingKeys.set(key, pending);
+  }
+  const cryptoKey = await pending;
+  if (!cryptoKey) return undefined;
+  const compact = new Uint8Array(
+    await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, cryptoKey, message as BufferSource),
+  );
+  // TLS carries ECDSA signatures DER-encoded (RFC 8446 §4.2.3, RFC 3279 §2.2.3); WebCrypto gives r || s.
+  return p256.Signature.fromBytes(compact, 'compact').toBytes('der');
+}
+
+async function webCryptoPssSign(
+  key: Extract<PrivateKey, { kind: 'rsa' }>,
+  message: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return undefined;
+  let pending = signingKeys.get(key);
+  if (!pending) {
+    const big = (x: bigint) => {
+      let hex = x.toString(16);
+      if (hex.length % 2) hex = '0' + hex;
+      const bytes = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+      return btoa(String.fromCharCode(...bytes))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    };
+    const k = key.key;
+    const jwk: JsonWebKey = {
+      kty: 'RSA',
+      n: big(k.n),
+      e: big(k.e),
+      d: big(k.d),
+      p: big(k.p),
+      q: big(k.q),
+      dp: big(k.dp),
+      dq: big(k.dq),
+      qi: big(k.qi),
+    };
+    pending = subtle
+      .importKey('jwk', jwk, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign'])
+      .catch(() => undefined);
+    signingKeys.set(key, pending);
+  }
+  const cryptoKey = await pending;
+  if (!cryptoKey) return undefined;
+  // RFC 8446 §4.2.3: the salt is as long as the hash.
+  return new Uint8Array(await subtle.sign({ name: 'RSA-PSS', saltLength: 32 }, cryptoKey, message as BufferSource));
 }
