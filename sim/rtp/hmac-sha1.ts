@@ -141,23 +141,34 @@ function compress(w: Int32Array, s: Int32Array, b: Uint8Array, o: number): void 
   let c = s[2];
   let d = s[3];
   let e = s[4];
-  for (let i = 0; i < 80; i++) {
-    let f: number;
-    let k: number;
-    if (i < 20) {
-      f = (bb & c) | (~bb & d); // Ch
-      k = 0x5a827999;
-    } else if (i < 40) {
-      f = bb ^ c ^ d; // Parity
-      k = 0x6ed9eba1;
-    } else if (i < 60) {
-      f = (bb & c) | (bb & d) | (c & d); // Maj
-      k = 0x8f1bbcdc | 0;
-    } else {
-      f = bb ^ c ^ d;
-      k = 0xca62c1d6 | 0;
-    }
-    const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]) | 0;
+  // Four runs of twenty rounds, one per f_t and K_t (FIPS 180-4 §4.1.1, §4.2.1).
+  let i = 0;
+  for (; i < 20; i++) {
+    const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[i]) | 0; // Ch
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (; i < 40; i++) {
+    const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[i]) | 0; // Parity
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (; i < 60; i++) {
+    const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + w[i]) | 0; // Maj
+    e = d;
+    d = c;
+    c = (bb << 30) | (bb >>> 2);
+    bb = a;
+    a = t;
+  }
+  for (; i < 80; i++) {
+    const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + w[i]) | 0; // Parity
     e = d;
     d = c;
     c = (bb << 30) | (bb >>> 2);
