@@ -45,6 +45,23 @@ const NOTES: Record<string, HeaderNote> = {
   'www-authenticate': { note: 'The server’s digest challenge: realm and nonce.', spec: 'RFC 3261 §20.44' },
   'proxy-authenticate': { note: 'A proxy’s digest challenge.', spec: 'RFC 3261 §20.27' },
   'proxy-authorization': { note: 'Digest credentials for a proxy.', spec: 'RFC 3261 §20.28' },
+  warning: {
+    note: 'Why a request failed, in words: 305 means the media (SDP) was not acceptable.',
+    spec: 'RFC 3261 §20.43',
+  },
+  require: { note: 'Extensions the receiver must support, or answer 420 Bad Extension.', spec: 'RFC 3261 §20.32' },
+  'proxy-require': { note: 'Extensions every proxy on the path must support.', spec: 'RFC 3261 §20.29' },
+  unsupported: { note: 'The extensions that were required but are not supported.', spec: 'RFC 3261 §20.40' },
+  date: { note: 'When the message was sent; always in GMT.', spec: 'RFC 3261 §20.17' },
+  subject: { note: 'A summary of the call, for people.', spec: 'RFC 3261 §20.36' },
+  'retry-after': { note: 'How long to wait before trying again.', spec: 'RFC 3261 §20.33' },
+  'min-expires': { note: 'The shortest registration the registrar accepts.', spec: 'RFC 3261 §20.23' },
+  'p-asserted-identity': {
+    note: 'The caller identity a trusted network vouches for; a trunk must not accept it from an untrusted peer.',
+    spec: 'RFC 3325 §9.1',
+  },
+  privacy: { note: 'Asks the network to hide the caller’s identity from the called party.', spec: 'RFC 3323 §4.2' },
+  identity: { note: 'A signed assertion of the calling number (STIR/SHAKEN PASSporT).', spec: 'RFC 8224 §4' },
 };
 
 export function describeHeader(name: string): Partial<HeaderNote> {

@@ -80,7 +80,8 @@ export class PbxAgent {
   private readonly transactions = new Map<string, ClientTransaction>();
   private registrationCallId?: string;
   private registerSeq = 0;
-  private readonly fromTag: string;
+  /** The From tag of the registration, kept across its retries and refreshes. */
+  private readonly registrationTag: string;
   dialog?: Dialog;
   private inviteBranch?: string;
 
@@ -88,7 +89,7 @@ export class PbxAgent {
     readonly config: PbxAgentConfig,
     private readonly random: RandomSource,
   ) {
-    this.fromTag = newTag(random);
+    this.registrationTag = newTag(random);
   }
 
   private get username(): string {
@@ -143,6 +144,8 @@ export class PbxAgent {
     seq: number,
     extra: SipHeader[],
     body?: Uint8Array,
+    // RFC 3261 §8.1.1.3: a new tag for each request outside a dialog.
+    fromTag = newTag(this.random),
   ): SipRequest {
     return withContentLength<SipRequest>({
       kind: 'request',
@@ -151,7 +154,7 @@ export class PbxAgent {
       headers: [
         this.via(),
         { name: 'Max-Forwards', value: '70' },
-        { name: 'From', value: `<${this.aor()}>;tag=${this.fromTag}` },
+        { name: 'From', value: `<${this.aor()}>;tag=${fromTag}` },
         { name: 'To', value: to },
         { name: 'Call-ID', value: callId },
         { name: 'CSeq', value: `${seq} ${method}` },
@@ -185,12 +188,20 @@ export class PbxAgent {
   private registerRequest(expires: number, authorization?: SipHeader): SipRequest {
     this.registrationCallId ??= newCallId(this.random, this.config.carrier.customer.pbxHost);
     const registrar = `${this.config.contactScheme}:${this.config.carrier.domain}`;
-    const r = this.request('REGISTER', registrar, `<${this.aor()}>`, this.registrationCallId, ++this.registerSeq, [
-      { name: 'Contact', value: this.contact() },
-      { name: 'Expires', value: String(expires) },
-      ...(authorization ? [authorization] : []),
-    ]);
-    return r;
+    return this.request(
+      'REGISTER',
+      registrar,
+      `<${this.aor()}>`,
+      this.registrationCallId,
+      ++this.registerSeq,
+      [
+        { name: 'Contact', value: this.contact() },
+        { name: 'Expires', value: String(expires) },
+        ...(authorization ? [authorization] : []),
+      ],
+      undefined,
+      this.registrationTag,
+    );
   }
 
   /** INVITE with an SDP offer (RFC 3261 §13.2.1, RFC 3264 §5). */
@@ -360,7 +371,7 @@ export class PbxAgent {
     const recordRoute = parsedValues<NameAddress[]>(p, 'Record-Route').flat();
     this.dialog = {
       callId,
-      localTag: tagOf(fromAddr) ?? this.fromTag,
+      localTag: tagOf(fromAddr) ?? newTag(this.random),
       remoteTag: tagOf(to) ?? '',
       localAddress: untagged(fromAddr),
       remoteAddress: untagged(to),
