@@ -239,3 +239,54 @@ describe('failures end with the right alert on both sides', () => {
     expect(c.receivedAlert?.name).toBe('unknown_ca');
   });
 });
+
+describe('RSA key exchange (RFC 5246 §7.4.7.1)', () => {
+  /** Runs a static-RSA handshake whose EncryptedPreMasterSecret is replaced on the way. */
+  async function withPremaster(replace: (original: Uint8Array) => Promise<Uint8Array>) {
+    const { client: cc, server: sc } = configs(rsa, {
+      version: '1.2',
+      suite: 'TLS_RSA_WITH_AES_128_CBC_SHA',
+      require: false,
+      clientCert: false,
+    });
+    const client = new TlsClient(cc);
+    const server = new TlsServer(sc);
+    const flight1 = await server.receive((await client.start()).bytes);
+    const flight2 = await client.receive(flight1.bytes);
+    const bytes = flight2.bytes.slice();
+    let at = 0;
+    for (const r of flight2.records.filter((x) => x.direction === 'sent')) {
+      if (r.summary === 'ClientKeyExchange') {
+        // record header (5) + handshake header (4) + length (2), then the ciphertext
+        const start = at + 11;
+        const original = bytes.slice(start, at + r.bytes.length);
+        bytes.set(await replace(original), start);
+      }
+      at += r.bytes.length;
+    }
+    await server.receive(bytes);
+    return server;
+  }
+
+  it('the key derived from the decrypted premaster works end to end', async () => {
+    const server = await withPremaster(async (c) => c);
+    expect(server.state).toBe('connected');
+  });
+
+  it('a bad padding and a wrong version look the same: the handshake goes on and fails at the Finished record', async () => {
+    const { rsaPkcs1Encrypt } = await import('../../sim/crypto/rsa');
+    const { publicKeyOfCertificate } = await import('../../sim/pki/keys');
+    const key = publicKeyOfCertificate(rsa.sbc.chain[0]);
+    if (key.kind !== 'rsa') throw new Error('RSA cast expected');
+    const garbage = await withPremaster(async (c) => c.map((b, i) => (i === 40 ? b ^ 0xff : b)));
+    const wrongVersion = await withPremaster(async () => {
+      const premaster = new Uint8Array(48).fill(9);
+      premaster.set([3, 1]);
+      return rsaPkcs1Encrypt(key.key, premaster, HmacDrbg.fromSeed(5));
+    });
+    for (const server of [garbage, wrongVersion]) {
+      expect(server.state).toBe('failed');
+      expect(server.sentAlert?.name).toBe('bad_record_mac');
+    }
+  });
+});

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveRandom } from '../../sim/crypto/random';
+import { checkCoverage } from '../../sim/wire';
 import { TlsClient } from '../../sim/tls/client';
 import { TlsServer } from '../../sim/tls/server';
 import { tlsConfig, type TlsConfig } from '../../sim/tls/config';
@@ -129,6 +130,15 @@ describe('our client → openssl s_server', () => {
           expect(new TextDecoder().decode(reply)).toContain('cbs:pis SNOITPO');
           await socket.close();
           if (withCert) expect(server.output()).toMatch(/verify return:1/);
+          // Every byte OpenSSL sent, and every byte it encrypted, explained by our parsers.
+          for (const r of socket.outputs.flatMap((o) => o.records)) {
+            expect(checkCoverage(r.bytes.length, r.fields), r.summary).toEqual({ unexplained: [], misplaced: [] });
+            if (r.decoded)
+              expect(checkCoverage(r.decoded.bytes.length / 2, r.decoded.fields), r.summary).toEqual({
+                unexplained: [],
+                misplaced: [],
+              });
+          }
         } finally {
           server.kill();
         }
