@@ -268,6 +268,7 @@ function scanLineValue(type: string, sc: Scanner): void {
     const net = sc.token('a network type (IN)');
     sc.expect(' ', 'after the network type');
     const addrType = sc.token('an address type (IP4, IP6)');
+    sc.mark({ name: 'nettype addrtype', value: `${net} ${addrType}`, spec: 'RFC 8866 §5.7' }, start);
     sc.expect(' ', 'after the address type');
     const addrStart = sc.at;
     const address = sc.take(TOKEN_OR_COLON, 'a connection address');
@@ -278,7 +279,6 @@ function scanLineValue(type: string, sc: Scanner): void {
       sc.fail(`"${host}" is not an IPv6 address`, addrStart);
     sc.mark({ name: 'connection-address', value: address, spec: 'RFC 8866 §5.7' }, addrStart);
     if (!sc.done) sc.fail(`unexpected ${sc.describeHere()} in c=`);
-    void start;
   } else if (type === 'v') {
     sc.take(DIGIT, 'a version number');
     if (!sc.done) sc.fail('v= is a number');
