@@ -98,7 +98,7 @@ describe('mermaid sequence diagram of a run', () => {
   it('notes what the attacker reads, when asked', async () => {
     const t = await keepalive();
     const text = mermaidSequence(t, { attackerNotes: true });
-    expect(text).toMatch(/Note over Attacker: reads: Reads the whole OPTIONS/);
+    expect(text).toMatch(/Note over Attacker: reads: SIP OPTIONS from the PBX in clear/);
     await expect(mermaid.parse(text)).resolves.toBeTruthy();
   });
 });
