@@ -115,9 +115,9 @@ function memory(): void {
   const dir = mkdtempSync(join(tmpdir(), 'srtp-bench-'));
   const bin = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
   const run = (args: string[]) => {
-    const r = spawnSync('/usr/bin/time', ['-f', '%M %e', process.execPath, bin, ...args], { encoding: 'utf8' });
-    const [kb, seconds] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-    return { kb, seconds, stdout: r.stdout, status: r.status };
+    const r = spawnSync('/usr/bin/time', ['-f', '%M %e %U %S', process.execPath, bin, ...args], { encoding: 'utf8' });
+    const [kb, seconds, user, system] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    return { kb, seconds, cpu: user + system, stdout: r.stdout, status: r.status };
   };
   try {
     const baseline = run(['--help']);
@@ -134,6 +134,7 @@ function memory(): void {
         decrypted: summary.decrypted,
         'capture MB': statSync(capture).size / 1e6,
         'seconds (both passes)': d.seconds,
+        'CPU seconds': d.cpu,
         'max RSS MB': d.kb / 1024,
       });
     }
