@@ -12,8 +12,9 @@
  *
  * HMAC-SHA1 suites authenticate with a 160-bit session key (RFC 3711 §4.2.1)
  * and truncate the MAC to the tag length. AES_CM_128_HMAC_SHA1_32 shortens
- * only the SRTP tag: SRTCP keeps the 80-bit tag (RFC 5764 §4.1.2 lists the
- * same transform with `SRTCP auth_tag_length: 80`), as deployed endpoints do.
+ * only the SRTP tag: SRTCP keeps the 80-bit tag, as DTLS-SRTP's profile of the
+ * same transform says (RFC 5764 §4.1.2, `RTCP_auth_tag_length: 80`) and as
+ * libsrtp-based endpoints do.
  */
 import type { SrtpSuiteName } from '../carrier';
 
