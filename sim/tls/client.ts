@@ -21,7 +21,7 @@ import type { GroupName } from '../crypto/key-agreement';
 import { computeSharedSecret, createKeyShare, type EphemeralKeyShare } from './key-exchange';
 import { rsaPkcs1Encrypt } from '../crypto/rsa';
 import type { PublicKey } from '../pki/keys';
-import { fail } from './alert';
+import { fail, TlsFailure } from './alert';
 import { CIPHER_SUITES, describeSuite, forwardSecret, suiteByCode, type CipherSuite } from './cipher-suites';
 import {
   HANDSHAKE_TYPE,
@@ -32,6 +32,7 @@ import {
   describeHandshakeType,
   groupName,
   signatureSchemeName,
+  type SignatureSchemeName,
   type TlsVersion,
 } from './codepoints';
 import type { TlsConfig } from './config';
@@ -400,7 +401,7 @@ export class TlsClient extends TlsEndpoint {
     }
     const check = await checkPeerChain(chain, this.config, 'server', this.config.serverName);
     this.emit({ kind: 'certificate-check', ...check.verdict });
-    if (check.alert) throw fail(check.alert.name as never, check.alert.reason);
+    if (check.alert) throw new TlsFailure(check.alert);
   }
 
   private async onServerCertificateVerify(m: HandshakeMessage): Promise<Field[]> {
@@ -452,10 +453,10 @@ export class TlsClient extends TlsEndpoint {
     this.keyLog.push(keyLogLine('SERVER_TRAFFIC_SECRET_0', ch.random, ap.server));
     this.keyLog.push(keyLogLine('EXPORTER_SECRET', ch.random, ap.exporter));
     this.setReadCipher(tls13Cipher(suite, ks, 'server_application_traffic_secret_0', ap.server, 'application'));
-    this.traffic13 = { suite, ks, read: ap.server, write: ap.client, generation: 0 };
+    this.traffic13 = { suite, ks, read: ap.server, write: ap.client, generation: { read: 0, write: 0 } };
 
     // The client's flight, under the client handshake keys (already in place since ServerHello).
-    if (this.request) await this.sendClientCertificate('1.3');
+    if (this.request) await this.sendClientCertificate();
     const finished = ks.finished(
       'client_handshake_traffic_secret',
       this.hs!.client,
@@ -469,41 +470,45 @@ export class TlsClient extends TlsEndpoint {
     return parsed.fields;
   }
 
-  /** Certificate (possibly empty) and, with a certificate, CertificateVerify. */
-  private async sendClientCertificate(version: TlsVersion): Promise<void> {
+  /**
+   * Which scheme the client can answer the CertificateRequest with, or undefined (with a note saying why)
+   * when it will send an empty Certificate: no credentials, no common scheme, or (TLS 1.2) a key type
+   * the server did not list (RFC 5246 §7.4.4).
+   */
+  private clientCertificateScheme(version: TlsVersion): SignatureSchemeName | undefined {
     const creds = this.config.credentials;
     const request = this.request!;
-    const tls12 = version === '1.2';
-    let scheme = creds
+    if (!creds) {
+      this.note(`The ${this.peer} asks for a certificate, but the client has none to send.`);
+      return undefined;
+    }
+    const typeOk =
+      version === '1.3' ||
+      request.certificateTypes.length === 0 ||
+      request.certificateTypes.includes(creds.key.kind === 'rsa' ? 1 : 64);
+    const scheme = typeOk
       ? chooseScheme(creds.key, version, this.config.signatureSchemes, request.signatureAlgorithms)
       : undefined;
-    if (creds && tls12 && request.certificateTypes.length > 0) {
-      const type = creds.key.kind === 'rsa' ? 1 : 64;
-      if (!request.certificateTypes.includes(type)) scheme = undefined;
-    }
-    if (!creds || !scheme) {
-      this.note(
-        creds
-          ? `The ${this.peer} accepts no signature scheme the client's key can make; the client sends no certificate.`
-          : `The ${this.peer} asks for a certificate, but the client has none to send.`,
-      );
-      this.sendHandshake(
-        writeCertificate({ requestContext: request.requestContext, chain: [] }, tls12),
-        'Certificate (empty)',
-      );
-      return;
-    }
+    if (!scheme)
+      this.note(`The ${this.peer} accepts no signature the client's key can make; the client sends no certificate.`);
+    return scheme;
+  }
+
+  /** TLS 1.3: Certificate (possibly empty) and, with a certificate, CertificateVerify (RFC 8446 §4.4.2–4.4.3). */
+  private async sendClientCertificate(): Promise<void> {
+    const request = this.request!;
+    const scheme = this.clientCertificateScheme('1.3');
+    const chain = scheme ? this.config.credentials!.chain : [];
     this.sendHandshake(
-      writeCertificate({ requestContext: request.requestContext, chain: creds.chain }, tls12),
-      'Certificate',
+      writeCertificate({ requestContext: request.requestContext, chain }, false),
+      chain.length ? 'Certificate' : 'Certificate (empty)',
     );
+    if (!scheme) return;
     this.sentCertificate = true;
-    const content = tls12
-      ? this.transcriptBytes()
-      : certificateVerifyContent('client', this.transcriptHash(this.suite!.hash));
-    const signature = await sign(creds.key, scheme, content, this.config.random);
+    const content = certificateVerifyContent('client', this.transcriptHash(this.suite!.hash));
+    const signature = await sign(this.config.credentials!.key, scheme, content, this.config.random);
     this.sendHandshake(
-      writeCertificateVerify({ scheme: SIGNATURE_SCHEME[scheme], signature }, tls12),
+      writeCertificateVerify({ scheme: SIGNATURE_SCHEME[scheme], signature }, false),
       'CertificateVerify',
     );
   }
@@ -540,7 +545,7 @@ export class TlsClient extends TlsEndpoint {
     const c = this.config;
     const ch = this.clientHello!;
     const sh = this.serverHello!;
-    if (this.request) await this.sendClientCertificateBeforeKeyExchange();
+    const clientScheme = this.request ? this.sendClientCertificate12() : undefined;
 
     let premaster: Uint8Array;
     let premasterName: string;
@@ -587,10 +592,10 @@ export class TlsClient extends TlsEndpoint {
         : { extended: false, clientRandom: ch.random, serverRandom: sh.random },
     );
     this.keyLog.push(keyLogLine('CLIENT_RANDOM', ch.random, this.master));
-    if (this.sentCertificate) {
-      const creds = c.credentials!;
-      const scheme = chooseScheme(creds.key, '1.2', c.signatureSchemes, this.request!.signatureAlgorithms)!;
-      const signature = await sign(creds.key, scheme, this.transcriptBytes(), c.random);
+    if (clientScheme) {
+      const scheme = clientScheme;
+      // RFC 5246 §7.4.8: the signature covers every handshake message so far.
+      const signature = await sign(c.credentials!.key, scheme, this.transcriptBytes(), c.random);
       this.sendHandshake(
         writeCertificateVerify({ scheme: SIGNATURE_SCHEME[scheme], signature }, true),
         'CertificateVerify',
@@ -608,36 +613,16 @@ export class TlsClient extends TlsEndpoint {
     return parsed.fields;
   }
 
-  /** TLS 1.2: the Certificate goes before ClientKeyExchange; CertificateVerify after it. */
-  private async sendClientCertificateBeforeKeyExchange(): Promise<void> {
-    const creds = this.config.credentials;
-    const request = this.request!;
-    let scheme = creds
-      ? chooseScheme(creds.key, '1.2', this.config.signatureSchemes, request.signatureAlgorithms)
-      : undefined;
-    if (
-      creds &&
-      request.certificateTypes.length > 0 &&
-      !request.certificateTypes.includes(creds.key.kind === 'rsa' ? 1 : 64)
-    )
-      scheme = undefined;
-    if (!creds || !scheme) {
-      this.note(
-        creds
-          ? `The ${this.peer} accepts no signature scheme the client's key can make; the client sends no certificate.`
-          : `The ${this.peer} asks for a certificate, but the client has none to send.`,
-      );
-      this.sendHandshake(
-        writeCertificate({ requestContext: new Uint8Array(0), chain: [] }, true),
-        'Certificate (empty)',
-      );
-      return;
-    }
+  /** TLS 1.2: the Certificate goes before ClientKeyExchange; its CertificateVerify after it (RFC 5246 §7.3). */
+  private sendClientCertificate12(): SignatureSchemeName | undefined {
+    const scheme = this.clientCertificateScheme('1.2');
+    const chain = scheme ? this.config.credentials!.chain : [];
     this.sendHandshake(
-      writeCertificate({ requestContext: new Uint8Array(0), chain: creds.chain }, true),
-      'Certificate',
+      writeCertificate({ requestContext: new Uint8Array(0), chain }, true),
+      chain.length ? 'Certificate' : 'Certificate (empty)',
     );
-    this.sentCertificate = true;
+    this.sentCertificate = !!scheme;
+    return scheme;
   }
 
   private async onServerFinished12(m: HandshakeMessage): Promise<Field[]> {

@@ -74,7 +74,7 @@ export abstract class TlsEndpoint {
     ks: Tls13KeySchedule;
     read: Uint8Array;
     write: Uint8Array;
-    generation: number;
+    generation: { read: number; write: number };
   };
 
   private readonly splitter = new RecordSplitter();
@@ -222,35 +222,46 @@ export abstract class TlsEndpoint {
    */
   protected async onKeyUpdate(m: HandshakeMessage): Promise<Field[]> {
     const parsed = readKeyUpdate(m);
-    const t = this.traffic13;
-    if (!t) throw fail('unexpected_message', 'KeyUpdate before the handshake finished');
-    const peer = this.role === 'client' ? 'server' : 'client';
-    const self = this.role;
-    const n = t.generation;
-    const next = (side: string, secret: Uint8Array) => {
-      const value = hkdfExpandLabel(t.suite.hash, secret, 'traffic upd', new Uint8Array(0), HASH_LENGTH[t.suite.hash]);
-      this.keySink({
-        name: `${side}_application_traffic_secret_${n + 1}`,
-        value,
-        from: [`${side}_application_traffic_secret_${n}`],
-        how: `HKDF-Expand-Label(${side}_application_traffic_secret_${n}, "traffic upd", "", ${HASH_LENGTH[t.suite.hash]})`,
-        spec: 'RFC 8446 §7.2',
-      });
-      return value;
-    };
-    t.read = next(peer, t.read);
-    this.setReadCipher(
-      tls13Cipher(t.suite, t.ks, `${peer}_application_traffic_secret_${n + 1}`, t.read, `application ${n + 1}`),
-    );
+    if (!this.traffic13) throw fail('unexpected_message', 'KeyUpdate before the handshake finished');
+    this.updateTrafficKeys('read');
     if (parsed.value) {
+      // RFC 8446 §4.6.3: answer with our own KeyUpdate (not requesting one back), then switch our keys.
       this.sendRecord(CONTENT_TYPE.handshake, writeKeyUpdate(false), 'KeyUpdate');
-      t.write = next(self, t.write);
-      this.setWriteCipher(
-        tls13Cipher(t.suite, t.ks, `${self}_application_traffic_secret_${n + 1}`, t.write, `application ${n + 1}`),
-      );
+      this.updateTrafficKeys('write');
     }
-    t.generation = n + 1;
     return parsed.fields;
+  }
+
+  /** Sends a KeyUpdate and moves this side to its next traffic secret; with `request`, asks the peer to do the same. */
+  updateKeys(request: boolean): Promise<TlsOutput> {
+    return this.run(async () => {
+      if (this.state !== 'connected' || !this.traffic13)
+        throw new Error('KeyUpdate needs an established TLS 1.3 connection');
+      this.sendRecord(CONTENT_TYPE.handshake, writeKeyUpdate(request), 'KeyUpdate');
+      this.updateTrafficKeys('write');
+    });
+  }
+
+  /** application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (§7.2). */
+  private updateTrafficKeys(direction: 'read' | 'write'): void {
+    const t = this.traffic13!;
+    const side = (direction === 'write') === (this.role === 'client') ? 'client' : 'server';
+    const n = t.generation[direction];
+    const length = HASH_LENGTH[t.suite.hash];
+    const value = hkdfExpandLabel(t.suite.hash, t[direction], 'traffic upd', new Uint8Array(0), length);
+    const name = `${side}_application_traffic_secret_${n + 1}`;
+    this.keySink({
+      name,
+      value,
+      from: [`${side}_application_traffic_secret_${n}`],
+      how: `HKDF-Expand-Label(${side}_application_traffic_secret_${n}, "traffic upd", "", ${length})`,
+      spec: 'RFC 8446 §7.2',
+    });
+    t[direction] = value;
+    t.generation[direction] = n + 1;
+    const cipher = tls13Cipher(t.suite, t.ks, name, value, `application ${n + 1}`);
+    if (direction === 'read') this.setReadCipher(cipher);
+    else this.setWriteCipher(cipher);
   }
 
   // ---- internals ------------------------------------------------------------

@@ -20,7 +20,7 @@ import type { GroupName } from '../crypto/key-agreement';
 import { computeSharedSecret, createKeyShare, type EphemeralKeyShare } from './key-exchange';
 import { rsaPkcs1Decrypt } from '../crypto/rsa';
 import type { PublicKey } from '../pki/keys';
-import { fail } from './alert';
+import { fail, TlsFailure } from './alert';
 import { CIPHER_SUITES, forwardSecret, type CipherSuite } from './cipher-suites';
 import {
   HANDSHAKE_TYPE,
@@ -470,7 +470,7 @@ export class TlsServer extends TlsEndpoint {
     if (this.config.verifyPeer) {
       const check = await checkPeerChain(chain, this.config, 'client', undefined);
       this.emit({ kind: 'certificate-check', ...check.verdict });
-      if (check.alert) throw fail(check.alert.name as never, check.alert.reason);
+      if (check.alert) throw new TlsFailure(check.alert);
     } else {
       this.note(`The server accepts the ${this.peer}'s certificate without checking it.`);
     }
@@ -529,7 +529,7 @@ export class TlsServer extends TlsEndpoint {
       ks: this.ks13!,
       read: this.appSecrets!.client,
       write: this.appSecrets!.server,
-      generation: 0,
+      generation: { read: 0, write: 0 },
     };
     this.step = 'done';
     this.finish();

@@ -290,3 +290,26 @@ describe('RSA key exchange (RFC 5246 §7.4.7.1)', () => {
     }
   });
 });
+
+describe('TLS 1.3 KeyUpdate (RFC 8446 §4.6.3)', () => {
+  it('moves both directions to the next traffic secrets when asked, and data still flows', async () => {
+    const { client: cc, server: sc } = configs(ec, { version: '1.3' });
+    const client = new TlsClient(cc);
+    const server = new TlsServer(sc);
+    await pump(client, server);
+    const update = await client.updateKeys(true);
+    const answer = await server.receive(update.bytes);
+    expect(
+      events([answer])
+        .filter((e) => e.kind === 'key')
+        .map((e) => (e.kind === 'key' ? e.name : '')),
+    ).toEqual(expect.arrayContaining(['client_application_traffic_secret_1', 'server_application_traffic_secret_1']));
+    await client.receive(answer.bytes);
+    const ping = await client.send(new TextEncoder().encode('after update'));
+    expect((await server.receive(ping.bytes)).received.map((b) => new TextDecoder().decode(b))).toEqual([
+      'after update',
+    ]);
+    const pong = await server.send(new TextEncoder().encode('still here'));
+    expect((await client.receive(pong.bytes)).received.map((b) => new TextDecoder().decode(b))).toEqual(['still here']);
+  });
+});

@@ -204,6 +204,31 @@ describe('openssl s_client → our server', () => {
   }
 });
 
+describe('after the handshake', () => {
+  it('follows an OpenSSL KeyUpdate that requests one back, and keeps exchanging data', async () => {
+    const server = await sServer(['-cert', pki.server.ec.cert, '-key', pki.server.ec.key, '-tls1_3']);
+    try {
+      const { client, socket } = await connectOurs(server.port, clientConfig({ versions: ['1.3'] }));
+      expect(client.state).toBe('connected');
+      await socket.write(new TextEncoder().encode('hello before\n'));
+      expect(await server.waitFor('hello before')).toBe(true);
+      // s_server: a line "K" sends a KeyUpdate with update_requested.
+      server.proc.stdin.write('K\n');
+      await socket.waitFor(
+        () => socket.outputs.some((o) => o.records.some((r) => r.summary === 'KeyUpdate' && r.direction === 'sent')),
+        5000,
+      );
+      server.proc.stdin.write('from the server\n');
+      expect(new TextDecoder().decode(await socket.read(5000))).toContain('from the server');
+      await socket.write(new TextEncoder().encode('hello after\n'));
+      expect(await server.waitFor('hello after')).toBe(true);
+      await socket.close();
+    } finally {
+      server.kill();
+    }
+  });
+});
+
 describe('failures: the same alert on both sides', () => {
   it('our client refuses a server certificate from an unknown CA: unknown_ca', async () => {
     const server = await sServer(['-cert', pki.server.otherCa.cert, '-key', pki.server.otherCa.key]);
