@@ -2,9 +2,6 @@
 // The build prerenders pages that run the engine, whose certificates come from @peculiar/x509,
 // which needs the Reflect metadata polyfill loaded first in the process (TOOLCHAIN.md, gotcha 2).
 import 'reflect-metadata';
-// The engine's PKI (@peculiar/x509, through tsyringe) needs the Reflect metadata
-// polyfill before it loads; pages run the engine at build time in this process.
-import 'reflect-metadata';
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import svelte from '@astrojs/svelte';
