@@ -105,6 +105,13 @@ function secureExchange(net: ReturnType<typeof attackedNetwork>, version: TlsVer
   return Object.assign(result, { client, conn });
 }
 
+/** Every byte of every packet on the wire explained, the attacker's included. */
+function expectExplained(records: readonly WirePacket[]): void {
+  for (const r of records) {
+    expect(checkCoverage(r.bytes.length, r.fields), `packet ${r.index}`).toEqual({ unexplained: [], misplaced: [] });
+  }
+}
+
 const knows = (tap: Tap, name: string) => tap.knowledge.filter((f) => f.name === name).map((f) => f.value);
 
 describe('observe: what a tap learns from the bytes', () => {
@@ -335,6 +342,7 @@ describe('tamper', () => {
     expect([...a].filter((v, i) => v !== b[i]).length).toBeGreaterThanOrEqual(2); // the bit, and the checksum
     expect(x.sbcAlert).toBe('bad_record_mac');
     expect(JSON.stringify(tampered.fields)).toContain('Altered in flight');
+    expectExplained(net.network.records);
   });
 
   it('with the checksum left alone, the receiving TCP discards the segment and retransmission repairs it', () => {
@@ -353,6 +361,50 @@ describe('tamper', () => {
     const bad = net.network.records.find((r) => r.origin === 'tampered')!;
     expect(bad.fate).toBe('bad-checksum');
     expect(fromUtf8(concatBytes(...got))).toBe('hello');
+  });
+});
+
+describe('SRTP in flight', () => {
+  it('a tampered SRTP packet fails authentication and a replayed one is caught by the replay list (RFC 3711 §3.3)', () => {
+    const net = attackedNetwork(45);
+    const keySalt = Uint8Array.from({ length: 30 }, (_, i) => 200 - i);
+    const sender = SrtpContext.fromKeySalt('AES_CM_128_HMAC_SHA1_80', keySalt);
+    const receiver = SrtpContext.fromKeySalt('AES_CM_128_HMAC_SHA1_80', keySalt);
+    const verdicts: string[] = [];
+    net.sbc.bindUdp(20000).onMessage = (d) => {
+      const out = receiver.unprotect(d);
+      verdicts.push(out.ok ? `ok ${out.result.index}` : out.reason);
+    };
+    net.attacker.tamper(
+      ({ parsed }) => parsed.dst.port === 20000 && ((parsed.payload[2] << 8) | parsed.payload[3]) === 2,
+      () => [12 * 8 + 5], // a bit of the encrypted payload, just after the 12-byte header
+      'flip a bit of the audio',
+    );
+    const media = net.pbx.bindUdp(16384);
+    const packets: WirePacket[] = [];
+    for (let seq = 0; seq < 4; seq++) {
+      net.network.after(20 * seq, `RTP ${seq}`, () => {
+        const rtp = writeRtpPacket({
+          marker: seq === 0,
+          payloadType: 0,
+          sequenceNumber: seq,
+          timestamp: 160 * seq,
+          ssrc: 0x0badcafe,
+          csrcs: [],
+          payload: new Uint8Array(160).fill(0xff),
+          paddingLength: 0,
+        }).bytes;
+        packets.push(media.send({ ip: net.sbc.ip, port: 20000 }, sender.protect(rtp)));
+      });
+    }
+    net.network.runSync();
+    net.attacker.replay(packets[1], 'replay packet 1');
+    net.network.runSync();
+    expect(verdicts).toEqual(['ok 0', 'ok 1', 'auth_failure', 'ok 3', 'replay']);
+    expect(receiver.counters).toMatchObject({ decrypted: 3, authFailures: 1, replays: 1 });
+    for (const r of net.network.records) {
+      expect(checkCoverage(r.bytes.length, r.fields), `packet ${r.index}`).toEqual({ unexplained: [], misplaced: [] });
+    }
   });
 });
 
@@ -484,6 +536,7 @@ describe('rewrite and redirect', () => {
     const follow = tshark(file, ['-q', '-z', 'follow,tcp,ascii,0']);
     expect(follow).toContain('RTP/AVP 0');
     expect(follow).not.toContain('SAVP');
+    expectExplained(net.network.records);
   });
 
   it('redirects the PBX’s TLS connection to port 5060 and makes the answers look like 5061', () => {
@@ -500,5 +553,6 @@ describe('rewrite and redirect', () => {
     expect(new Set(toPbx.map((r) => r.src.port))).toEqual(new Set([5061]));
     expect(net.network.records.filter((r) => r.to === 'sbc').every((r) => r.dst.port === 5060)).toBe(true);
     expect(net.network.records.some((r) => r.tcp && r.tcp.flags & TCP_FLAG.RST)).toBe(false);
+    expectExplained(net.network.records);
   });
 });
