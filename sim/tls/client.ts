@@ -36,7 +36,7 @@ import {
   type TlsVersion,
 } from './codepoints';
 import type { TlsConfig } from './config';
-import { TlsEndpoint } from './endpoint';
+import { EndpointMisuse, TlsEndpoint } from './endpoint';
 import type { HandshakeMessage } from './handshake';
 import { Tls12KeySchedule } from './key-schedule-12';
 import { Tls13KeySchedule } from './key-schedule-13';
@@ -110,7 +110,7 @@ export class TlsClient extends TlsEndpoint {
   }
 
   protected override async begin(): Promise<void> {
-    if (this.state !== 'start') throw new Error('the handshake has already started');
+    if (this.state !== 'start') throw new EndpointMisuse('the handshake has already started');
     this.state = 'handshaking';
     const c = this.config;
     const offers13 = c.versions.includes('1.3');

@@ -48,6 +48,11 @@ import { readKeyUpdate, writeKeyUpdate } from './messages/post-handshake';
 import { tls13Cipher } from './traffic-ciphers';
 import { HASH_LENGTH } from '../crypto/hash';
 
+/** Thrown (as a rejected promise) when the endpoint is used out of turn; the connection is not affected. */
+export class EndpointMisuse extends Error {
+  override readonly name = 'EndpointMisuse';
+}
+
 /** What the endpoint does with a ChangeCipherSpec record right now. */
 export type ChangeCipherSpecPolicy = 'refuse' | 'drop' | 'activate';
 
@@ -114,7 +119,7 @@ export abstract class TlsEndpoint {
   /** Sends application data (with its own field tree, e.g. a SIP message's, when given one). */
   send(data: Uint8Array | Encoded): Promise<TlsOutput> {
     return this.run(async () => {
-      if (this.state !== 'connected') throw new Error(`cannot send application data while ${this.state}`);
+      if (this.state !== 'connected') throw new EndpointMisuse(`cannot send application data while ${this.state}`);
       const content: Encoded = data instanceof Uint8Array ? applicationData(data) : data;
       for (let at = 0; at < content.bytes.length || at === 0; at += MAX_PLAINTEXT) {
         const end = Math.min(content.bytes.length, at + MAX_PLAINTEXT);
@@ -236,7 +241,7 @@ export abstract class TlsEndpoint {
   updateKeys(request: boolean): Promise<TlsOutput> {
     return this.run(async () => {
       if (this.state !== 'connected' || !this.traffic13)
-        throw new Error('KeyUpdate needs an established TLS 1.3 connection');
+        throw new EndpointMisuse('KeyUpdate needs an established TLS 1.3 connection');
       this.sendRecord(CONTENT_TYPE.handshake, writeKeyUpdate(request), 'KeyUpdate');
       this.updateTrafficKeys('write');
     });
@@ -285,6 +290,11 @@ export abstract class TlsEndpoint {
       try {
         await op();
       } catch (e) {
+        // A caller's mistake (sending before the handshake) is the caller's error, not the peer's: the connection stays as it was.
+        if (e instanceof EndpointMisuse) {
+          this.out = TlsEndpoint.emptyOutput();
+          throw e;
+        }
         this.failWith(e);
       }
       const out = this.out;
@@ -297,7 +307,7 @@ export abstract class TlsEndpoint {
         state: this.state,
       };
     });
-    this.queue = next;
+    this.queue = next.catch(() => undefined);
     return next;
   }
 

@@ -313,3 +313,17 @@ describe('TLS 1.3 KeyUpdate (RFC 8446 §4.6.3)', () => {
     expect((await client.receive(pong.bytes)).received.map((b) => new TextDecoder().decode(b))).toEqual(['still here']);
   });
 });
+
+describe('using an endpoint out of turn', () => {
+  it('rejects send() before the handshake without touching the connection', async () => {
+    const { client: cc, server: sc } = configs(ec, { version: '1.3' });
+    const client = new TlsClient(cc);
+    await expect(client.send(new Uint8Array(1))).rejects.toThrow(/cannot send application data while start/);
+    expect(client.state).toBe('start');
+    const server = new TlsServer(sc);
+    await pump(client, server);
+    expect(client.state).toBe('connected');
+    await expect(client.start()).rejects.toThrow(/already started/);
+    expect(client.state).toBe('connected');
+  });
+});
