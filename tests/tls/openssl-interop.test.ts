@@ -204,6 +204,63 @@ describe('openssl s_client → our server', () => {
   }
 });
 
+describe('HelloRetryRequest (RFC 8446 §4.1.4)', () => {
+  it('our client retries with the group s_server asks for', async () => {
+    const server = await sServer([
+      '-cert',
+      pki.server.ec.cert,
+      '-key',
+      pki.server.ec.key,
+      '-tls1_3',
+      '-groups',
+      'P-256',
+    ]);
+    try {
+      const { client, socket } = await connectOurs(
+        server.port,
+        clientConfig({ versions: ['1.3'], keyShareGroups: ['x25519'] }),
+      );
+      expect(client.state, server.output()).toBe('connected');
+      expect(client.session?.keyExchange).toBe('secp256r1');
+      expect(socket.outputs.flatMap((o) => o.records).map((r) => r.summary)).toContain('ClientHello (second)');
+      await socket.close();
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('our server asks s_client for another group, and s_client retries', async () => {
+    const ours = await ourServer(
+      () => new TlsServer(serverConfig(pki.server.ec, { versions: ['1.3'], groups: ['secp256r1'] })),
+    );
+    const client = openssl([
+      's_client',
+      '-connect',
+      `127.0.0.1:${ours.port}`,
+      '-servername',
+      SERVER_NAME,
+      '-CAfile',
+      pki.ca,
+      '-verify_return_error',
+      '-brief',
+      '-groups',
+      'X25519:P-256',
+    ]);
+    try {
+      const socket = await ours.next;
+      await socket.handshake();
+      expect(socket.endpoint.state, client.output()).toBe('connected');
+      expect(socket.outputs.flatMap((o) => o.records).map((r) => r.summary)).toContain('HelloRetryRequest');
+      expect(await client.waitFor('Server Temp Key: ECDH, prime256v1')).toBe(true);
+      client.proc.stdin.end();
+      await client.exited;
+    } finally {
+      client.kill();
+      ours.close();
+    }
+  });
+});
+
 describe('after the handshake', () => {
   it('follows an OpenSSL KeyUpdate that requests one back, and keeps exchanging data', async () => {
     const server = await sServer(['-cert', pki.server.ec.cert, '-key', pki.server.ec.key, '-tls1_3']);
