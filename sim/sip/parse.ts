@@ -330,8 +330,8 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
   return result;
 }
 
-function gapField(): Omit<Field, 'start' | 'end'> {
-  return { name: 'separator' };
+function gapField(start: number, end: number): Field {
+  return { name: 'separator', start, end };
 }
 
 type StartLine =
@@ -487,6 +487,8 @@ function parseHeaderLine(
       ? nestFields(sc.fields, valueStart, end, (a, b) => ({
           name: /^[\s]*$/.test(s.slice(a, b)) ? 'LWS' : 'separator',
           value: JSON.stringify(s.slice(a, b)),
+          start: a,
+          end: b,
         }))
       : end > valueStart
         ? [{ name: 'header value', value, start: valueStart, end }]

@@ -155,12 +155,9 @@ export function parseSdp(bytes: Uint8Array, base = 0): ParsedSdp {
       end: base + eol,
       children: [
         { name: 'type', value: `${type}=`, start: base + at, end: base + at + 2 },
-        ...nestFields(
-          sc.fields.map((f) => ({ ...f, start: f.start + base, end: f.end + base })),
-          base + at + 2,
-          base + contentEnd,
-          () => ({ name: 'separator' }),
-        ).map((f) => (sc.fields.length === 0 ? { ...f, name: 'value', value } : f)),
+        ...nestFields(shiftMarks(sc.fields, base), base + at + 2, base + contentEnd, (a, b) =>
+          sc.fields.length === 0 ? { name: 'value', value, start: a, end: b } : { name: 'separator', start: a, end: b },
+        ),
         { name: crlf ? 'CRLF' : 'LF', start: base + contentEnd, end: base + eol },
       ].filter((f) => f.end > f.start),
     });
@@ -326,3 +323,14 @@ const TOKEN_OR_COLON = (() => {
   for (let i = 0; i < 256; i++) t[i] = TOKEN[i] || i === 0x3a || i === 0x2f ? 1 : 0;
   return t;
 })();
+
+/** Moves a line's recorded ranges to packet offsets, in place (they were made for this line only). */
+function shiftMarks(marks: Field[], base: number): Field[] {
+  if (base !== 0) {
+    for (const f of marks) {
+      f.start += base;
+      f.end += base;
+    }
+  }
+  return marks;
+}

@@ -16,7 +16,8 @@ export function nestFields(
   marks: readonly Field[],
   start: number,
   end: number,
-  gap: (from: number, to: number) => Omit<Field, 'start' | 'end'>,
+  /** Describes the bytes between recorded ranges; must return a new object each call. */
+  gap: (from: number, to: number) => Field,
 ): Field[] {
   if (end <= start) return [];
   const sorted = marks
@@ -40,14 +41,14 @@ export function nestFields(
     const out: Field[] = [];
     let at = node.start;
     for (const c of children) {
-      if (c.start > at) out.push({ ...gap(at, c.start), start: at, end: c.start });
+      if (c.start > at) out.push(gap(at, c.start));
       if (kids.has(c)) c.children = fill(c);
       out.push(c);
       at = c.end;
     }
-    if (at < node.end && children.length) out.push({ ...gap(at, node.end), start: at, end: node.end });
+    if (at < node.end && children.length) out.push(gap(at, node.end));
     return out;
   };
   const top = fill(root);
-  return top.length ? top : [{ ...gap(start, end), start, end }];
+  return top.length ? top : [gap(start, end)];
 }
