@@ -26,6 +26,7 @@ const CHUNK = 64 * 1024;
 function scanCapture(
   path: string,
   onDatagram: (d: UdpDatagram, record: { seconds: number; nanoseconds: number }) => void,
+  onCutShort: () => void = () => undefined,
 ): CaptureReader {
   let fd: number;
   try {
@@ -41,7 +42,10 @@ function scanCapture(
       if (n === 0) break;
       reader.push(chunk.subarray(0, n), (r) => {
         const d = udpDatagramOf(r.linkType, r.data);
-        if (typeof d !== 'string' && !d.truncated) onDatagram(d, r);
+        if (typeof d === 'string') return;
+        // A datagram the capture cut at its snap length cannot be authenticated: count it, skip it.
+        if (d.truncated) onCutShort();
+        else onDatagram(d, r);
       });
     }
     reader.end();
@@ -120,16 +124,22 @@ export const srtpDecryptCommand: Command = {
     // Pass 1: the streams in the capture.
     const finder = new RtpStreamFinder();
     let datagrams = 0;
-    const scan = scanCapture(input, (d) => {
-      datagrams++;
-      finder.offer(d, d.payload);
-    });
+    let cutShort = 0;
+    const scan = scanCapture(
+      input,
+      (d) => {
+        datagrams++;
+        finder.offer(d, d.payload);
+      },
+      () => cutShort++,
+    );
     let candidates: RtpStreamCandidate[] = finder.candidates();
     if (wantedSsrc !== undefined) candidates = candidates.filter((c) => c.ssrc === wantedSsrc);
     if (candidates.length === 0) {
       throw new UsageError(
         `srtp-decrypt: ${wantedSsrc !== undefined ? `no RTP stream with SSRC ${hex32(wantedSsrc)}` : 'no RTP stream'} in ${input} ` +
-          `(${scan.packetsRead} packets, ${datagrams} UDP datagrams)`,
+          `(${scan.packetsRead} packets, ${datagrams} whole UDP datagrams` +
+          `${cutShort ? `, ${cutShort} cut short by the capture's snap length: capture with -s 0` : ''})`,
       );
     }
     const keyed = findKeyedStream(candidates, key.keySalt, suites, { mki: key.mki?.bytes });
@@ -210,6 +220,7 @@ export const srtpDecryptCommand: Command = {
       rtpWritten,
       rtcpWritten,
       otherStreams: candidates.filter((c) => c !== chosen).map(describeStream),
+      cutShort,
     };
     const ok = srtp.decrypted > 0 && srtp.authFailures === 0 && srtcp.authFailures === 0;
     if (values.json) {
@@ -222,6 +233,9 @@ export const srtpDecryptCommand: Command = {
         `SRTP:  ${srtp.packets} packets, ${srtp.decrypted} decrypted, ${srtp.authFailures} authentication failures, ${srtp.replays} replays`,
         `SRTCP: ${srtcp.packets} packets, ${srtcp.decrypted} decrypted, ${srtcp.authFailures} authentication failures, ${srtcp.replays} replays`,
         ...firstFailures.map((f) => `  dropped: ${f}`),
+        ...(cutShort
+          ? [`skipped ${cutShort} UDP datagrams the capture cut short (snap length); capture with -s 0`]
+          : []),
         `wrote ${values.out}: ${rtpWritten} RTP and ${rtcpWritten} RTCP packets`,
         `  tshark -r ${values.out} -d udp.port==${chosen.dstPort},rtp${rtcpWritten ? ` -d udp.port==${chosen.dstPort + 1},rtcp` : ''}`,
       ];

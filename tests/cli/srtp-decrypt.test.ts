@@ -197,11 +197,13 @@ describe('trunklab srtp-decrypt', () => {
     writeFileSync(join(dir, 'text.pcap'), 'INVITE sip:bob@example.com SIP/2.0\r\n\r\n');
     // The file header and the first record (the SIP OPTIONS) only.
     writeFileSync(join(dir, 'nortp.pcap'), whole.subarray(0, 24 + 16 + whole.readUInt32LE(24 + 8)));
+    execFileSync('editcap', ['-s', '60', join(dir, 'ok.pcap'), join(dir, 'snap.pcap')]);
     const out = join(dir, 'x.pcap');
     const cases: Array<[string[], RegExp]> = [
       [[join(dir, 'cut.pcap'), '--key', cap.callerKey, '--out', out], /ends inside a record/],
       [[join(dir, 'text.pcap'), '--key', cap.callerKey, '--out', out], /not a capture file/],
       [[join(dir, 'nortp.pcap'), '--key', cap.callerKey, '--out', out], /no RTP stream/],
+      [[join(dir, 'snap.pcap'), '--key', cap.callerKey, '--out', out], /cut short by the capture's snap length/],
       [[join(dir, 'missing.pcap'), '--key', cap.callerKey, '--out', out], /cannot read .*ENOENT/],
       [
         [join(dir, 'ok.pcap'), '--key', 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz', '--out', out],
