@@ -23,11 +23,15 @@ export type SipFrame =
 
 export class SipStreamFramer {
   private buf = new Uint8Array(4096);
-  private len = 0;
-  /** How far the search for CRLF CRLF has looked, so each byte is searched once. */
+  /** Unread bytes are `buf[start, end)`: reading a message moves `start`, so nothing is copied per message. */
+  private start = 0;
+  private end = 0;
+  /** How far past `start` the search for CRLF CRLF has looked, so each byte is searched once. */
   private searched = 0;
+  /** The length of the message at `start` once its headers are in (Content-Length known). */
+  private expected?: number;
   private failed?: SipParseError;
-  /** Offset in the whole stream of `buf[0]`, so errors name stream offsets. */
+  /** Offset in the whole stream of `buf[start]`, so errors name stream offsets. */
   private consumed = 0;
 
   constructor(
@@ -38,7 +42,7 @@ export class SipStreamFramer {
 
   /** Bytes received but not yet part of a whole message. */
   get pending(): number {
-    return this.len;
+    return this.end - this.start;
   }
 
   /** Adds bytes from the stream and returns every frame now complete. Throws the framing error, then keeps throwing it. */
@@ -56,55 +60,65 @@ export class SipStreamFramer {
   }
 
   private append(chunk: Uint8Array): void {
-    if (this.len + chunk.length > this.buf.length) {
-      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.len + chunk.length));
-      grown.set(this.buf.subarray(0, this.len));
-      this.buf = grown;
+    if (this.end + chunk.length > this.buf.length) {
+      // Move the unread bytes to the front, growing only when they do not fit.
+      const pending = this.end - this.start;
+      const target =
+        pending + chunk.length > this.buf.length
+          ? new Uint8Array(Math.max(this.buf.length * 2, pending + chunk.length))
+          : this.buf;
+      target.set(this.buf.subarray(this.start, this.end), 0);
+      this.buf = target;
+      this.start = 0;
+      this.end = pending;
     }
-    this.buf.set(chunk, this.len);
-    this.len += chunk.length;
+    this.buf.set(chunk, this.end);
+    this.end += chunk.length;
   }
 
   private take(n: number): Uint8Array {
-    const out = this.buf.slice(0, n);
-    this.buf.copyWithin(0, n, this.len);
-    this.len -= n;
+    const out = this.buf.slice(this.start, this.start + n);
+    this.start += n;
     this.consumed += n;
     this.searched = 0;
+    this.expected = undefined;
     return out;
   }
 
   private next(): SipFrame | undefined {
     const b = this.buf;
-    let crlf = 0;
-    while (crlf + 1 < this.len && b[crlf] === 0x0d && b[crlf + 1] === 0x0a) crlf += 2;
-    if (crlf > 0) return { kind: 'keepalive', bytes: this.take(crlf) };
-    if (this.len === 0) return undefined;
+    const pending = this.end - this.start;
+    if (this.expected === undefined) {
+      let crlf = 0;
+      while (crlf + 1 < pending && b[this.start + crlf] === 0x0d && b[this.start + crlf + 1] === 0x0a) crlf += 2;
+      if (crlf > 0) return { kind: 'keepalive', bytes: this.take(crlf) };
+      if (pending === 0) return undefined;
 
-    let headEnd = -1;
-    for (let i = Math.max(0, this.searched - 3); i + 3 < this.len; i++) {
-      if (b[i] === 0x0d && b[i + 1] === 0x0a && b[i + 2] === 0x0d && b[i + 3] === 0x0a) {
-        headEnd = i;
-        break;
+      let headEnd = -1;
+      for (let i = Math.max(0, this.searched - 3); i + 3 < pending; i++) {
+        const at = this.start + i;
+        if (b[at] === 0x0d && b[at + 1] === 0x0a && b[at + 2] === 0x0d && b[at + 3] === 0x0a) {
+          headEnd = i;
+          break;
+        }
       }
-    }
-    if (headEnd < 0) {
-      this.searched = this.len;
-      if (this.len > this.limits.maxHeaderBytes) {
-        throw new SipParseError(
-          'too_large',
-          `no end of headers within ${this.limits.maxHeaderBytes} bytes`,
-          this.consumed + this.len,
-          1,
-          'stream',
-        );
+      if (headEnd < 0) {
+        this.searched = pending;
+        if (pending > this.limits.maxHeaderBytes) {
+          throw new SipParseError(
+            'too_large',
+            `no end of headers within ${this.limits.maxHeaderBytes} bytes`,
+            this.consumed + pending,
+            1,
+            'stream',
+          );
+        }
+        return undefined;
       }
-      return undefined;
+      this.expected = headEnd + 4 + this.contentLength(headEnd);
     }
-    const length = this.contentLength(headEnd);
-    const total = headEnd + 4 + length;
-    if (this.len < total) return undefined; // the body is still on its way
-    const bytes = this.take(total);
+    if (pending < this.expected) return undefined; // the body is still on its way
+    const bytes = this.take(this.expected);
     return {
       kind: 'message',
       bytes,
@@ -114,7 +128,7 @@ export class SipStreamFramer {
 
   /** Content-Length from the header lines, without parsing the rest yet (that happens once the body is in). */
   private contentLength(headEnd: number): number {
-    const text = binaryString(this.buf, 0, headEnd);
+    const text = binaryString(this.buf, this.start, this.start + headEnd);
     const lines = text.split('\r\n');
     const found: Array<{ value: string; line: number }> = [];
     lines.forEach((line, index) => {

@@ -120,3 +120,18 @@ describe('hostile input', () => {
     expect(registrar.handle(parseSipMessage(reg), { ip: '192.0.2.1' }).verdict).toBe('unknown_user');
   });
 });
+
+describe('stream framing stays linear', () => {
+  it('ten thousand small messages in one read, and a body arriving a byte at a time', () => {
+    const one = utf8(`${HEAD}${TAIL}`);
+    const many = new Uint8Array(one.length * 10_000);
+    for (let i = 0; i < 10_000; i++) many.set(one, i * one.length);
+    const framer = new SipStreamFramer(undefined, false);
+    expect(framer.push(many)).toHaveLength(10_000);
+    const withBody = utf8(`${HEAD}${TAIL}`.replace('Content-Length: 0', 'Content-Length: 20000') + 'x'.repeat(20_000));
+    let frames = 0;
+    for (let i = 0; i < withBody.length; i++) frames += framer.push(withBody.subarray(i, i + 1)).length;
+    expect(frames).toBe(1);
+    expect(framer.pending).toBe(0);
+  });
+});
