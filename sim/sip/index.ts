@@ -37,3 +37,4 @@ export * from './pbx-agent';
 export * from './sbc-server';
 export * from './lint';
 export * from './status';
+export * from './sdes-key-events';
