@@ -112,6 +112,10 @@ async function throughput(): Promise<void> {
 }
 
 function memory(): void {
+  if (spawnSync('sh', ['-c', 'command -v /usr/bin/time']).status !== 0) {
+    console.log('\n(srtp-decrypt memory not measured: it needs /usr/bin/time, Debian package `time`)');
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'srtp-bench-'));
   const bin = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
   const run = (args: string[]) => {
