@@ -18,8 +18,15 @@ import { unsafe } from '@noble/ciphers/aes.js';
 import { GHASH } from '@noble/ciphers/_polyval.js';
 import { AesCounterMode } from './aes-cm';
 
-/** GHASH whose accumulator can be cleared, so its key tables serve every packet. */
+/**
+ * GHASH whose accumulator can be cleared, so its key tables serve every
+ * packet, and whose `update` reads blocks straight from the caller's bytes
+ * (noble's copies them first, for alignment) — each call still zero-pads its
+ * segment to a whole block, as GCM's A and C segments require.
+ */
 class ReusableGhash extends GHASH {
+  private readonly partial = new Uint8Array(16);
+
   reset(): void {
     this.s0 = 0;
     this.s1 = 0;
@@ -27,6 +34,25 @@ class ReusableGhash extends GHASH {
     this.s3 = 0;
     this.finished = false;
   }
+
+  override update(data: Uint8Array): this {
+    const n = data.length;
+    let i = 0;
+    for (; i + 16 <= n; i += 16)
+      this._updateBlock(le32(data, i), le32(data, i + 4), le32(data, i + 8), le32(data, i + 12));
+    if (i < n) {
+      const p = this.partial;
+      p.fill(0);
+      p.set(data.subarray(i));
+      this._updateBlock(le32(p, 0), le32(p, 4), le32(p, 8), le32(p, 12));
+    }
+    return this;
+  }
+}
+
+/** The little-endian word noble's block functions take for four bytes (its u32 view on every host). */
+function le32(b: Uint8Array, i: number): number {
+  return b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24);
 }
 
 export const GCM_TAG_LENGTH = 16;
