@@ -77,7 +77,9 @@ function startTrunklabEmbeds(settings) {
           .split('{step}')
           .join(/^\d{1,9}$/.test(step) ? step : '1')
       : settings.untitled;
-    frame.setAttribute('sandbox', settings.sandbox);
+    // A sandbox keeps the lab's frame from acting on a host page of another origin. On the lab's
+    // own pages (the authors' article) it would protect nothing, and browsers warn about it.
+    if (origin !== window.location.origin) frame.setAttribute('sandbox', settings.sandbox);
     frame.setAttribute('allow', settings.allow);
     frame.setAttribute('loading', 'lazy');
     // Through the CSSOM, which a host page's own CSP allows where a style attribute may not be.
