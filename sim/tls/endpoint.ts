@@ -374,7 +374,7 @@ export abstract class TlsEndpoint {
     const encrypted = this.readCipher.encrypted;
     const slot = this.out.records.length;
     const view = (fields: Field[], summary: string) =>
-      this.pushReceived(raw, opened.describe(fields), summary, encrypted, slot);
+      this.pushReceived(raw, opened.describe(fields), summary, encrypted, slot, opened.type);
 
     switch (opened.type) {
       case CONTENT_TYPE.alert: {
@@ -469,10 +469,11 @@ export abstract class TlsEndpoint {
     summary: string,
     encrypted: boolean,
     slot?: number,
+    innerType: number = raw.type,
   ): void {
     const record: TlsRecordView = {
       direction: 'received',
-      contentType: contentTypeName(raw.type) ?? 'application_data',
+      contentType: contentTypeName(innerType) ?? 'application_data',
       summary,
       bytes: raw.bytes,
       fields: described.fields,

@@ -16,6 +16,7 @@ import type { KeyDerivation } from './key-derivation';
 
 export interface TlsRecordView {
   direction: 'sent' | 'received';
+  /** The real content type: for a protected TLS 1.3 record, the one inside (the header says application_data). */
   contentType: ContentTypeName;
   /** Ladder label: `ClientHello`, `Certificate`, `Application Data`, `Alert (unknown_ca)`. */
   summary: string;
