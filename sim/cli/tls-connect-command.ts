@@ -25,7 +25,7 @@ export function parseHostPort(command: string, text: string): { host: string; po
 export const tlsConnectCommand: Command = {
   name: 'tls-connect',
   synopsis:
-    'trunklab tls-connect HOST:PORT [--tls 1.2|1.3] [--ca F] [--cert F --key F] [--servername N] [--send TEXT|@FILE] [--keylog F] [--json]',
+    'trunklab tls-connect HOST:PORT [--tls 1.2|1.3] [--ca F] [--cert F --key F] [--servername N] [--send TEXT|@FILE] [--keylog F] [--timeout S] [--json]',
   description:
     'Connects with the engine’s TLS client, shows the handshake and the certificate check, and can send a SIP message.',
   async run(args, ctx) {

@@ -24,8 +24,9 @@ import { anchorsOption, connectionReport, credentialsOption, formatReport, versi
 export const tlsServeCommand: Command = {
   name: 'tls-serve',
   synopsis:
-    'trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert] [--tls 1.2|1.3] [--keylog F] [--once]',
-  description: 'Serves TLS with the engine on PORT and answers SIP OPTIONS with 200 OK: a test SBC for a PBX.',
+    'trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert] [--tls 1.2|1.3] [--keylog F] [--once] [--host ADDR] [--json]',
+  description:
+    'Serves TLS with the engine on PORT (on 127.0.0.1 unless --host says otherwise) and answers SIP OPTIONS with 200 OK: a test SBC for a PBX.',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs('tls-serve', args, {
       cert: { type: 'string' },
