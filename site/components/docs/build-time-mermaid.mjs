@@ -138,7 +138,10 @@ function rehypeDiagramSources() {
   };
 }
 
-/** The rehype plugins for ```mermaid blocks in articles. */
+/**
+ * The rehype plugins for ```mermaid blocks in articles.
+ * @returns {Promise<import('@astrojs/markdown-remark').RehypePlugins>}
+ */
 export async function mermaidRehypePlugins() {
   const executablePath = await diagramBrowser();
   if (!executablePath) return [rehypeDiagramSources];
