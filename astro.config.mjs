@@ -7,6 +7,7 @@ import starlight from '@astrojs/starlight';
 import svelte from '@astrojs/svelte';
 import carrier from './content/carrier.json' with { type: 'json' };
 import { mermaidRehypePlugins } from './site/components/docs/build-time-mermaid.mjs';
+import { knowledgeBaseSidebar } from './site/components/docs/sidebar.mjs';
 import { contentSecurityPolicy } from './site/security/content-security-policy.mjs';
 
 export default defineConfig({
@@ -18,7 +19,7 @@ export default defineConfig({
     starlight({
       title: 'Secure Trunk Lab',
       description: `Learn, teach and troubleshoot secure SIP trunking with ${carrier.name}: SIP over mutual TLS and SRTP, computed live.`,
-      sidebar: [{ label: 'Knowledge base', autogenerate: { directory: 'docs' } }],
+      sidebar: knowledgeBaseSidebar(),
       pagefind: true,
       customCss: ['./site/components/docs/docs.css'],
       // Search loads its UI when first opened, keeping articles within their JavaScript budget.

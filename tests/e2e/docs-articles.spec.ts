@@ -126,3 +126,35 @@ test('a live step far down the page is not framed before it is scrolled near', a
   await last.scrollIntoViewIfNeeded();
   await expect(last.locator('iframe.live-step-frame')).toHaveCount(1);
 });
+
+test('search loads its interface on first use and finds articles', async ({ page }) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(r.url());
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/docs/glossary/', { waitUntil: 'networkidle' });
+  expect(scripts.filter((s) => /pagefind|ui-core/.test(s))).toEqual([]);
+  await page.getByRole('button', { name: 'Search' }).click();
+  const input = page.getByRole('dialog').getByRole('textbox', { name: 'Search' });
+  await expect(input).toBeVisible();
+  await input.fill('forward secrecy');
+  await expect(
+    page
+      .getByRole('dialog')
+      .getByRole('link', { name: /Attacks and what stops each/ })
+      .first(),
+  ).toBeVisible();
+});
+
+test('the sidebar lists every article, in reading order', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/docs/glossary/');
+  const hrefs = await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link')
+    .evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+  expect([...hrefs].sort()).toEqual(ARTICLES.map((a) => a.path).sort());
+  expect(hrefs[0]).toBe('/docs/secure-trunk/');
+  expect(hrefs.indexOf('/docs/establishing-trust/')).toBeLessThan(hrefs.indexOf('/docs/troubleshooting/'));
+});
