@@ -35,7 +35,7 @@ export function credentialsOption(
   if (cert === undefined || key === undefined) throw new UsageError(`${command}: --cert and --key go together`);
   return {
     chain: parseCertificatesPem(readText(command, '--cert', cert)),
-    key: parsePrivateKeyPem(readText(command, '--key', key)),
+    privateKey: parsePrivateKeyPem(readText(command, '--key', key)),
   };
 }
 

@@ -485,9 +485,9 @@ export class TlsClient extends TlsEndpoint {
     const typeOk =
       version === '1.3' ||
       request.certificateTypes.length === 0 ||
-      request.certificateTypes.includes(creds.key.kind === 'rsa' ? 1 : 64);
+      request.certificateTypes.includes(creds.privateKey.kind === 'rsa' ? 1 : 64);
     const scheme = typeOk
-      ? chooseScheme(creds.key, version, this.config.signatureSchemes, request.signatureAlgorithms)
+      ? chooseScheme(creds.privateKey, version, this.config.signatureSchemes, request.signatureAlgorithms)
       : undefined;
     if (!scheme)
       this.note(`The ${this.peer} accepts no signature the client's key can make; the client sends no certificate.`);
@@ -506,7 +506,7 @@ export class TlsClient extends TlsEndpoint {
     if (!scheme) return;
     this.sentCertificate = true;
     const content = certificateVerifyContent('client', this.transcriptHash(this.suite!.hash));
-    const signature = await sign(this.config.credentials!.key, scheme, content, this.config.random);
+    const signature = await sign(this.config.credentials!.privateKey, scheme, content, this.config.random);
     this.sendHandshake(
       writeCertificateVerify({ scheme: SIGNATURE_SCHEME[scheme], signature }, false),
       'CertificateVerify',
@@ -595,7 +595,7 @@ export class TlsClient extends TlsEndpoint {
     if (clientScheme) {
       const scheme = clientScheme;
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
-      const signature = await sign(c.credentials!.key, scheme, this.transcriptBytes(), c.random);
+      const signature = await sign(c.credentials!.privateKey, scheme, this.transcriptBytes(), c.random);
       this.sendHandshake(
         writeCertificateVerify({ scheme: SIGNATURE_SCHEME[scheme], signature }, true),
         'CertificateVerify',

@@ -13,8 +13,8 @@ import type { SignatureSchemeName, TlsVersion } from './codepoints';
 export interface TlsCredentials {
   /** DER certificates, leaf first, as the Certificate message carries them. */
   chain: Uint8Array[];
-  /** The private key of the leaf certificate. */
-  key: PrivateKey;
+  /** The private key of the leaf certificate (the same shape as pki/cast.ts's `Credential`). */
+  privateKey: PrivateKey;
 }
 
 export interface TlsConfig {

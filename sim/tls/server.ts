@@ -173,7 +173,7 @@ export class TlsServer extends TlsEndpoint {
   }
 
   private chooseSuite(ch: ClientHello, version: TlsVersion): CipherSuite {
-    const key = this.config.credentials!.key;
+    const key = this.config.credentials!.privateKey;
     for (const name of this.config.cipherSuites) {
       const s = CIPHER_SUITES.find((x) => x.name === name);
       if (!s || s.version !== version || !ch.cipherSuites.includes(s.code)) continue;
@@ -209,11 +209,11 @@ export class TlsServer extends TlsEndpoint {
         'the ClientHello has no signature_algorithms: the server cannot tell how to sign',
       );
     }
-    const scheme = chooseScheme(creds.key, version, c.signatureSchemes, theirSchemes);
+    const scheme = chooseScheme(creds.privateKey, version, c.signatureSchemes, theirSchemes);
     if (!scheme) {
       throw fail(
         'handshake_failure',
-        `the ${this.peer} accepts none of the signature schemes the server's key can make (${schemesForKey(creds.key, version).join(', ')})`,
+        `the ${this.peer} accepts none of the signature schemes the server's key can make (${schemesForKey(creds.privateKey, version).join(', ')})`,
       );
     }
     this.scheme = scheme;
@@ -316,7 +316,7 @@ export class TlsServer extends TlsEndpoint {
       'Certificate',
     );
     const content = certificateVerifyContent('server', this.transcriptHash(suite.hash));
-    const signature = await sign(creds.key, this.scheme!, content, c.random);
+    const signature = await sign(creds.privateKey, this.scheme!, content, c.random);
     this.sendHandshake(
       writeCertificateVerify({ scheme: SIGNATURE_SCHEME[this.scheme!], signature }, false),
       'CertificateVerify',
@@ -420,7 +420,7 @@ export class TlsServer extends TlsEndpoint {
       this.share12 = share;
       const params = { group: NAMED_GROUP[this.group!], publicKey: share.publicKey };
       const signed = concatBytes(ch.random, this.serverRandom, encodeServerEcdhParams(params));
-      const signature = await sign(creds.key, this.scheme!, signed, c.random);
+      const signature = await sign(creds.privateKey, this.scheme!, signed, c.random);
       this.sendHandshake(
         writeServerKeyExchange({ params, scheme: SIGNATURE_SCHEME[this.scheme!], signature }),
         'ServerKeyExchange',
@@ -545,7 +545,7 @@ export class TlsServer extends TlsEndpoint {
     let premaster: Uint8Array;
     let premasterName: string;
     if (cke.kind === 'rsa') {
-      const key = c.credentials!.key;
+      const key = c.credentials!.privateKey;
       if (key.kind !== 'rsa') throw fail('internal_error', 'the RSA key exchange needs an RSA key');
       // RFC 5246 §7.4.7.1: on any decryption or version failure, carry on with a random premaster secret, so a
       // Bleichenbacher attacker cannot tell a good padding from a bad one.

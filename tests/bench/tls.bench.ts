@@ -90,7 +90,7 @@ async function ours(cast: Cast, version: TlsVersion, suite: CipherSuiteName): Pr
       groups: ['x25519'],
       serverName: profile.sbc.host,
       trustAnchors: cast.anchors,
-      credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey },
+      credentials: { chain: cast.pbx.chain, privateKey: cast.pbx.privateKey },
     }),
   );
   const server = new TlsServer(
@@ -100,7 +100,7 @@ async function ours(cast: Cast, version: TlsVersion, suite: CipherSuiteName): Pr
       versions: [version],
       cipherSuites: [suite],
       groups: ['x25519'],
-      credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+      credentials: { chain: cast.sbc.chain, privateKey: cast.sbc.privateKey },
       trustAnchors: cast.anchors,
       requestClientCertificate: true,
       requireClientCertificate: true,
@@ -130,7 +130,7 @@ async function oursOverLoopback(cast: Cast, version: TlsVersion, suite: CipherSu
           versions: [version],
           cipherSuites: [suite],
           groups: ['x25519'],
-          credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+          credentials: { chain: cast.sbc.chain, privateKey: cast.sbc.privateKey },
           trustAnchors: cast.anchors,
           requestClientCertificate: true,
           requireClientCertificate: true,
@@ -151,7 +151,7 @@ async function oursOverLoopback(cast: Cast, version: TlsVersion, suite: CipherSu
         groups: ['x25519'],
         serverName: profile.sbc.host,
         trustAnchors: cast.anchors,
-        credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey },
+        credentials: { chain: cast.pbx.chain, privateKey: cast.pbx.privateKey },
       }),
     );
     const socket = await TlsSocket.connect('127.0.0.1', port, client);

@@ -28,7 +28,7 @@ function serverConfig(version?: TlsVersion): TlsConfig {
     clock: VirtualClock.at(AT),
     random: HmacDrbg.fromSeed(9, 'server'),
     ...(version ? { versions: [version] } : {}),
-    credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+    credentials: { chain: cast.sbc.chain, privateKey: cast.sbc.privateKey },
     trustAnchors: cast.anchors,
     requestClientCertificate: true,
     requireClientCertificate: true,
@@ -42,7 +42,7 @@ function clientConfig(version?: TlsVersion): TlsConfig {
     ...(version ? { versions: [version] } : {}),
     serverName: (carrier as CarrierProfile).sbc.host,
     trustAnchors: cast.anchors,
-    credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey },
+    credentials: { chain: cast.pbx.chain, privateKey: cast.pbx.privateKey },
   });
 }
 

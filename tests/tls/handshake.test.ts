@@ -46,14 +46,14 @@ function configs(
     random: HmacDrbg.fromSeed(seed, 'client'),
     serverName: profile.sbc.host,
     trustAnchors: cast.anchors,
-    ...(opts.clientCert !== false ? { credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey } } : {}),
+    ...(opts.clientCert !== false ? { credentials: { chain: cast.pbx.chain, privateKey: cast.pbx.privateKey } } : {}),
     names: { self: 'PBX', peer: 'SBC' },
   });
   const server = tlsConfig({
     ...base,
     clock,
     random: HmacDrbg.fromSeed(seed, 'server'),
-    credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+    credentials: { chain: cast.sbc.chain, privateKey: cast.sbc.privateKey },
     trustAnchors: cast.anchors,
     requestClientCertificate: opts.require !== false,
     requireClientCertificate: opts.require !== false,
@@ -163,7 +163,7 @@ describe('failures end with the right alert on both sides', () => {
   for (const version of ['1.3', '1.2'] as const) {
     it(`TLS ${version}: the PBX does not trust a self-signed SBC certificate → unknown_ca`, async () => {
       const { client, server } = configs(ec, { version });
-      server.credentials = { chain: ec.attacker.selfSigned.chain, key: ec.attacker.selfSigned.privateKey };
+      server.credentials = { chain: ec.attacker.selfSigned.chain, privateKey: ec.attacker.selfSigned.privateKey };
       const { c, s } = await run(client, server);
       expect(c.sentAlert?.name).toBe('unknown_ca');
       expect(s.receivedAlert?.name).toBe('unknown_ca');
@@ -173,7 +173,7 @@ describe('failures end with the right alert on both sides', () => {
 
     it(`TLS ${version}: an expired SBC certificate → certificate_expired`, async () => {
       const { client, server } = configs(ec, { version });
-      server.credentials = { chain: ec.attacker.expired.chain, key: ec.attacker.expired.privateKey };
+      server.credentials = { chain: ec.attacker.expired.chain, privateKey: ec.attacker.expired.privateKey };
       const { c, s } = await run(client, server);
       expect(c.sentAlert?.name).toBe('certificate_expired');
       expect(s.receivedAlert?.name).toBe('certificate_expired');
@@ -188,7 +188,7 @@ describe('failures end with the right alert on both sides', () => {
 
     it(`TLS ${version}: a certificate for another name → bad_certificate`, async () => {
       const { client, server } = configs(ec, { version });
-      server.credentials = { chain: ec.attacker.otherName.chain, key: ec.attacker.otherName.privateKey };
+      server.credentials = { chain: ec.attacker.otherName.chain, privateKey: ec.attacker.otherName.privateKey };
       const { c, s } = await run(client, server);
       expect(c.sentAlert?.name).toBe('bad_certificate');
       expect(s.receivedAlert?.name).toBe('bad_certificate');
@@ -196,7 +196,7 @@ describe('failures end with the right alert on both sides', () => {
 
     it(`TLS ${version}: the SBC's copied certificate without its key fails the signature → decrypt_error`, async () => {
       const { client, server } = configs(ec, { version });
-      server.credentials = { chain: ec.attacker.copiedSbc.chain, key: ec.attacker.copiedSbc.privateKey };
+      server.credentials = { chain: ec.attacker.copiedSbc.chain, privateKey: ec.attacker.copiedSbc.privateKey };
       const { c, s } = await run(client, server);
       expect(c.sentAlert?.name).toBe('decrypt_error');
       expect(s.receivedAlert?.name).toBe('decrypt_error');
@@ -233,7 +233,7 @@ describe('failures end with the right alert on both sides', () => {
 
   it('a PBX client certificate from another CA → unknown_ca from the SBC', async () => {
     const { client, server } = configs(ec, { version: '1.3' });
-    client.credentials = { chain: ec.attacker.otherCa.chain, key: ec.attacker.otherCa.privateKey };
+    client.credentials = { chain: ec.attacker.otherCa.chain, privateKey: ec.attacker.otherCa.privateKey };
     const { c, s } = await run(client, server);
     expect(s.sentAlert?.name).toBe('unknown_ca');
     expect(c.receivedAlert?.name).toBe('unknown_ca');

@@ -30,7 +30,7 @@ function pbx(verifyPeer: boolean) {
       serverName: profile.sbc.host,
       trustAnchors: cast.anchors,
       verifyPeer,
-      credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey },
+      credentials: { chain: cast.pbx.chain, privateKey: cast.pbx.privateKey },
       names: { self: 'PBX', peer: 'SBC' },
     }),
   );
@@ -54,7 +54,7 @@ function sbc() {
     tlsConfig({
       clock: clock(),
       random: HmacDrbg.fromSeed(1, 'sbc'),
-      credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+      credentials: { chain: cast.sbc.chain, privateKey: cast.sbc.privateKey },
       trustAnchors: cast.anchors,
       requestClientCertificate: true,
       requireClientCertificate: true,
@@ -79,7 +79,10 @@ function attackerClient(credentials?: TlsCredentials) {
 describe('an attacker in the middle', () => {
   it('a PBX that checks the SBC certificate refuses the attacker (unknown_ca) and sends nothing', async () => {
     const client = pbx(true);
-    const mitm = attackerServer({ chain: cast.attacker.selfSigned.chain, key: cast.attacker.selfSigned.privateKey });
+    const mitm = attackerServer({
+      chain: cast.attacker.selfSigned.chain,
+      privateKey: cast.attacker.selfSigned.privateKey,
+    });
     await pump(client, mitm);
     expect(client.sentAlert?.name).toBe('unknown_ca');
     expect(mitm.state).toBe('failed');
@@ -87,7 +90,10 @@ describe('an attacker in the middle', () => {
 
   it('a PBX that does not check reads the attacker as the SBC and gives away its SIP; the real SBC still refuses the attacker', async () => {
     const client = pbx(false);
-    const mitm = attackerServer({ chain: cast.attacker.selfSigned.chain, key: cast.attacker.selfSigned.privateKey });
+    const mitm = attackerServer({
+      chain: cast.attacker.selfSigned.chain,
+      privateKey: cast.attacker.selfSigned.privateKey,
+    });
     await pump(client, mitm);
     expect(client.state).toBe('connected');
     const register =
@@ -104,7 +110,7 @@ describe('an attacker in the middle', () => {
   });
 
   it('the PBX certificate replayed without its private key fails at CertificateVerify (decrypt_error)', async () => {
-    const relay = attackerClient({ chain: cast.pbx.chain, key: cast.attacker.privateKey });
+    const relay = attackerClient({ chain: cast.pbx.chain, privateKey: cast.attacker.privateKey });
     const sbcSide = sbc();
     await pump(relay, sbcSide);
     expect(sbcSide.sentAlert?.name).toBe('decrypt_error');

@@ -174,7 +174,7 @@ export function buildInteropPki(): InteropPki {
     anchors: parseCertificatesPem(readFileSync(join(dir, 'ca.crt'), 'utf8')),
     credentials: (p) => ({
       chain: parseCertificatesPem(readFileSync(p.cert, 'utf8')),
-      key: parsePrivateKeyPem(readFileSync(p.key, 'utf8')),
+      privateKey: parsePrivateKeyPem(readFileSync(p.key, 'utf8')),
     }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };

@@ -55,7 +55,7 @@ async function record(suite: CipherSuiteName, version: '1.2' | '1.3' = '1.2'): P
       random: HmacDrbg.fromSeed(1, 's'),
       versions: [version],
       cipherSuites: [suite],
-      credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+      credentials: { chain: cast.sbc.chain, privateKey: cast.sbc.privateKey },
     }),
   );
   const log = await pump(client, server);
