@@ -327,3 +327,109 @@ describe('using an endpoint out of turn', () => {
     expect(client.state).toBe('connected');
   });
 });
+
+describe('what the endpoints report for the Timeline', () => {
+  it('TLS 1.3: each record labelled, every key named with its inputs, events ready for the Timeline', async () => {
+    const { client: cc, server: sc } = configs(ec, { version: '1.3', suite: 'TLS_AES_128_GCM_SHA256' });
+    const client = new TlsClient(cc);
+    const server = new TlsServer(sc);
+    const log = await pump(client, server);
+    const sent = (outs: typeof log.client) =>
+      records(outs)
+        .filter((r) => r.direction === 'sent')
+        .map((r) => r.summary);
+    expect(sent(log.client)).toEqual([
+      'ClientHello',
+      'ChangeCipherSpec',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+    ]);
+    expect(sent(log.server)).toEqual([
+      'ServerHello',
+      'ChangeCipherSpec',
+      'EncryptedExtensions',
+      'CertificateRequest',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+    ]);
+    // What an observer sees of an encrypted record: only its header, ciphertext and tag; the endpoints see the message.
+    const cert = records(log.server).find((r) => r.direction === 'sent' && r.summary === 'Certificate')!;
+    expect(cert.encrypted).toBe(true);
+    expect(cert.contentType).toBe('handshake');
+    expect(JSON.stringify(cert.fields)).not.toContain('X.509 certificate');
+    expect(JSON.stringify(cert.decoded!.fields)).toContain('X.509 certificate (DER)');
+    const keys = events(log.client).flatMap((e) => (e.kind === 'key' ? [e] : []));
+    expect(keys.map((k) => k.name)).toEqual(
+      expect.arrayContaining([
+        '(EC)DHE shared secret',
+        'early_secret',
+        'handshake_secret',
+        'client_handshake_traffic_secret',
+        'server_handshake_traffic_secret',
+        'master_secret',
+        'client_application_traffic_secret_0',
+        'server_application_traffic_secret_0',
+        'client_write_key (handshake)',
+        'server_write_iv (application)',
+        'verify_data (server Finished)',
+      ]),
+    );
+    const chts = keys.find((k) => k.name === 'client_handshake_traffic_secret')!;
+    expect(chts.how).toBe(
+      'HKDF-Expand-Label(handshake_secret, "c hs traffic", Transcript-Hash(ClientHello..ServerHello), 32)',
+    );
+    expect(client.keyLog.map((l) => l.split(' ')[0])).toEqual([
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_TRAFFIC_SECRET_0',
+      'SERVER_TRAFFIC_SECRET_0',
+      'EXPORTER_SECRET',
+    ]);
+    const { toStateEvent } = await import('../../sim/tls/output');
+    const timelineEvents = events(log.server).map((e) => toStateEvent(e, 'sbc'));
+    expect(JSON.parse(JSON.stringify(timelineEvents))).toEqual(timelineEvents);
+    expect(timelineEvents.find((e) => e.kind === 'certificate-check')).toMatchObject({
+      party: 'sbc',
+      subject: 'PBX',
+      valid: true,
+      reason: 'ok',
+    });
+    expect(timelineEvents.find((e) => e.kind === 'key' && e.name === 'master_secret')).toMatchObject({
+      party: 'sbc',
+      value: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it('TLS 1.2: the key log is CLIENT_RANDOM and the record labels follow RFC 5246 §7.3', async () => {
+    const { client: cc, server: sc } = configs(rsa, { version: '1.2', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' });
+    const client = new TlsClient(cc);
+    const server = new TlsServer(sc);
+    const log = await pump(client, server);
+    const sent = (outs: typeof log.client) =>
+      records(outs)
+        .filter((r) => r.direction === 'sent')
+        .map((r) => r.summary);
+    expect(sent(log.server)).toEqual([
+      'ServerHello',
+      'Certificate',
+      'ServerKeyExchange',
+      'CertificateRequest',
+      'ServerHelloDone',
+      'ChangeCipherSpec',
+      'Finished',
+    ]);
+    expect(sent(log.client)).toEqual([
+      'ClientHello',
+      'Certificate',
+      'ClientKeyExchange',
+      'CertificateVerify',
+      'ChangeCipherSpec',
+      'Finished',
+    ]);
+    expect(client.keyLog).toHaveLength(1);
+    expect(client.keyLog[0]).toMatch(/^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}$/);
+    expect(client.session).toMatchObject({ extendedMasterSecret: true, forwardSecrecy: true, keyExchange: 'x25519' });
+  });
+});
