@@ -118,7 +118,7 @@ export class TlsClient extends TlsEndpoint {
     const suites = c.cipherSuites
       .map((name) => CIPHER_SUITES.find((s) => s.name === name)!)
       .filter((s) => s && c.versions.includes(s.version));
-    if (suites.length === 0) throw new Error('the client offers no cipher suite for the versions it offers');
+    if (suites.length === 0) throw new EndpointMisuse('the client offers no cipher suite for the versions it offers');
     const shareGroups: GroupName[] = offers13 ? (c.keyShareGroups ?? [c.groups[0]]) : [];
     this.shares = [];
     for (const g of shareGroups) this.shares.push(await createKeyShare(g, c.random));
