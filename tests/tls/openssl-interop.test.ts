@@ -204,6 +204,64 @@ describe('openssl s_client → our server', () => {
   }
 });
 
+describe('secp256r1 key exchange', () => {
+  for (const version of ['1.3', '1.2'] as const) {
+    it(`TLS ${version}: our client and s_server agree on P-256`, async () => {
+      const server = await sServer([
+        '-cert',
+        pki.server.ec.cert,
+        '-key',
+        pki.server.ec.key,
+        versionFlag(version),
+        '-groups',
+        'P-256',
+      ]);
+      try {
+        const { client, socket } = await connectOurs(
+          server.port,
+          clientConfig({ versions: [version], groups: ['secp256r1'] }),
+        );
+        expect(client.state, server.output()).toBe('connected');
+        expect(client.session?.keyExchange).toBe('secp256r1');
+        await socket.close();
+      } finally {
+        server.kill();
+      }
+    });
+
+    it(`TLS ${version}: s_client and our server agree on P-256`, async () => {
+      const ours = await ourServer(
+        () => new TlsServer(serverConfig(pki.server.ec, { versions: [version], groups: ['secp256r1'] })),
+      );
+      const client = openssl([
+        's_client',
+        '-connect',
+        `127.0.0.1:${ours.port}`,
+        '-servername',
+        SERVER_NAME,
+        '-CAfile',
+        pki.ca,
+        '-verify_return_error',
+        '-brief',
+        '-groups',
+        'P-256',
+        versionFlag(version),
+      ]);
+      try {
+        const socket = await ours.next;
+        await socket.handshake();
+        expect(socket.endpoint.state, client.output()).toBe('connected');
+        expect(await client.waitFor(/Server Temp Key: ECDH, prime256v1/)).toBe(true);
+        client.proc.stdin.end();
+        await client.exited;
+      } finally {
+        client.kill();
+        ours.close();
+      }
+    });
+  }
+});
+
 describe('HelloRetryRequest (RFC 8446 §4.1.4)', () => {
   it('our client retries with the group s_server asks for', async () => {
     const server = await sServer([
