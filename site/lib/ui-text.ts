@@ -154,6 +154,7 @@ export const UI = {
   exportLabels: {
     pcapng: 'Capture (pcapng, TLS secrets inside)',
     keylog: 'TLS key log (NSS format)',
+    mermaid: 'Sequence diagram (mermaid)',
     timeline: 'Timeline (JSON)',
   },
   exportError: (message: string) => `The export failed: ${message}`,

@@ -3,7 +3,7 @@
  * stacked, spec links, copy as hex and as text, and the lens — all checked
  * against the Timeline the engine prints in Node for the same seed.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { Field } from '../../sim/index';
 import { waitForIslands } from './hydration';
 import { findEncryptedStep, runInNode } from './lab-engine';
@@ -22,6 +22,28 @@ function findField(fields: Field[], name: string, after = -1): Field {
   return found;
 }
 
+/** The lit bytes of a hex dump, as hex, in order. */
+function litBytes(hex: Locator): Promise<string[]> {
+  return hex.evaluate((el) =>
+    [...el.querySelectorAll('.hexcol .lit')].flatMap((s) => s.textContent!.split(' ').filter((b) => b !== '')),
+  );
+}
+
+/** Where byte `offset` is drawn in a hex dump: the middle of its two hex digits. */
+async function bytePoint(hex: Locator, offset: number): Promise<{ x: number; y: number }> {
+  return hex.evaluate((el, at) => {
+    // In the middle of the window, clear of the sticky step controls.
+    el.scrollIntoView({ block: 'center' });
+    const column = [...el.querySelectorAll<HTMLElement>('.hexcol[data-start]')].find(
+      (c) => at >= Number(c.dataset.start) && at < Number(c.dataset.start) + Number(c.dataset.count),
+    )!;
+    const k = at - Number(column.dataset.start);
+    const rect = column.getBoundingClientRect();
+    const chars = Number(column.dataset.count) * 3 - 1;
+    return { x: rect.left + ((k * 3 + 1) / chars) * rect.width, y: rect.top + rect.height / 2 };
+  }, offset);
+}
+
 test('hovering or focusing a field lights exactly its bytes', async ({ page }) => {
   const step = runInNode('options-keepalive').steps[0];
   await openLab(page);
@@ -35,12 +57,9 @@ test('hovering or focusing a field lights exactly its bytes', async ({ page }) =
       .getByRole('button', { name: new RegExp(`^${name} `) })
       .first()
       .hover();
-    const lit = hex.locator('.byte.lit');
-    await expect(lit).toHaveCount(field.end - field.start);
-    await expect(lit.first()).toHaveAttribute('data-o', String(field.start));
-    await expect(lit.last()).toHaveAttribute('data-o', String(field.end - 1));
-    // The lit bytes are the packet's own bytes at that range.
-    expect((await lit.allTextContents()).join('')).toBe(step.bytes.slice(field.start * 2, field.end * 2));
+    // The lit bytes are the packet's own bytes at exactly that range.
+    await expect.poll(() => litBytes(hex)).toHaveLength(field.end - field.start);
+    expect((await litBytes(hex)).join('')).toBe(step.bytes.slice(field.start * 2, field.end * 2));
   }
 
   await tree
@@ -48,7 +67,7 @@ test('hovering or focusing a field lights exactly its bytes', async ({ page }) =
     .first()
     .focus();
   const maxForwards = findField(step.fields, 'Max-Forwards');
-  await expect(hex.locator('.byte.lit')).toHaveCount(maxForwards.end - maxForwards.start);
+  await expect.poll(() => litBytes(hex)).toHaveLength(maxForwards.end - maxForwards.start);
 });
 
 test('selecting bytes opens the field they belong to, with the mouse and with the keyboard', async ({ page }) => {
@@ -63,7 +82,8 @@ test('selecting bytes opens the field they belong to, with the mouse and with th
   await expect(tree.getByRole('button', { name: /^Destination port/ })).toHaveCount(0);
 
   const port = findField(step.fields, 'Destination port');
-  await hex.locator(`.byte[data-o="${port.start + 1}"]`).click();
+  const portByte = await bytePoint(hex, port.start + 1);
+  await page.mouse.click(portByte.x, portByte.y);
   const portButton = tree.getByRole('button', { name: /^Destination port/ });
   await expect(portButton).toHaveAttribute('aria-current', 'true');
   await expect(portButton).toBeInViewport();
@@ -71,11 +91,10 @@ test('selecting bytes opens the field they belong to, with the mouse and with th
   // A drag across several fields opens the smallest field that holds them all: the UDP header's parent.
   const srcPort = findField(step.fields, 'Source port');
   const checksum = findField(step.fields, 'Checksum', srcPort.start);
-  const from = hex.locator(`.byte[data-o="${srcPort.start}"]`);
-  const to = hex.locator(`.byte[data-o="${checksum.end - 1}"]`);
-  await from.hover();
+  const [from, to] = [await bytePoint(hex, srcPort.start), await bytePoint(hex, checksum.end - 1)];
+  await page.mouse.move(from.x, from.y);
   await page.mouse.down();
-  await to.hover();
+  await page.mouse.move(to.x, to.y, { steps: 5 });
   await page.mouse.up();
   await expect(tree.getByRole('button', { name: /^UDP / })).toHaveAttribute('aria-current', 'true');
 

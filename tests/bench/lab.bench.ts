@@ -1,0 +1,259 @@
+/**
+ * The lab page in a real browser: the Chromium that scripts/tools.js finds,
+ * against `astro preview` of the built site (dist/) on an ephemeral port.
+ *
+ * - JavaScript `/` ships before the engine worker starts, gzipped (budget 150 KB);
+ * - time from navigation to the first step visible in the ladder (budget 1 s);
+ * - time from pressing Next step to the next frame painted with the new step (budget 50 ms);
+ * - scrolling the ladder with a run of at least 500 media packets opened:
+ *   frame times while it scrolls (smooth = 60 frames a second, 16.7 ms).
+ *
+ * Builds the site first when dist/ has no lab page.
+ */
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { findChromium } from '../../scripts/tools.js';
+import { listScenarios, runScenario, type CarrierProfile } from '../../sim/index';
+import carrier from '../../content/carrier.json';
+import { printTable } from './measure';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUDGET = { jsKb: 150, firstStepMs: 1000, stepMs: 50, frameMs: 1000 / 60 };
+const LOADS = 7;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPreview(): Promise<{ url: string; server: ChildProcess }> {
+  const port = await freePort();
+  const server = spawn('npx', ['astro', 'preview', '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: ROOT,
+    stdio: 'ignore',
+    detached: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${url}/`)).ok) return { url, server };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  process.kill(-server.pid!);
+  throw new Error('astro preview did not start');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+
+/** Scripts the page fetches before it starts the engine worker, and the inline scripts in its HTML. */
+async function javascriptBeforeWorker(browser: Browser, url: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const scripts = new Map<string, number>();
+  let workerStarted = false;
+  page.on('worker', () => (workerStarted = true));
+  page.on('response', async (response) => {
+    if (response.request().resourceType() !== 'script' || workerStarted) return;
+    if (/engine\.worker/.test(response.url())) return;
+    try {
+      scripts.set(response.url(), gzipSync(await response.body()).length);
+    } catch {
+      // a redirect or an aborted response has no body
+    }
+  });
+  const html = await (await page.goto(`${url}/`))!.text();
+  await page.waitForSelector('ol[aria-label="Packet ladder"] li', { timeout: 30_000 });
+  const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map((m) => m[1]).join('\n');
+  await context.close();
+  const fetched = [...scripts.values()].reduce((a, b) => a + b, 0);
+  return { files: scripts.size, fetchedKb: fetched / 1024, inlineKb: gzipSync(inline).length / 1024 };
+}
+
+/** Milliseconds from navigation start to the first packet drawn in the ladder, cold, in a fresh context. */
+async function firstStepMs(browser: Browser, url: string, search: string): Promise<number> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    const observer = new MutationObserver(() => {
+      if (document.querySelector('ol[aria-label="Packet ladder"] li')) {
+        (window as unknown as { firstStepAt: number }).firstStepAt = performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { subtree: true, childList: true });
+  });
+  await page.goto(`${url}/${search}`);
+  await page.waitForFunction(() => (window as unknown as { firstStepAt?: number }).firstStepAt !== undefined, null, {
+    timeout: 30_000,
+  });
+  const at = await page.evaluate(() => (window as unknown as { firstStepAt: number }).firstStepAt);
+  await context.close();
+  return at;
+}
+
+/** Press Next step and wait for the frame that shows the new step; returns the milliseconds. */
+function timeNextStep(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const position = [...document.querySelectorAll('.position')].find((e) =>
+          /^Step \d+ of \d+$/.test(e.textContent!.trim()),
+        )!;
+        const before = position.textContent;
+        const next = [...document.querySelectorAll('button')].find((b) =>
+          b.textContent!.trim().startsWith('Next step'),
+        )!;
+        const start = performance.now();
+        const observer = new MutationObserver(() => {
+          if (position.textContent === before) return;
+          observer.disconnect();
+          requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+        });
+        observer.observe(position, { subtree: true, characterData: true, childList: true });
+        next.click();
+      }),
+  );
+}
+
+/** Scrolls the ladder's scroll box from top to bottom and back for `ms`, returning the frame intervals. */
+function scrollFrames(page: Page, ms: number): Promise<{ frames: number[]; rendered: number; rows: number }> {
+  return page.evaluate(
+    (duration) =>
+      new Promise<{ frames: number[]; rendered: number; rows: number }>((resolve) => {
+        const list = document.querySelector('ol[aria-label="Packet ladder"]')!;
+        const box = list.parentElement!;
+        const frames: number[] = [];
+        let last = performance.now();
+        const end = last + duration;
+        let direction = 1;
+        let rendered = 0;
+        const frame = (now: number) => {
+          frames.push(now - last);
+          last = now;
+          box.scrollTop += direction * 120;
+          if (box.scrollTop + box.clientHeight >= box.scrollHeight - 1) direction = -1;
+          if (box.scrollTop <= 0) direction = 1;
+          rendered = Math.max(rendered, list.querySelectorAll('li').length);
+          if (now < end) requestAnimationFrame(frame);
+          else
+            resolve({
+              frames: frames.slice(1),
+              rendered,
+              rows: Number(list.querySelector('li')?.getAttribute('aria-setsize') ?? 0),
+            });
+        };
+        requestAnimationFrame(frame);
+      }),
+    ms,
+  );
+}
+
+export default async function bench(): Promise<void> {
+  if (!existsSync(`${ROOT}dist/index.html`)) {
+    console.log('dist/ has no lab page: building the site first (npx astro build) ...');
+    const build = spawnSync('npx', ['astro', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    if (build.status !== 0) throw new Error('astro build failed');
+  }
+  const executablePath = await findChromium();
+  if (!executablePath) {
+    console.log('No Chromium found (see scripts/tools.js): the lab benchmark needs one.');
+    return;
+  }
+  const { url, server } = await startPreview();
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+  try {
+    // The longest run in the catalogue, and the one with the most media packets.
+    const runs = await Promise.all(
+      listScenarios().map(async (s) => ({
+        id: s.id,
+        timeline: await runScenario(s.id, { seed: 1, carrier: carrier as CarrierProfile }),
+      })),
+    );
+    const longest = runs.reduce((a, b) => (b.timeline.steps.length > a.timeline.steps.length ? b : a));
+    const mediaCount = (r: (typeof runs)[number]) =>
+      r.timeline.steps.filter((s) => ['RTP', 'SRTP', 'RTCP', 'SRTCP'].includes(s.protocol)).length;
+    const mediaRich = runs.reduce((a, b) => (mediaCount(b) > mediaCount(a) ? b : a));
+
+    const js = await javascriptBeforeWorker(browser, url);
+    const totalKb = js.fetchedKb + js.inlineKb;
+
+    const firsts: number[] = [];
+    for (let i = 0; i < LOADS; i++) firsts.push(await firstStepMs(browser, url, `?scenario=${longest.id}`));
+
+    const page = await browser.newPage();
+    await page.goto(`${url}/?scenario=${longest.id}`);
+    await page.waitForSelector('ol[aria-label="Packet ladder"] li', { timeout: 30_000 });
+    const steps: number[] = [];
+    for (let i = 1; i < Math.min(longest.timeline.steps.length, 200); i++) steps.push(await timeNextStep(page));
+
+    const rows: Array<Record<string, string | number>> = [
+      {
+        measure: `JS for / before the worker (${js.files} files + inline), gzipped`,
+        value: `${totalKb.toFixed(1)} KB`,
+        budget: `< ${BUDGET.jsKb} KB`,
+        ok: totalKb < BUDGET.jsKb ? 'yes' : 'NO',
+      },
+      {
+        measure: `first step visible, cold load (${longest.id}, median of ${LOADS})`,
+        value: `${median(firsts).toFixed(0)} ms (max ${Math.max(...firsts).toFixed(0)})`,
+        budget: `< ${BUDGET.firstStepMs} ms`,
+        ok: median(firsts) < BUDGET.firstStepMs ? 'yes' : 'NO',
+      },
+      {
+        measure: `Next step to painted (${longest.id}, ${steps.length} steps)`,
+        value: steps.length
+          ? `${median(steps).toFixed(1)} ms median, ${percentile(steps, 0.95).toFixed(1)} ms p95`
+          : 'n/a',
+        budget: `< ${BUDGET.stepMs} ms`,
+        ok: steps.length && percentile(steps, 0.95) < BUDGET.stepMs ? 'yes' : 'NO',
+      },
+    ];
+
+    const media = mediaCount(mediaRich);
+    if (media >= 500) {
+      await page.goto(`${url}/?scenario=${mediaRich.id}&step=${mediaRich.timeline.steps.length}`);
+      await page.waitForSelector('ol[aria-label="Packet ladder"] li', { timeout: 30_000 });
+      // Open every media run, so the ladder holds every packet as its own row.
+      for (const run of await page.locator('ol[aria-label="Packet ladder"] button[aria-expanded="false"]').all()) {
+        await run.click();
+      }
+      const { frames, rendered, rows: total } = await scrollFrames(page, 3000);
+      const p95 = percentile(frames, 0.95);
+      rows.push({
+        measure: `scroll the ladder: ${mediaRich.id}, ${media} media packets opened (${total} rows, ≤ ${rendered} in the DOM)`,
+        value: `${median(frames).toFixed(1)} ms median frame, ${p95.toFixed(1)} ms p95, ${frames.filter((f) => f > 2 * BUDGET.frameMs).length}/${frames.length} frames late`,
+        budget: `~${BUDGET.frameMs.toFixed(1)} ms a frame`,
+        ok: p95 < 2 * BUDGET.frameMs ? 'yes' : 'NO',
+      });
+    } else {
+      rows.push({
+        measure: 'scroll the ladder with 500 media packets',
+        value: `n/a: the most media in one run is ${media} packets (${mediaRich.id})`,
+        budget: '',
+        ok: '',
+      });
+    }
+    printTable(rows);
+  } finally {
+    await browser.close();
+    process.kill(-server.pid!);
+  }
+}
