@@ -106,6 +106,12 @@ export const tlsConnectCommand: Command = {
       ctx.stdout(JSON.stringify(out, null, 2) + '\n');
     } else {
       ctx.stdout(`${host}:${port}\n`);
+      // The ladder: → sent, ← received, in the order the client handled them.
+      for (const r of report.records) {
+        ctx.stdout(
+          `  ${r.direction === 'sent' ? '→' : '←'} ${r.summary} (${r.bytes} bytes${r.encrypted ? ', encrypted' : ''})\n`,
+        );
+      }
       for (const line of formatReport(report, 'server')) ctx.stdout(`  ${line}\n`);
       if (received !== null) ctx.stdout(`received:\n${received}\n`);
     }
