@@ -20,6 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { listScenarios } from '../../sim/index';
+import { CERTIFICATE_FAILURES } from '../../site/components/docs/certificate-failures';
 import {
   articleRun,
   describeProblem,
@@ -197,5 +198,16 @@ describe('the link checker itself', () => {
     expect(linkProblem('/docs/tls-handshake/#no-such-heading')).toMatch(/no heading/);
     expect(linkProblem('/?scenario=no-such-scenario')).toMatch(/unknown scenario/);
     expect(linkProblem('/docs/tls-handshake/#clienthello')).toBeUndefined();
+  });
+});
+
+describe('the certificate failure table', () => {
+  it.each(CERTIFICATE_FAILURES.map((r) => [r.scenario, r.alert] as const))('%s ends with %s', (scenario, alert) => {
+    const info = listScenarios().find((s) => s.id === scenario);
+    if (!info) {
+      expect(PROMISED_SCENARIOS.has(scenario), `${scenario} is neither in the catalogue nor promised`).toBe(true);
+      return;
+    }
+    expect(info.expected.reason).toBe(alert);
   });
 });
