@@ -59,3 +59,20 @@ test('the pcapng export opens in tshark, packet for packet', async ({ page }) =>
     expect(step.summary).toContain(method || status);
   }
 });
+
+test('the mermaid export is the engine’s sequence diagram of the run', async ({ page }) => {
+  await page.goto('/?scenario=options-keepalive&seed=2');
+  await waitForIslands(page);
+  await expect(page.getByText('Step 1 of 2', { exact: true })).toBeVisible({ timeout: 20_000 });
+  const { filename, bytes } = await download(page, 'Sequence diagram (mermaid)');
+  expect(filename).toBe('options-keepalive-seed2.mmd');
+  const text = bytes.toString('utf8');
+  const timeline = runInNode('options-keepalive', 2);
+  expect(text.split('\n')[0]).toBe('sequenceDiagram');
+  expect(text).toMatch(/participant PBX/);
+  expect(text).toMatch(/participant SBC/);
+  // One arrow per packet of this short run, in order, labelled as the ladder labels it.
+  const arrows = text.split('\n').filter((l) => /->>|-\)|-x/.test(l));
+  expect(arrows).toHaveLength(timeline.steps.length);
+  timeline.steps.forEach((s, i) => expect(arrows[i]).toContain(s.summary));
+});

@@ -1,0 +1,98 @@
+/**
+ * Finding fields by their bytes (site/lib/field-paths.ts), on the engine's
+ * own field trees: the hex dump and the field tree must point at each other.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import carrier from '../../content/carrier.json';
+import type { CarrierProfile, Field } from '../../sim/index';
+import { listScenarios, runScenario } from '../../sim/index';
+import {
+  ancestorsOf,
+  branchPaths,
+  deepestAt,
+  deepestCovering,
+  fieldAt,
+  fieldsAsText,
+  hexAsText,
+  layerStack,
+} from '../../site/lib/field-paths';
+import { hexRows } from '../../site/lib/hex-rows';
+
+async function engineSteps() {
+  const runs = await Promise.all(
+    listScenarios().map((s) => runScenario(s.id, { seed: 1, carrier: carrier as CarrierProfile })),
+  );
+  return runs.flatMap((t) => t.steps);
+}
+
+function leaves(fields: readonly Field[], prefix = ''): Array<{ path: string; field: Field }> {
+  return fields.flatMap((f, i) =>
+    f.children && f.children.length > 0 ? leaves(f.children, `${prefix}${i}.`) : [{ path: `${prefix}${i}`, field: f }],
+  );
+}
+
+describe('field paths on the engine’s trees', () => {
+  it('every byte leads to the leaf that explains it, and that leaf’s range leads back to it', async () => {
+    for (const step of await engineSteps()) {
+      const length = step.bytes.length / 2;
+      for (let offset = 0; offset < length; offset++) {
+        const path = deepestAt(step.fields, offset)!;
+        const field = fieldAt(step.fields, path)!;
+        expect(field.start <= offset && offset < field.end).toBe(true);
+        expect(field.children ?? []).toHaveLength(0);
+      }
+      for (const { path, field } of leaves(step.fields)) {
+        if (field.end > field.start) expect(deepestCovering(step.fields, field.start, field.end)).toBe(path);
+        for (const a of ancestorsOf(path)) expect(path.startsWith(`${a}.`)).toBe(true);
+      }
+      expect(layerStack(step.fields).map((m) => m.field.layer)).toContain('ipv4');
+      expect(branchPaths(step.fields).every((p) => (fieldAt(step.fields, p)!.children ?? []).length > 0)).toBe(true);
+    }
+  });
+
+  it('copy as text names every field with its byte range; copy as hex holds every byte', async () => {
+    const [step] = await engineSteps();
+    const text = fieldsAsText(step.fields);
+    for (const { field } of leaves(step.fields)) expect(text).toContain(`${field.name}`);
+    const top = step.fields[0];
+    expect(text.split('\n')[0].startsWith(`${top.name}: ${top.value} [0..${top.end})`)).toBe(true);
+    const hex = hexAsText(step.bytes);
+    expect(
+      hex
+        .split('\n')
+        .map((l) => l.slice(6).replaceAll(' ', ''))
+        .join(''),
+    ).toBe(step.bytes);
+  });
+});
+
+describe('hexRows', () => {
+  it('cuts each row into runs that cover it exactly, lit and caret where asked', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 600 }),
+        fc.constantFrom(8, 16),
+        fc.option(fc.tuple(fc.nat(600), fc.nat(40)), { nil: undefined }),
+        fc.option(fc.nat(600), { nil: undefined }),
+        (length, perRow, litSpec, cursor) => {
+          const lit = litSpec ? { start: litSpec[0], end: litSpec[0] + litSpec[1] } : undefined;
+          const rows = hexRows(length, perRow, lit, cursor);
+          expect(rows).toHaveLength(Math.ceil(length / perRow));
+          let next = 0;
+          for (const row of rows) {
+            for (const seg of row.segments) {
+              expect(seg.from).toBe(next);
+              for (let b = seg.from; b < seg.to; b++) {
+                expect(lit !== undefined && b >= lit.start && b < lit.end).toBe(seg.lit);
+              }
+              if (seg.cursor) expect([seg.from, seg.to]).toEqual([cursor, cursor! + 1]);
+              next = seg.to;
+            }
+          }
+          expect(next).toBe(length);
+        },
+      ),
+    );
+  });
+});
