@@ -158,7 +158,10 @@ export class ByteReader {
   }
 
   private leaf<V>(start: number, a: Annotation<V>, v: V): void {
-    this.attach({ ...describe(a, v), start: this.base + start, end: this.base + this.at });
+    const f = describe(a, v) as Field;
+    f.start = this.base + start;
+    f.end = this.base + this.at;
+    this.attach(f);
   }
 
   private openField(a: Annotation<never>): Field {

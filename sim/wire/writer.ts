@@ -144,7 +144,10 @@ export class ByteWriter {
   }
 
   private leaf<V>(start: number, a: Annotation<V>, v: V): void {
-    this.attach({ ...describe(a, v), start, end: this.len });
+    const f = describe(a, v) as Field;
+    f.start = start;
+    f.end = this.len;
+    this.attach(f);
   }
 
   private attach(field: Field): void {
