@@ -25,8 +25,8 @@ export interface Issuer {
 export interface ServerCertificate {
   key: string;
   cert: string;
-  /** The issuing CA certificate the server sends after its own. */
-  chain: string;
+  /** The issuing CA certificate the server sends after its own; none, and it sends its own only. */
+  chain?: string;
 }
 
 export interface ShellResult {
@@ -208,8 +208,7 @@ export class OpenSslWorkbench {
         sbc.cert,
         '-key',
         sbc.key,
-        '-cert_chain',
-        sbc.chain,
+        ...(sbc.chain ? ['-cert_chain', sbc.chain] : []),
         '-Verify',
         '3',
         '-CAfile',
