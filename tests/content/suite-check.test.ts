@@ -17,7 +17,7 @@ describe('checking one suite against an SBC configured from the carrier profile'
   let bench: OpenSslWorkbench;
   let ecdsa: ServerCertificate;
   let rsa: ServerCertificate;
-  const sbcSettings = () => [
+  const sbcSettings = (): string[] => [
     '-ciphersuites',
     carrier.tls.tls13Suites.join(':'),
     '-cipher',
@@ -27,7 +27,7 @@ describe('checking one suite against an SBC configured from the carrier profile'
     '-dkey',
     rsa.key,
     '-dcert_chain',
-    rsa.chain,
+    rsa.chain!,
   ];
 
   beforeAll(() => {
