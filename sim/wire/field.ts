@@ -65,12 +65,18 @@ export function leafFields(fields: readonly Field[]): Field[] {
 
 /** Moves every range in a tree by `delta` bytes (a layer's tree placed inside an outer packet). */
 export function shiftFields(fields: readonly Field[], delta: number): Field[] {
-  return fields.map((f) => ({
-    ...f,
-    start: f.start + delta,
-    end: f.end + delta,
-    ...(f.children ? { children: shiftFields(f.children, delta) } : {}),
-  }));
+  // Copied key by key, in the order fields are built: object spread of these varied shapes is slow in V8.
+  return fields.map((f) => {
+    const g = { name: f.name } as Field;
+    if (f.value !== undefined) g.value = f.value;
+    if (f.note !== undefined) g.note = f.note;
+    if (f.spec !== undefined) g.spec = f.spec;
+    if (f.layer !== undefined) g.layer = f.layer;
+    g.start = f.start + delta;
+    g.end = f.end + delta;
+    if (f.children) g.children = shiftFields(f.children, delta);
+    return g;
+  });
 }
 
 /**

@@ -165,12 +165,10 @@ export class ByteReader {
   }
 
   private openField(a: Annotation<never>): Field {
-    const field: Field = {
-      ...describe(a, undefined),
-      start: this.base + this.at,
-      end: this.base + this.at,
-      children: [],
-    };
+    const field = describe(a, undefined) as Field;
+    field.start = this.base + this.at;
+    field.end = this.base + this.at;
+    field.children = [];
     this.attach(field);
     return field;
   }

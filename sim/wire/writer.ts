@@ -95,7 +95,10 @@ export class ByteWriter {
    * becomes its child. The closer may add what is only known at the end.
    */
   group(a: Annotation<never>): Closer {
-    const field: Field = { ...describe(a, undefined), start: this.len, end: this.len, children: [] };
+    const field = describe(a, undefined) as Field;
+    field.start = this.len;
+    field.end = this.len;
+    field.children = [];
     this.attach(field);
     this.open.push(field);
     return (late) => {
