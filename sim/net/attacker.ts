@@ -26,7 +26,7 @@
 import type { Field } from '../wire/field';
 import type { Encoded } from './ipv4';
 import { formatEndpoint, type Endpoint } from './address';
-import { writePacket, type ParsedPacket, type PacketSpec, type UnnumberedPacketSpec } from './packet';
+import { writePacket, type DecodedPacket, type PacketSpec, type UnnumberedPacketSpec } from './packet';
 import type { Host, TcpListener } from './host';
 import type { InFlightPacket, Middlebox, Network, PathDecision } from './network';
 import type { TcpConnection } from './tcp-connection';
@@ -82,7 +82,7 @@ interface Draft {
   notes: string[];
 }
 
-type ParsedTcpOptions = Extract<ParsedPacket['transport'], { kind: 'tcp' }>['options'];
+type ParsedTcpOptions = Extract<DecodedPacket['transport'], { kind: 'tcp' }>['options'];
 
 export class OnPathAttacker implements Middlebox {
   /** Every packet that passed the attacker's position, as it arrived. */
@@ -327,7 +327,7 @@ export class OnPathAttacker implements Middlebox {
     return writePacket(d.tcp ? { ...common, transport: 'tcp', tcp: d.tcp } : { ...common, transport: 'udp' });
   }
 
-  private forgeReset(p: ParsedPacket, description: string): void {
+  private forgeReset(p: DecodedPacket, description: string): void {
     if (p.transport.kind !== 'tcp') return;
     const t = p.transport;
     // RFC 9293 §3.10.7.1: what a closed port answers, which the sender accepts.

@@ -13,7 +13,7 @@ import type { RandomSource } from '../crypto/random';
 import { isParseError } from '../wire/parse-error';
 import type { Encoded } from './ipv4';
 import { formatEndpoint, type Endpoint } from './address';
-import { readPacket, writePacket, type PacketSpec, type ParsedPacket, type UnnumberedPacketSpec } from './packet';
+import { decodePacket, writePacket, type DecodedPacket, type PacketSpec, type UnnumberedPacketSpec } from './packet';
 import { TCP_FLAG, seqAdd, segmentLength } from './tcp-segment';
 import { DEFAULT_TCP_TUNING, TcpConnection, type TcpHostContext, type TcpTuning } from './tcp-connection';
 import { UdpSocket } from './udp-socket';
@@ -142,7 +142,7 @@ export class Host {
   }
 
   /** Whether a socket of this host would take the packet (what an interceptor checks before taking it). */
-  wants(p: ParsedPacket): boolean {
+  wants(p: DecodedPacket): boolean {
     if (!this.owns(p.dst.ip)) return false;
     if (p.transport.kind === 'udp') return this.udp.has(formatEndpoint(p.dst));
     if (p.transport.kind !== 'tcp') return false;
@@ -154,9 +154,9 @@ export class Host {
 
   /** A packet arrived; returns what became of it. */
   receive(record: WirePacket): PacketFate {
-    let p: ParsedPacket;
+    let p: DecodedPacket;
     try {
-      p = readPacket(record.bytes);
+      p = decodePacket(record.bytes);
     } catch (e) {
       if (isParseError(e)) {
         record.note = `${this.name} could not read it: ${e.message}`;

@@ -18,7 +18,7 @@ import type { VirtualClock } from '../crypto/clock';
 import type { RandomSource } from '../crypto/random';
 import { isParseError } from '../wire/parse-error';
 import type { Encoded } from './ipv4';
-import { readPacket, type ParsedPacket } from './packet';
+import { decodePacket, type DecodedPacket } from './packet';
 import { EventQueue, type ScheduledEvent } from './event-queue';
 import { Host, type HostOptions } from './host';
 import type { PacketOrigin, StreamPosition, WirePacket } from './wire-record';
@@ -26,7 +26,7 @@ import type { PacketOrigin, StreamPosition, WirePacket } from './wire-record';
 /** A packet reaching a middlebox: its record so far, and its headers as the bytes state them. */
 export interface InFlightPacket {
   record: WirePacket;
-  parsed: ParsedPacket;
+  parsed: DecodedPacket;
 }
 
 export type PathDecision =
@@ -245,9 +245,9 @@ export class Network {
     const txUs = Math.ceil((packet.bytes.length * 8 * 1e6) / from.linkBitsPerSecond);
     from.txFreeAtUs = start + txUs;
 
-    let parsed: ParsedPacket | undefined;
+    let parsed: DecodedPacket | undefined;
     try {
-      parsed = readPacket(packet.bytes);
+      parsed = decodePacket(packet.bytes);
     } catch (e) {
       if (!isParseError(e)) throw e;
     }
@@ -296,7 +296,7 @@ export class Network {
 
   private atMiddlebox(
     record: WirePacket,
-    parsed: ParsedPacket,
+    parsed: DecodedPacket,
     via: NonNullable<Route['via']>,
     dst: Host,
     remainingUs: number,

@@ -9,8 +9,10 @@
  * carried, never what the sender meant.
  */
 import type { Field } from '../wire/field';
-import { formatEndpoint, type Endpoint } from './address';
-import { readIpv4Packet, writeIpv4Packet, type Encoded, type ParsedIpv4Header } from './ipv4';
+import { ParseError } from '../wire/parse-error';
+import { formatEndpoint, formatIpv4, type Endpoint } from './address';
+import { internetChecksum } from './checksum';
+import { IP_PROTOCOL, readIpv4Packet, writeIpv4Packet, type Encoded, type ParsedIpv4Header } from './ipv4';
 import { readTcpSegment, writeTcpSegment, type SequenceContext, type TcpOption } from './tcp-segment';
 import { readUdpDatagram, writeUdpPacket } from './udp';
 
@@ -73,8 +75,8 @@ export function writePacket(p: PacketSpec): Encoded {
   return writeIpv4Packet({ src: p.src.ip, dst: p.dst.ip, protocol: 'tcp', id: p.ipId, ttl: p.ttl }, segment);
 }
 
-/** What a receiver recovers from a packet's bytes. */
-export interface ParsedPacket {
+/** What a receiver recovers from a packet's headers (no field tree: see `readPacket` for that). */
+export interface DecodedPacket {
   ip: ParsedIpv4Header;
   src: Endpoint;
   dst: Endpoint;
@@ -96,6 +98,10 @@ export interface ParsedPacket {
   payloadOffset: number;
   /** Both the IP header checksum and the transport checksum are right. */
   checksumValid: boolean;
+}
+
+/** A packet's headers and the field tree that explains every byte. */
+export interface ParsedPacket extends DecodedPacket {
   fields: Field[];
 }
 
@@ -163,6 +169,120 @@ export function readPacket(bytes: Uint8Array, payloadFields?: readonly Field[]):
     payloadOffset: ip.payloadOffset,
     checksumValid: ip.header.checksumValid,
     fields: ip.fields,
+  };
+}
+
+/**
+ * The headers of a packet, read straight from the bytes without building a
+ * field tree: what the hosts' stacks, the network's routing and a tap use on
+ * every packet. It checks exactly what `readPacket` checks and throws the
+ * same `ParseError` codes (the tests hold the two to each other).
+ */
+export function decodePacket(bytes: Uint8Array): DecodedPacket {
+  const fail = (code: ParseError['code'], message: string, offset: number, field: string): never => {
+    throw new ParseError(code, message, offset, field);
+  };
+  if (bytes.length < 1) fail('truncated', 'needs 1 byte(s), 0 left', 0, 'IPv4 › Version, IHL');
+  const version = bytes[0] >> 4;
+  if (version !== 4) fail('invalid_value', `version ${version} is not 4`, 0, 'IPv4');
+  const headerLength = (bytes[0] & 0x0f) * 4;
+  if (headerLength < 20) fail('invalid_value', `IHL ${headerLength / 4} is below the minimum of 5`, 0, 'IPv4');
+  if (bytes.length < 4) fail('truncated', `the header needs 20 bytes, ${bytes.length} captured`, bytes.length, 'IPv4');
+  const totalLength = (bytes[2] << 8) | bytes[3];
+  if (totalLength < headerLength)
+    fail('invalid_value', `total length ${totalLength} is shorter than the header`, 2, 'IPv4');
+  if (totalLength > bytes.length)
+    fail('truncated', `total length says ${totalLength} bytes; ${bytes.length} captured`, 2, 'IPv4');
+  if (totalLength < bytes.length) {
+    fail('trailing_bytes', `${bytes.length - totalLength} byte(s) after the packet`, totalLength, 'IPv4');
+  }
+  const protocolNumber = bytes[9];
+  const protocol = protocolNumber === IP_PROTOCOL.tcp ? 'tcp' : protocolNumber === IP_PROTOCOL.udp ? 'udp' : undefined;
+  const fragment = (((bytes[6] << 8) | bytes[7]) & 0x3fff) !== 0;
+  const ip: ParsedIpv4Header = {
+    src: formatIpv4(bytes.subarray(12, 16)),
+    dst: formatIpv4(bytes.subarray(16, 20)),
+    protocol,
+    protocolNumber,
+    id: (bytes[4] << 8) | bytes[5],
+    ttl: bytes[8],
+    headerLength,
+    fragment,
+    checksumValid: internetChecksum(bytes.subarray(0, headerLength)) === 0,
+  };
+  const segment = bytes.subarray(headerLength);
+  const pseudo = (length: number) =>
+    Uint8Array.of(...bytes.subarray(12, 20), 0, protocolNumber, length >> 8, length & 0xff);
+  if (protocol === 'tcp' && !fragment) {
+    const n = segment.length;
+    const dataOffset = n > 12 ? (segment[12] >> 4) * 4 : 20;
+    if (n > 12 && dataOffset < 20) {
+      fail('invalid_value', `data offset ${dataOffset / 4} is below the minimum of 5`, headerLength + 12, 'TCP');
+    }
+    if (n < 20) fail('truncated', `a TCP header needs 20 bytes, ${n} captured`, headerLength + n, 'TCP');
+    if (dataOffset > n) {
+      fail(
+        'truncated',
+        `data offset says a ${dataOffset}-byte header; the segment has ${n} bytes`,
+        headerLength + 12,
+        'TCP',
+      );
+    }
+    // Options, when there are any, are read by readTcpSegment itself, so they fail the same way.
+    const options =
+      dataOffset > 20
+        ? readTcpSegment(segment.subarray(0, dataOffset), { src: ip.src, dst: ip.dst }, headerLength).segment.options
+        : [];
+    return {
+      ip,
+      src: { ip: ip.src, port: (segment[0] << 8) | segment[1] },
+      dst: { ip: ip.dst, port: (segment[2] << 8) | segment[3] },
+      transport: {
+        kind: 'tcp',
+        seq: ((segment[4] << 24) | (segment[5] << 16) | (segment[6] << 8) | segment[7]) >>> 0,
+        ack: ((segment[8] << 24) | (segment[9] << 16) | (segment[10] << 8) | segment[11]) >>> 0,
+        flags: segment[13],
+        window: (segment[14] << 8) | segment[15],
+        urgentPointer: (segment[18] << 8) | segment[19],
+        options,
+      },
+      payload: segment.slice(dataOffset),
+      payloadOffset: headerLength + dataOffset,
+      checksumValid: ip.checksumValid && internetChecksum(pseudo(n), segment) === 0,
+    };
+  }
+  if (protocol === 'udp' && !fragment) {
+    const n = segment.length;
+    if (n < 8) fail('truncated', `a UDP header needs 8 bytes, ${n} captured`, headerLength + n, 'UDP');
+    const length = (segment[4] << 8) | segment[5];
+    if (length < 8) fail('invalid_value', `length ${length} is below the 8-byte header`, headerLength + 4, 'UDP');
+    if (length !== n) {
+      fail(
+        length > n ? 'truncated' : 'length_mismatch',
+        `length says ${length} bytes; the IP packet carries ${n}`,
+        headerLength + 4,
+        'UDP',
+      );
+    }
+    const checksum = (segment[6] << 8) | segment[7];
+    return {
+      ip,
+      src: { ip: ip.src, port: (segment[0] << 8) | segment[1] },
+      dst: { ip: ip.dst, port: (segment[2] << 8) | segment[3] },
+      transport: { kind: 'udp' },
+      payload: segment.slice(8),
+      payloadOffset: headerLength + 8,
+      checksumValid: ip.checksumValid && (checksum === 0 || internetChecksum(pseudo(n), segment) === 0),
+    };
+  }
+  return {
+    ip,
+    src: { ip: ip.src, port: 0 },
+    dst: { ip: ip.dst, port: 0 },
+    transport: { kind: 'other' },
+    payload: segment.slice(0, totalLength - headerLength),
+    payloadOffset: headerLength,
+    checksumValid: ip.checksumValid,
   };
 }
 

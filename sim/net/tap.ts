@@ -14,7 +14,7 @@
 import type { DecodedLayer } from '../timeline';
 import { isParseError } from '../wire/parse-error';
 import { formatEndpoint, type Endpoint } from './address';
-import { readPacket, type ParsedPacket } from './packet';
+import { decodePacket, type DecodedPacket } from './packet';
 import { StreamReassembly } from './stream-reassembly';
 import { TCP_FLAG, describeFlags } from './tcp-segment';
 import type { WirePacket } from './wire-record';
@@ -94,9 +94,9 @@ export class Tap implements TapMemory {
 
   /** Looks at a packet on the wire and returns what it gives away. */
   see(record: WirePacket): Observation {
-    let p: ParsedPacket;
+    let p: DecodedPacket;
     try {
-      p = readPacket(record.bytes);
+      p = decodePacket(record.bytes);
     } catch (e) {
       if (!isParseError(e)) throw e;
       return this.keep(record, {

@@ -30,7 +30,7 @@
  */
 import type { Encoded } from './ipv4';
 import { formatEndpoint, type Endpoint } from './address';
-import type { ParsedPacket, UnnumberedPacketSpec } from './packet';
+import type { DecodedPacket, UnnumberedPacketSpec } from './packet';
 import type { StreamPosition } from './wire-record';
 import type { ScheduledEvent } from './event-queue';
 import { AnnotatedStream } from './annotated-stream';
@@ -205,7 +205,7 @@ export class TcpConnection {
   }
 
   /** Passive open on a SYN that reached a listener (RFC 9293 §3.10.7.2). */
-  acceptSyn(p: ParsedPacket): void {
+  acceptSyn(p: DecodedPacket): void {
     const t = this.tcp(p);
     this.irs = t.seq;
     this.rcvNxt = seqAdd(t.seq, 1);
@@ -230,7 +230,13 @@ export class TcpConnection {
   close(): void {
     if (this.finQueued || this.state === 'CLOSED') return;
     if (this.state === 'SYN-SENT') {
-      this.enterClosed('aborted');
+      // RFC 9293 §3.10.4 deletes the TCB here; data already written is kept instead, and the FIN
+      // follows it once the connection opens (as SYN-RECEIVED does), so write-then-close works.
+      if (this.out.length === 0) {
+        this.enterClosed('aborted');
+        return;
+      }
+      this.finQueued = true;
       return;
     }
     this.finQueued = true;
@@ -250,7 +256,7 @@ export class TcpConnection {
   }
 
   /** A segment for this connection arrived (RFC 9293 §3.10.7.3 and §3.10.7.4). */
-  segmentArrives(p: ParsedPacket): void {
+  segmentArrives(p: DecodedPacket): void {
     if (this.state === 'CLOSED') return;
     if (this.state === 'SYN-SENT') return this.arrivesInSynSent(p);
     const t = this.tcp(p);
@@ -414,7 +420,7 @@ export class TcpConnection {
     this.rtoUs = Math.round(Math.max(this.tuning.minRtoMs * 1000, rto));
   }
 
-  private arrivesInSynSent(p: ParsedPacket): void {
+  private arrivesInSynSent(p: DecodedPacket): void {
     const t = this.tcp(p);
     const ackOk = seqDiff(t.ack, this.iss) > 0 && seqDiff(t.ack, this.sndNxt) <= 0;
     if (t.flags & TCP_FLAG.ACK && !ackOk) {
@@ -433,7 +439,7 @@ export class TcpConnection {
       this.sndWnd = t.window;
       this.sndWl1 = t.seq;
       this.sndWl2 = t.ack;
-      this.state = 'ESTABLISHED';
+      this.state = this.finQueued ? 'FIN-WAIT-1' : 'ESTABLISHED';
       this.acknowledge(t.ack);
       // Third step of the handshake: a bare ACK, before any data (RFC 9293 §3.5, Figure 6).
       this.sendAckNow();
@@ -610,7 +616,7 @@ export class TcpConnection {
     return this.state;
   }
 
-  private tcp(p: ParsedPacket) {
+  private tcp(p: DecodedPacket) {
     if (p.transport.kind !== 'tcp') throw new Error('not a TCP segment');
     return p.transport;
   }

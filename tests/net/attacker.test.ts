@@ -53,7 +53,7 @@ function pbxTls(clock: TlsConfig['clock'], seed: number, extra: Partial<TlsConfi
       clock,
       random: HmacDrbg.fromSeed(seed, 'pbx'),
       serverName: profile.sbc.host,
-      credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey },
+      credentials: cast.pbx,
       trustAnchors: cast.anchors,
       ...extra,
     }),
@@ -65,7 +65,7 @@ function sbcTls(clock: TlsConfig['clock'], seed: number, extra: Partial<TlsConfi
     tlsConfig({
       clock,
       random: HmacDrbg.fromSeed(seed, 'sbc'),
-      credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+      credentials: cast.sbc,
       trustAnchors: cast.anchors,
       requireClientCertificate: true,
       ...extra,
@@ -288,7 +288,7 @@ describe('intercept: the attacker ends the PBX connection and opens its own', ()
         tlsConfig({
           clock: net.clock,
           random: HmacDrbg.fromSeed(1, 'attacker'),
-          credentials: { chain: cast.attacker.selfSigned.chain, key: cast.attacker.selfSigned.privateKey },
+          credentials: cast.attacker.selfSigned,
           verifyPeer: false,
         }),
       );

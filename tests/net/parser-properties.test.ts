@@ -14,7 +14,7 @@ import { trunkLenses } from '../../sim/net/trunk-lenses';
 import { TlsLens } from '../../sim/net/tls-lens';
 import { SipDatagramLens, SipStreamLens } from '../../sim/net/sip-lens';
 import { RtpLens } from '../../sim/net/rtp-lens';
-import { writePacket } from '../../sim/net/packet';
+import { decodePacket, readPacket, writePacket } from '../../sim/net/packet';
 import { TCP_FLAG } from '../../sim/net/tcp-segment';
 import type { WirePacket } from '../../sim/net/wire-record';
 
@@ -71,6 +71,78 @@ describe('readers in net/ throw nothing but ParseError', () => {
         onlyParseErrors(() => readKeyLog(lines.join('\n'))),
       ),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('the fast header decoder agrees with the annotated reader', () => {
+  /** The outcome of a reader: its error code, or what it decoded without the field tree. */
+  function outcome(read: () => object): unknown {
+    try {
+      const { fields: _fields, ...rest } = read() as { fields?: unknown };
+      return rest;
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      return { error: e.code };
+    }
+  }
+
+  it('on well-formed packets, packets with damaged headers, and random bytes', () => {
+    const wellFormed = fc
+      .tuple(
+        fc.boolean(),
+        fc.uint8Array({ maxLength: 60 }),
+        fc.array(fc.constantFrom<'mss' | 'nop' | 'ts'>('mss', 'nop', 'ts'), { maxLength: 3 }),
+      )
+      .map(
+        ([tcp, payload, opts]) =>
+          writePacket(
+            tcp
+              ? {
+                  transport: 'tcp',
+                  src: { ip: '192.0.2.1', port: 1000 },
+                  dst: { ip: '192.0.2.2', port: 5061 },
+                  ipId: 7,
+                  tcp: {
+                    seq: 0x89abcdef,
+                    ack: 1,
+                    flags: TCP_FLAG.ACK,
+                    window: 100,
+                    options: opts.map((o) =>
+                      o === 'mss'
+                        ? { kind: 'mss', mss: 1460 }
+                        : o === 'nop'
+                          ? { kind: 'nop' }
+                          : { kind: 'timestamps', value: 1, echo: 2 },
+                    ),
+                  },
+                  payload: { bytes: payload, fields: [] },
+                }
+              : {
+                  transport: 'udp',
+                  src: { ip: '192.0.2.1', port: 1000 },
+                  dst: { ip: '192.0.2.2', port: 5060 },
+                  ipId: 7,
+                  payload: { bytes: payload, fields: [] },
+                },
+          ).bytes,
+      );
+    const damaged = fc
+      .tuple(
+        wellFormed,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+        fc.nat(),
+      )
+      .map(([b, edits, cut]) => {
+        const out = b.slice(0, b.length - (cut % 4 === 0 ? cut % 9 : 0));
+        for (const [at, v] of edits) if (out.length) out[at % Math.min(out.length, 44)] = v;
+        return out;
+      });
+    fc.assert(
+      fc.property(fc.oneof(wellFormed, damaged, fc.uint8Array({ maxLength: 70 })), (bytes) => {
+        expect(outcome(() => decodePacket(bytes))).toEqual(outcome(() => readPacket(bytes)));
+      }),
+      { numRuns: 4000 },
     );
   });
 });

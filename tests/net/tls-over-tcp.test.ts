@@ -51,7 +51,7 @@ async function secureSession(version: TlsVersion, seed: number) {
         clock,
         random: HmacDrbg.fromSeed(seed, 'sbc tls'),
         versions: [version],
-        credentials: { chain: cast.sbc.chain, key: cast.sbc.privateKey },
+        credentials: cast.sbc,
         trustAnchors: cast.anchors,
         requireClientCertificate: true,
       }),
@@ -71,7 +71,7 @@ async function secureSession(version: TlsVersion, seed: number) {
       random: HmacDrbg.fromSeed(seed, 'pbx tls'),
       versions: [version],
       serverName: profile.sbc.host,
-      credentials: { chain: cast.pbx.chain, key: cast.pbx.privateKey },
+      credentials: cast.pbx,
       trustAnchors: cast.anchors,
     }),
   );
