@@ -87,6 +87,24 @@ test('no request leaves the site’s origin', async ({ page, baseURL }) => {
   expect(elsewhere).toEqual([]);
 });
 
+test('once loaded it works offline: another seed, stepping, the lens and an export', async ({ page, context }) => {
+  await openLab(page, '?scenario=options-keepalive');
+  await context.setOffline(true);
+  const fingerprint = await page.locator('[data-fingerprint]').textContent();
+  const seed = page.getByRole('textbox', { name: 'Seed' });
+  await seed.fill('99');
+  await seed.press('Enter');
+  await expect(page.locator('[data-fingerprint]')).not.toHaveText(fingerprint!);
+  await page.getByRole('button', { name: 'Next step' }).click();
+  await expect(page.getByText('Step 2 of 2', { exact: true })).toBeVisible();
+  await page.getByRole('radio', { name: 'SBC' }).check();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Timeline (JSON)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('options-keepalive-seed99.timeline.json');
+});
+
 test('the print style prints the ladder and the open packet, not the controls', async ({ page }) => {
   await openLab(page, '?scenario=options-keepalive&step=2');
   await page.emulateMedia({ media: 'print' });
