@@ -33,10 +33,12 @@ function engine(): Worker {
       else waiter.reject(new Error(r.error));
     };
     worker.onerror = (event) => {
-      // A worker that fails to load answers nothing: fail every waiter rather than hang.
-      const error = new Error(event.message || 'the engine worker failed to start');
+      // A worker that fails answers nothing: fail every waiter rather than hang, and start afresh next time.
+      const error = new Error(event.message || 'the engine worker stopped');
       for (const waiter of pending.values()) waiter.reject(error);
       pending.clear();
+      worker?.terminate();
+      worker = undefined;
     };
   }
   return worker;

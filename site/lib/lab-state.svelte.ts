@@ -156,6 +156,8 @@ export class LabState {
   }
 
   async choose(key: Partial<RunKey>): Promise<void> {
+    // What was wrong with the link the lab was opened from no longer matters once the reader chooses.
+    this.notices = [];
     const keep = key.scenario === undefined || key.scenario === this.scenario;
     // A what-if or a new seed re-runs the same scenario: stay at the same step to compare.
     await this.load(
