@@ -1,11 +1,43 @@
 /**
  * The engine as Node runs it, for the lab's browser tests to compare with:
  * the real `trunklab` command in a child process, and a fingerprint computed
- * independently with node:crypto over the bytes it prints.
+ * independently with node:crypto over the bytes it prints. To find which
+ * scenarios show a feature (keys, media, what-ifs), the catalogue is also
+ * run in this process, once.
  */
+import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import type { ScenarioInfo, Step, Timeline } from '../../sim/index';
+import { readFileSync } from 'node:fs';
+import { listScenarios, runScenario } from '../../sim/index';
+import type { CarrierProfile, ScenarioInfo, Step, Timeline } from '../../sim/index';
 import { trunklab } from '../cli/trunklab';
+
+const CARRIER = JSON.parse(
+  readFileSync(new URL('../../content/carrier.json', import.meta.url), 'utf8'),
+) as CarrierProfile;
+let runs: Promise<Array<{ info: ScenarioInfo; timeline: Timeline }>> | undefined;
+
+/** Every scenario of the catalogue run with seed 1, in this process. */
+export function catalogueRuns(): Promise<Array<{ info: ScenarioInfo; timeline: Timeline }>> {
+  runs ??= Promise.all(
+    listScenarios().map(async (info) => ({
+      info,
+      timeline: await runScenario(info.id, { seed: 1, carrier: CARRIER }),
+    })),
+  );
+  return runs;
+}
+
+/** The first scenario (in catalogue order) whose run has a step that `test` accepts, and that step. */
+export async function findStepWhere(
+  test: (step: Step, timeline: Timeline) => boolean,
+): Promise<{ info: ScenarioInfo; timeline: Timeline; step: Step } | undefined> {
+  for (const { info, timeline } of await catalogueRuns()) {
+    const step = timeline.steps.find((s) => test(s, timeline));
+    if (step) return { info, timeline, step };
+  }
+  return undefined;
+}
 
 export function scenariosInNode(): ScenarioInfo[] {
   const r = trunklab(['scenarios', '--json']);
@@ -34,11 +66,7 @@ export function fingerprintInNode(timeline: Timeline): string {
 }
 
 /** The first step of any scenario that the attacker sees only as ciphertext while the PBX reads inside it. */
-export function findEncryptedStep(): { scenario: string; step: Step } | undefined {
-  for (const info of scenariosInNode()) {
-    const timeline = runInNode(info.id);
-    const step = timeline.steps.find((s) => s.views.attacker.access === 'metadata' && s.views.pbx.layers.length > 0);
-    if (step) return { scenario: info.id, step };
-  }
-  return undefined;
+export async function findEncryptedStep(): Promise<{ scenario: string; step: Step } | undefined> {
+  const found = await findStepWhere((s) => s.views.attacker.access === 'metadata' && s.views.pbx.layers.length > 0);
+  return found && { scenario: found.info.id, step: found.step };
 }

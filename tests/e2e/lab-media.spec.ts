@@ -1,0 +1,94 @@
+/**
+ * Media in the ladder and in the speakers: a run of SRTP is one row that
+ * opens, a long run scrolls with only the rows in view in the page, and the
+ * call can be heard as each party hears it — for the first scenario in the
+ * catalogue that has media.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import type { Step } from '../../sim/index';
+import { waitForIslands } from './hydration';
+import { catalogueRuns } from './lab-engine';
+
+const MEDIA = new Set(['RTP', 'SRTP', 'RTCP', 'SRTCP']);
+const isMedia = (s: Step) => MEDIA.has(s.protocol) && s.failure === undefined;
+
+async function openLab(page: Page, search: string) {
+  await page.goto(`/${search}`);
+  await waitForIslands(page);
+  await expect(page.getByText(/^Step \d+ of \d+$/)).toBeVisible({ timeout: 20_000 });
+}
+
+/** The longest run of media packets in any scenario: its scenario, first step and length. */
+async function longestMediaRun() {
+  let best: { scenario: string; total: number; first: number; length: number } | undefined;
+  for (const { info, timeline } of await catalogueRuns()) {
+    let i = 0;
+    while (i < timeline.steps.length) {
+      let j = i;
+      while (j < timeline.steps.length && isMedia(timeline.steps[j])) j++;
+      if (j - i > (best?.length ?? 2))
+        best = { scenario: info.id, total: timeline.steps.length, first: i, length: j - i };
+      i = Math.max(j, i + 1);
+    }
+  }
+  return best;
+}
+
+test('a run of media packets is one row that opens to show each packet', async ({ page }) => {
+  const run = await longestMediaRun();
+  test.skip(!run, 'no scenario in the catalogue sends media yet');
+  const { scenario, first, length } = run!;
+  await openLab(page, `?scenario=${scenario}&step=${first + length}`);
+  const ladder = page.getByRole('list', { name: 'Packet ladder' });
+  const row = ladder.getByRole('button', { expanded: false }).last();
+  await expect(row).toHaveAccessibleName(
+    /×\d+ between .*press to show each packet; packet \d+ of \d+ in this run is open$/,
+  );
+  await expect(row).toHaveAttribute('aria-current', 'true');
+  await row.click();
+  await expect(ladder.getByRole('button', { expanded: true }).last()).toBeVisible();
+  // The last packet of the run is now its own row, open in the inspector.
+  await expect(ladder.getByRole('button', { name: new RegExp(`^${first + length}\\. `) })).toHaveAttribute(
+    'aria-current',
+    'true',
+  );
+  const inRun = ladder.getByRole('button', { name: new RegExp(`^${first + 1}\\. `) });
+  await inRun.click();
+  await expect(page).toHaveURL(new RegExp(`packet=${first + 1}&`));
+});
+
+test('a long opened run keeps only the rows in view in the page, and each row knows its place', async ({ page }) => {
+  const run = await longestMediaRun();
+  test.skip(!run || run.length < 200, 'no scenario in the catalogue has a run of 200 media packets yet');
+  const { scenario, total } = run!;
+  await openLab(page, `?scenario=${scenario}&step=${total}`);
+  const ladder = page.getByRole('list', { name: 'Packet ladder' });
+  for (const closed of await ladder.getByRole('button', { expanded: false }).all()) await closed.click();
+  const items = ladder.getByRole('listitem');
+  const setSize = Number(await items.first().getAttribute('aria-setsize'));
+  expect(setSize).toBeGreaterThan(200);
+  expect(await items.count()).toBeLessThan(80);
+  // Scrolling to the end brings the last rows into the page.
+  await ladder.evaluate((el) => (el.parentElement!.scrollTop = el.parentElement!.scrollHeight));
+  await expect(items.last()).toHaveAttribute('aria-posinset', String(setSize));
+});
+
+test('the call as each party hears it plays from the engine’s samples', async ({ page }) => {
+  const runs = await catalogueRuns();
+  const withAudio = runs.find((r) => (r.timeline.audio?.length ?? 0) > 0);
+  test.skip(!withAudio, 'no scenario in the catalogue has call audio yet');
+  const { info, timeline } = withAudio!;
+  await openLab(page, `?scenario=${info.id}`);
+  const audio = page.getByRole('region', { name: 'Hear the call' });
+  for (const track of timeline.audio!) {
+    const party = { pbx: 'PBX', attacker: 'Attacker', sbc: 'SBC' }[track.party];
+    await expect(audio).toContainText(track.summary);
+    const play = audio.getByRole('button', { name: `Play as the ${party} hears it` });
+    await play.click();
+    const stop = audio.getByRole('button', { name: `Stop the ${party}'s audio` });
+    await expect(stop).toHaveAttribute('aria-pressed', 'true');
+    await expect(audio.getByRole('status')).toHaveText('');
+    await stop.click();
+    await expect(play).toHaveAttribute('aria-pressed', 'false');
+  }
+});
