@@ -3,7 +3,7 @@
  * Everything it returns is plain, serializable data (see timeline.ts).
  */
 import type { CarrierProfile } from './carrier';
-import type { CallAudio, Timeline } from './timeline';
+import type { CallAudio, Step, Timeline } from './timeline';
 import { decodeG711ToFloat32 } from './rtp/g711';
 import { fromHex } from './wire/bytes';
 import { SCENARIOS, findScenario } from './scenarios/catalogue';
@@ -18,6 +18,7 @@ export { runFingerprint } from './run-fingerprint';
 export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
 export { PARTIES } from './timeline';
+export { UnknownWhatIfError } from './scenarios/setup';
 
 /** Id, title and expected outcome of every scenario, without their code. */
 export function listScenarios(): ScenarioInfo[] {
@@ -38,14 +39,43 @@ export class UnknownScenarioError extends Error {
   }
 }
 
-/** Runs a scenario: a pure function of (scenario, carrier, seed) unless `live`. */
-export async function runScenario(
-  id: string,
-  options: { seed: number; carrier: CarrierProfile; live?: boolean; whatIf?: Record<string, string> },
-): Promise<Timeline> {
+export interface ScenarioRunOptions {
+  seed: number;
+  carrier: CarrierProfile;
+  /** Real randomness: the run cannot be replayed. */
+  live?: boolean;
+  /** What-if choices by `WhatIf.id` (see `ScenarioInfo.whatIf`). */
+  whatIf?: Record<string, string>;
+  /** How long each side of a call talks, in ms (default: the spoken phrase, about 2.3 s). */
+  audioMs?: number;
+}
+
+/**
+ * Runs a scenario step by step: each step is yielded as soon as it is final,
+ * so a page can show the first packets while the call is still being
+ * computed; the generator's return value is the whole Timeline.
+ */
+export function streamScenario(id: string, options: ScenarioRunOptions): AsyncGenerator<Step, Timeline, void> {
   const scenario = findScenario(id);
   if (!scenario) throw new UnknownScenarioError(id);
-  return scenario.run(options);
+  return scenario.steps(options);
+}
+
+/**
+ * Runs a scenario: a pure function of (scenario, options, seed) unless `live`.
+ * `onStep` hears each step as soon as it is final.
+ */
+export async function runScenario(
+  id: string,
+  options: ScenarioRunOptions,
+  onStep?: (step: Step) => void,
+): Promise<Timeline> {
+  const steps = streamScenario(id, options);
+  for (;;) {
+    const next = await steps.next();
+    if (next.done) return next.value;
+    onStep?.(next.value);
+  }
 }
 
 /** G.711's sample rate (ITU-T G.711; RFC 3551 §4.5.14). */

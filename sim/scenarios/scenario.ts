@@ -1,10 +1,13 @@
 /**
  * What a scenario is: a carrier profile, the parties' configuration, an
- * optional fault or attack, and what a trainee should learn from it. The
- * outcome a scenario expects is stated for tests and the catalogue listing;
- * the outcome a run reports always comes from running the protocol code.
+ * optional fault or attack, and what a trainee should learn from it. A
+ * scenario is data: the runner (run-scenario.ts) interprets it through the
+ * real TLS, SIP and SRTP code. The outcome a scenario expects is stated for
+ * tests and the catalogue listing; the outcome a run reports always comes
+ * from running the protocol code.
  */
-import type { CarrierProfile } from '../carrier';
+import type { CarrierProfile, SrtpSuiteName, TlsVersionName } from '../carrier';
+import type { CipherSuiteName } from '../tls/cipher-suites';
 import type { Outcome } from '../timeline';
 
 export interface ExpectedOutcome {
@@ -50,4 +53,134 @@ export interface RunOptions {
   live?: boolean;
   /** Chosen what-if values by `WhatIf.id`; a scenario uses its defaults for the rest. */
   whatIf?: Record<string, string>;
+  /** How long each side talks once the call is up (default: the spoken phrase, about 2.3 s). */
+  audioMs?: number;
+}
+
+// ---- the parties' configuration ---------------------------------------------------------------
+
+/** Which certificate a PBX presents when the SBC asks for one. */
+export type PbxCertificate =
+  /** The one the carrier's issuing CA signed from the PBX's CSR. */
+  | 'carrier-issued'
+  /** None configured: the PBX answers the CertificateRequest with an empty list. */
+  | 'none'
+  /** One from the customer's own internal CA, which the carrier does not trust. */
+  | 'customer-ca';
+
+/** Which certificate the SBC presents. */
+export type SbcCertificate =
+  /** Its current certificate from the carrier's issuing CA. */
+  | 'current'
+  /** A certificate for its name from the carrier's CA whose notAfter has passed. */
+  | 'expired';
+
+/** The certificate an intercepting attacker answers with in the SBC's place. */
+export type AttackerCertificate =
+  /** Made by itself for the SBC's name. */
+  | 'self-signed'
+  /** For the SBC's name from a CA of its own (the PBX does not trust it). */
+  | 'other-ca'
+  /** Genuinely issued by the carrier's CA, but for the attacker's own host name. */
+  | 'other-name'
+  /** The SBC's real chain copied off the wire, without the private key. */
+  | 'copied-sbc';
+
+export interface PbxSetup {
+  /** How the PBX sends SIP: over TLS (RFC 3261 §26.2), or in clear over UDP. */
+  transport: 'tls' | 'udp';
+  /** Which of the SBC's ports it dials: the TLS port (5061) or the plain SIP port (5060). */
+  port: 'tls' | 'plain';
+  tls: {
+    /** Versions the PBX offers, most preferred first. */
+    versions: TlsVersionName[];
+    /** Cipher suites it offers; by default the engine's forward-secret ones for the versions offered. */
+    suites?: CipherSuiteName[];
+    /** The root it was configured to trust for the SBC's chain. */
+    trusts: 'carrier-root' | 'other-root';
+    /** Whether it checks the SBC's certificate at all (a PBX that does not is a real misconfiguration). */
+    verifiesServer: boolean;
+    certificate: PbxCertificate;
+  };
+  /** What the PBX's clock read when the run began, if it is wrong (ISO 8601). */
+  clockSetTo?: string;
+  media: {
+    /** RTP/SAVP with SDES keys, or plain RTP/AVP. */
+    offer: 'srtp' | 'rtp';
+    /** SRTP suites offered, one a=crypto line each, in this order. */
+    suites: SrtpSuiteName[];
+  };
+  /** The address it writes in Contact and in the SDP's c= line: its public one, or its LAN address. */
+  contact: 'public' | 'private';
+  /** The digest password it is configured with. */
+  password: 'correct' | 'wrong';
+}
+
+export interface SbcSetup {
+  certificate: SbcCertificate;
+  /** Whether its Certificate message carries the issuing CA's certificate after its own. */
+  sendsIntermediate: boolean;
+}
+
+/** What the attacker on the path does; with `none` it is not on the path at all. */
+export type AttackerSetup =
+  | { kind: 'none' }
+  /** A tap: it records everything and learns what the bytes reveal. */
+  | { kind: 'observe' }
+  /** It answers the PBX's TLS connection itself, and relays to the SBC if the PBX goes on. */
+  | { kind: 'intercept'; certificate: AttackerCertificate }
+  /** It flips one bit in each of `packets` packets from the PBX: TLS records carrying SIP, or SRTP. */
+  | { kind: 'tamper'; target: 'tls-record' | 'srtp'; packets: number }
+  /** It sends `packets` recorded SRTP packets from the PBX again, a little later. */
+  | { kind: 'replay'; packets: number }
+  /** It drops `packets` SRTP packets from the PBX. */
+  | { kind: 'drop'; packets: number }
+  /** It rewrites the INVITE's offer from RTP/SAVP to RTP/AVP and strips its keys (only possible on plain SIP). */
+  | { kind: 'downgrade' }
+  /** It records the call, then steals the SBC's private key and tries to decrypt the recording. */
+  | { kind: 'steal-key' };
+
+/** Carrier profile settings a scenario overrides (the rest come from the profile it runs with). */
+export interface CarrierOverrides {
+  tls?: Partial<CarrierProfile['tls']>;
+  srtp?: Partial<CarrierProfile['srtp']>;
+  auth?: CarrierProfile['auth'];
+}
+
+/** Everything a run of a scenario is set up from. */
+export interface ScenarioSetup {
+  carrier: CarrierOverrides;
+  /** Which kind of keys the carrier's PKI uses: RSA for the RSA key exchange and ECDHE-RSA. */
+  keys: 'ecdsa-p256' | 'rsa-2048';
+  pbx: PbxSetup;
+  sbc: SbcSetup;
+  attacker: AttackerSetup;
+}
+
+/** Changes a what-if choice makes to a setup: each part given replaces or extends the default's. */
+export interface SetupPatch {
+  carrier?: CarrierOverrides;
+  keys?: ScenarioSetup['keys'];
+  pbx?: {
+    transport?: PbxSetup['transport'];
+    port?: PbxSetup['port'];
+    tls?: Partial<PbxSetup['tls']>;
+    clockSetTo?: string;
+    media?: Partial<PbxSetup['media']>;
+    contact?: PbxSetup['contact'];
+    password?: PbxSetup['password'];
+  };
+  sbc?: Partial<SbcSetup>;
+  attacker?: AttackerSetup;
+}
+
+export interface WhatIfRule extends WhatIf {
+  /** What each choice changes; the default choice may change nothing. */
+  effects: Record<string, SetupPatch>;
+}
+
+/** A scenario as the catalogue holds it: what it teaches, and how its run is set up. */
+export interface ScenarioDefinition extends Omit<ScenarioInfo, 'whatIf'> {
+  setup: ScenarioSetup;
+  whatIf?: WhatIfRule[];
 }

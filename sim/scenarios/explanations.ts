@@ -1,0 +1,338 @@
+/**
+ * A step's explanation in plain words: what the packet is, why it is sent,
+ * and what it means for the trunk's security, from what the packet carries
+ * (its topics in the ledger), what the attacker did to it, and what became
+ * of it. With the articles that explain it further.
+ */
+import type { ArticleLink, Party } from '../timeline';
+import type { WirePacket } from '../net/wire-record';
+import { TCP_FLAG } from '../net/tcp-segment';
+import { headerValue, type SipMessage } from '../sip/message';
+import type { StepNote, Topic } from './step-ledger';
+import { ARTICLES } from './article-links';
+import type { TrunkRun } from './trunk-run';
+import { partyName } from './verdicts';
+
+export interface StepText {
+  explanation: string;
+  articles: ArticleLink[];
+}
+
+const The = (p: Party) => (p === 'attacker' ? 'The attacker' : `The ${partyName(p)}`);
+const the = (p: Party) => (p === 'attacker' ? 'the attacker' : `the ${partyName(p)}`);
+
+/** Whether the sender of a TLS record on this packet plays the server (it sends towards the PBX). */
+function actsAsServer(sender: Party, record: WirePacket, run: TrunkRun): boolean {
+  if (sender === 'sbc') return true;
+  if (sender === 'pbx') return false;
+  return record.dst.ip === run.carrier.customer.pbxIp;
+}
+
+export function explainStep(run: TrunkRun, record: WirePacket, note: StepNote | undefined): StepText {
+  const parts: string[] = [];
+  const articles: ArticleLink[] = [];
+  const topic = note?.topics[0];
+  if (!topic) {
+    parts.push(tcpText(run, record));
+    articles.push(ARTICLES.tcp);
+  } else if (topic.kind === 'tls') {
+    parts.push(tlsText(run, record, topic));
+    articles.push(...tlsArticles(run, record, topic));
+  } else if (topic.kind === 'alert') {
+    parts.push(alertText(topic));
+    articles.push(ARTICLES.alert);
+  } else if (topic.kind === 'sip') {
+    parts.push(sipText(topic));
+    articles.push(...sipArticles(topic));
+  } else {
+    parts.push(mediaText(topic));
+    articles.push(topic.protocol.endsWith('CP') ? ARTICLES.srtcp : ARTICLES.rtpPacket);
+    if (topic.protocol === 'SRTP') articles.push(ARTICLES.tag);
+  }
+  if (note && note.topics.length > 1) {
+    parts.push(`The same packet also carries ${note.labels.slice(1).join(', ')}.`);
+  }
+  parts.push(...attackText(run, record, note, articles));
+  if (note?.failure) articles.push({ href: run.definition.article, title: run.definition.title });
+  const seen = new Set<string>();
+  return {
+    explanation: parts.filter(Boolean).join(' '),
+    articles: articles.filter((a) => !seen.has(a.href) && seen.add(a.href)),
+  };
+}
+
+function tcpText(run: TrunkRun, r: WirePacket): string {
+  const flags = r.tcp?.flags ?? 0;
+  const from = The(r.from);
+  const to = the(r.to);
+  const port = r.dst.port;
+  if (flags & TCP_FLAG.RST)
+    return `${from} resets the TCP connection (RST): it will take no more of it, and neither side waits for the other.`;
+  if (flags & TCP_FLAG.SYN && !(flags & TCP_FLAG.ACK)) {
+    const service =
+      port === run.carrier.sbc.tlsPort
+        ? 'the SBC’s SIP-over-TLS port'
+        : port === run.carrier.sbc.plainPort
+          ? 'the SBC’s plain SIP port, where it expects SIP without TLS'
+          : `port ${port}`;
+    return `${from} opens a TCP connection to ${service} (${port}): a SYN with its initial sequence number and the largest segment it will take (MSS). Nothing is protected yet; TLS starts once TCP is up.`;
+  }
+  if (flags & TCP_FLAG.SYN)
+    return `${from} accepts the connection: SYN and ACK in one segment, the second step of TCP’s three-way handshake.`;
+  if (flags & TCP_FLAG.FIN)
+    return `${from} has nothing more to send and closes its half of the TCP connection (FIN); ${to} acknowledges and closes its own.`;
+  return `${from} acknowledges the bytes it has received. TCP confirms every byte so that a lost segment can be sent again; this segment carries no data of its own.`;
+}
+
+function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): string {
+  const who = The(t.sender);
+  const server = actsAsServer(t.sender, r, run);
+  const tls12 = t.version === '1.2';
+  const message = t.message.replace(/ \(second\)$/, '');
+  switch (message) {
+    case 'ClientHello':
+      return `${who} opens the TLS handshake. The ClientHello travels in clear: the name of the server it wants (SNI), the TLS versions and cipher suites it accepts, a random value and, for TLS 1.3, its key share. Anyone on the path can read it, and nothing in it is secret.`;
+    case 'ServerHello':
+      return tls12
+        ? `${who} chooses TLS 1.2 and a cipher suite. In TLS 1.2 the certificates and key exchange that follow still travel in clear; only the Finished messages and the data after them are encrypted.`
+        : `${who} chooses TLS 1.3 and a cipher suite, and sends its own key share. From the two key shares both sides compute the same secret (ECDHE) without it ever crossing the wire; every message after this one is encrypted with keys derived from it.`;
+    case 'HelloRetryRequest':
+      return `${who} wants a key share for another group: the client must send its ClientHello again.`;
+    case 'ChangeCipherSpec':
+      return tls12
+        ? `${who} switches on encryption: from its next record on, it encrypts with the keys both sides just derived.`
+        : `A leftover kept for old middleboxes (RFC 8446 §D.4): in TLS 1.3 this record changes nothing, and the receiver drops it.`;
+    case 'EncryptedExtensions':
+      return `${who}’s first encrypted message: its answers to the extensions the client asked about. From here on an observer sees only the sizes and timing of records.`;
+    case 'CertificateRequest':
+      return `${who} asks for a client certificate. This is what makes the TLS mutual: the SBC will only go on with a certificate from the carrier’s CA, so a stolen trunk password alone cannot open a trunk.`;
+    case 'Certificate':
+      return server
+        ? `${who}’s certificate chain: its own certificate, naming the host it serves, then the issuing CA’s. The PBX checks the chain up to the root it trusts, the dates and the name (its panel shows each check). ${tls12 ? 'In TLS 1.2 the chain travels in clear: an eavesdropper learns which certificate it is.' : 'In TLS 1.3 the chain is encrypted: an eavesdropper does not even learn which certificate it is.'}`
+        : `${who}’s answer to the CertificateRequest: the certificate it was configured with (an empty list if it has none). The SBC checks it against the carrier’s root, as the PBX checked the SBC’s.`;
+    case 'CertificateVerify':
+      return `${who} signs the handshake so far with the private key of the certificate it just sent. Only the holder of that key can make this signature, so a certificate copied off the wire is useless without it.`;
+    case 'Finished':
+      return `${who}’s Finished: a MAC over every handshake message, keyed from the shared secret. If anyone altered any message of the handshake, this check fails. ${server ? 'The server is ready to send data.' : 'The handshake is complete; SIP can flow.'}`;
+    case 'ServerKeyExchange':
+      return `${who}’s ephemeral ECDHE public key, signed with its certificate’s key so the PBX knows it comes from the certificate’s holder. A fresh key pair for each connection is what gives forward secrecy.`;
+    case 'ServerHelloDone':
+      return `${who} has sent its whole flight; it is the client’s turn.`;
+    case 'ClientKeyExchange':
+      return rsaKeyTransport(r)
+        ? `With a static-RSA suite (TLS_RSA_*), ${the(t.sender)} picks the premaster secret itself and encrypts it to the public key in the server’s certificate. Whoever holds that private key, today or after stealing it years later, can decrypt this packet and so the whole session.`
+        : `${who}’s ephemeral ECDHE public key. With the server’s, both sides compute the premaster secret; this is the last key material sent in clear.`;
+    case 'NewSessionTicket':
+      return `${who} gives the client a ticket it could use to resume the session later without a full handshake.`;
+    default:
+      return `${who} sends a TLS ${t.encrypted ? 'encrypted ' : ''}record: ${t.message}.`;
+  }
+}
+
+/** A ClientKeyExchange whose body is a 2-byte length and an RSA-encrypted premaster secret (RFC 5246 §7.4.7.1). */
+function rsaKeyTransport(r: WirePacket): boolean {
+  const p = r.bytes.subarray(r.payloadOffset, r.payloadOffset + r.payloadLength);
+  if (p.length < 9 || p[0] !== 22 || p[5] !== 16) return false;
+  const length = (p[6] << 16) | (p[7] << 8) | p[8];
+  return length >= 130;
+}
+
+function tlsArticles(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): ArticleLink[] {
+  const server = actsAsServer(t.sender, r, run);
+  const tls12 = t.version === '1.2';
+  const message = t.message.replace(/ \(second\)$/, '');
+  if (tls12) {
+    if (message === 'ChangeCipherSpec' || message === 'Finished') return [ARTICLES.finished12];
+    if (message === 'ClientKeyExchange' && rsaKeyTransport(r)) return [ARTICLES.clientFlight12, ARTICLES.keyTransport];
+    if (message === 'Certificate')
+      return [server ? ARTICLES.serverFlight12 : ARTICLES.clientFlight12, ARTICLES.verifying];
+    if (server) return [ARTICLES.serverFlight12];
+    return [message === 'ClientHello' ? ARTICLES.clientHello12 : ARTICLES.clientFlight12];
+  }
+  switch (message) {
+    case 'ClientHello':
+      return [ARTICLES.clientHello];
+    case 'ServerHello':
+    case 'HelloRetryRequest':
+      return [ARTICLES.serverHello];
+    case 'ChangeCipherSpec':
+      return [ARTICLES.middleboxCcs];
+    case 'EncryptedExtensions':
+      return [ARTICLES.encryptedExtensions];
+    case 'CertificateRequest':
+      return [ARTICLES.certificateRequest];
+    case 'Certificate':
+      return server ? [ARTICLES.certificate, ARTICLES.verifying] : [ARTICLES.pbxFlight, ARTICLES.verifying];
+    case 'CertificateVerify':
+      return server ? [ARTICLES.certificateVerify] : [ARTICLES.pbxFlight];
+    case 'Finished':
+      return server ? [ARTICLES.finished] : [ARTICLES.pbxFlight];
+    default:
+      return [ARTICLES.afterHandshake];
+  }
+}
+
+function alertText(t: Extract<Topic, { kind: 'alert' }>): string {
+  const who = The(t.sender);
+  const name = t.alert.name;
+  const why: Record<string, string> = {
+    close_notify: `${who} closes the TLS session cleanly (close_notify), so the other side knows nothing was cut off.`,
+    unknown_ca: `${who} refuses the certificate it was shown: no chain leads from it to a root it trusts (a self-signed certificate, another CA’s, or one whose issuing CA was not sent). It names the reason in alert unknown_ca and ends the handshake; nothing more is sent.`,
+    bad_certificate: `${who} refuses the certificate: it chains to a trusted root, but it is wrong for this connection (most often, the name it was issued for is not the name that was dialled). Alert bad_certificate ends the handshake.`,
+    certificate_expired: `${who} refuses the certificate: by its own clock, a certificate on the chain is outside its validity dates. Alert certificate_expired ends the handshake; whose clock is wrong, the certificate’s or the checker’s, the alert cannot tell.`,
+    certificate_required: `${who} asked for a client certificate and got none: with mutual TLS, no certificate means no trunk. Alert certificate_required ends the handshake.`,
+    protocol_version: `${who} finds no TLS version it shares with the other side and ends the handshake with alert protocol_version.`,
+    handshake_failure: `${who} finds no set of parameters both sides accept, most often no cipher suite in common, and ends the handshake with alert handshake_failure.`,
+    bad_record_mac: `A record’s authentication tag did not verify: its bytes were changed on the way. TLS never tries to use or repair such a record: ${the(t.sender)} sends alert bad_record_mac and ends the connection.`,
+    decrypt_error: `${who} found a signature or Finished value that does not check out: the other side does not hold the private key of the certificate it sent, or the handshake was altered. Alert decrypt_error ends it.`,
+  };
+  const text = why[name] ?? `${who} ends the connection with alert ${name}: ${t.alert.reason}`;
+  return t.encrypted && name !== 'close_notify'
+    ? `${text} The alert itself is encrypted: an eavesdropper sees a small record, then the connection closing.`
+    : text;
+}
+
+function sipText(t: Extract<Topic, { kind: 'sip' }>): string {
+  const m = t.message;
+  const over =
+    t.over === 'tls'
+      ? ''
+      : ` It travels without TLS: every header${m.body.length ? ' and the SDP' : ''} can be read, and changed, by anyone on the path.`;
+  return sipMessageText(m, t.sender) + over;
+}
+
+function sipMessageText(m: SipMessage, sender: Party): string {
+  const who = The(sender);
+  if (m.kind === 'request') {
+    switch (m.method) {
+      case 'REGISTER':
+        return headerValue(m, 'Authorization')
+          ? `${who} registers again, now with an Authorization header: a digest of its password, the realm and the SBC’s nonce. The password itself never travels, and the digest is good for this nonce only.`
+          : `${who} registers its trunk account: it tells the SBC where to send calls for it (the Contact header). It has no credentials in this first request; the SBC will ask for them.`;
+      case 'INVITE': {
+        const body = new TextDecoder().decode(m.body);
+        const keys = /a=crypto:/.test(body);
+        return keys
+          ? `${who} places the call. Its SDP offer says where it wants the audio (the c= and m= lines), which codecs it can use, and, in each a=crypto line, an SRTP master key it will encrypt its own audio with (SDES). The keys are written in the SDP as they are: only the transport under the SIP can hide them.`
+          : `${who} places the call with an SDP offer of plain RTP (RTP/AVP): no a=crypto line, so the audio would travel unencrypted.`;
+      }
+      case 'ACK':
+        return `${who} acknowledges the answer: the call is up. From now on the audio flows directly between the PBX’s media port and the SBC’s, not through the SIP connection.`;
+      case 'BYE':
+        return `${who} hangs up.`;
+      case 'OPTIONS':
+        return `${who} checks that the other side is alive (OPTIONS).`;
+      default:
+        return `${who} sends ${m.method}.`;
+    }
+  }
+  const cseq = headerValue(m, 'CSeq')?.split(' ')[1] ?? '';
+  switch (m.status) {
+    case 100:
+      return `${who} has the INVITE and is working on it; this stops the PBX from sending it again.`;
+    case 180:
+      return `The called phone is ringing.`;
+    case 401:
+      return `${who} challenges the registration: a fresh nonce and the realm. To go on, the PBX must show it knows the trunk password by hashing it with this nonce.`;
+    case 403:
+      return `${who} refuses: the credentials were wrong again. It stops challenging, so that nobody can go on guessing passwords.`;
+    case 488:
+      return `${who} refuses the offer: none of it is media the carrier accepts (plain RTP where SRTP is required, or no crypto suite in common). The Warning header says which.`;
+    case 200:
+      if (cseq === 'REGISTER')
+        return `${who} accepts the registration: calls for this account will now be sent to the PBX, for as long as Expires says.`;
+      if (cseq === 'INVITE') {
+        const body = new TextDecoder().decode(m.body);
+        return /a=crypto:/.test(body)
+          ? `The call is answered. The SDP answer picks one of the offered crypto suites and carries ${the(sender)}’s own key for the audio it will send: each direction has its own key.`
+          : `The call is answered, with plain RTP: the audio will not be encrypted.`;
+      }
+      if (cseq === 'BYE') return `${who} confirms the end of the call.`;
+      return `${who} answers 200 OK.`;
+    default:
+      return m.status >= 400
+        ? `${who} answers ${m.status} ${m.reason}: the request failed.`
+        : `${who} answers ${m.status} ${m.reason}.`;
+  }
+}
+
+function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {
+  const m = t.message;
+  const out: ArticleLink[] = [];
+  const method = m.kind === 'request' ? m.method : (headerValue(m, 'CSeq')?.split(' ')[1] ?? '');
+  if (method === 'REGISTER') out.push(ARTICLES.register, ARTICLES.registration);
+  else if (method === 'INVITE') out.push(ARTICLES.invite, ARTICLES.keysTravel);
+  else if (method === 'ACK' || method === 'BYE') out.push(ARTICLES.afterSetup);
+  else out.push(ARTICLES.secureTrunk);
+  if (t.over === 'tls' && m.kind === 'request' && method === 'REGISTER' && !headerValue(m, 'Authorization')) {
+    out.push(ARTICLES.firstSip);
+  }
+  if (t.over !== 'tls') out.push(m.body.length ? ARTICLES.sdesWithoutTls : ARTICLES.eavesdropping);
+  return out;
+}
+
+function mediaText(t: Extract<Topic, { kind: 'media' }>): string {
+  const who = The(t.sender);
+  const peer = t.sender === 'pbx' ? 'the SBC' : 'the PBX';
+  switch (t.protocol) {
+    case 'SRTP':
+      return `${who} sends 20 ms of voice as SRTP. The RTP header stays in clear so ${peer} can find its key and put packets in order; the 160 bytes of G.711 audio are encrypted, and an authentication tag covers the whole packet, so a changed or replayed packet is thrown away. ${peer[0].toUpperCase()}${peer.slice(1)} decrypts it with the key ${the(t.sender)} sent in its a=crypto line.`;
+    case 'RTP':
+      return `${who} sends 20 ms of voice as plain RTP: 160 bytes of G.711 audio after a 12-byte header. Anyone who captures these packets can play the conversation.`;
+    case 'SRTCP':
+      return `${who}’s RTCP sender report, protected as SRTCP: how much it has sent and what it has received of the other stream (loss, jitter). It is encrypted and authenticated like the voice, with keys derived from the same master key.`;
+    case 'RTCP':
+      return `${who}’s RTCP sender report, in clear: how much it has sent and what it has received of the other stream (loss, jitter).`;
+  }
+}
+
+function attackText(run: TrunkRun, r: WirePacket, note: StepNote | undefined, articles: ArticleLink[]): string[] {
+  const out: string[] = [];
+  switch (r.origin) {
+    case 'tampered':
+      out.push(
+        'The attacker flipped a bit of this packet on its way and fixed the TCP or UDP checksum, so the network stack takes it; only the cryptography can notice.',
+      );
+      articles.push(ARTICLES.tampering);
+      break;
+    case 'replayed':
+      out.push('This is a copy the attacker recorded earlier and sends again, byte for byte.');
+      articles.push(ARTICLES.replay, ARTICLES.replayProtection);
+      break;
+    case 'rewritten':
+      out.push(`The attacker rewrote this packet on its way${r.note ? `: ${r.note.replace(/\.$/, '')}` : ''}.`);
+      articles.push(ARTICLES.downgrade);
+      break;
+    case 'injected':
+      out.push(`The attacker made this packet up${r.note ? `: ${r.note.replace(/\.$/, '')}` : ''}.`);
+      break;
+    case 'sent':
+      break;
+  }
+  switch (r.fate) {
+    case 'replaced':
+      out.push('The attacker took this packet off the wire and sent an altered copy in its place.');
+      break;
+    case 'dropped':
+      out.push(`The attacker dropped it: it never reaches ${r.dst.ip === run.carrier.sbc.ip ? 'the SBC' : 'the PBX'}.`);
+      break;
+    case 'intercepted':
+      out.push(
+        'The attacker answers in the SBC’s place: the connection the PBX opened ends at the attacker, which runs its own TLS server with its own certificate.',
+      );
+      articles.push(ARTICLES.mitm);
+      break;
+    case 'unroutable':
+      out.push(
+        `Nothing on the path has ${r.dst.ip}: it is a private address that only means something inside the customer’s network, so the packet is lost.`,
+      );
+      articles.push(ARTICLES.privateContact);
+      break;
+    default:
+      break;
+  }
+  for (const [party, why] of Object.entries(note?.unreadable ?? {})) {
+    out.push(`${The(party as Party)} cannot use it: ${why}.`);
+  }
+  return out;
+}

@@ -1,0 +1,166 @@
+/**
+ * Trunks that never get past TLS: certificates that do not check out, from
+ * either side, versions and suites with nothing in common, TLS sent to the
+ * plain SIP port — and the attacker who answers in the SBC's place.
+ */
+import type { ScenarioDefinition, WhatIfRule } from './scenario';
+import { secureTrunk } from './setup';
+
+const TLS_VERSION: WhatIfRule = {
+  id: 'tls',
+  label: 'TLS version',
+  choices: [
+    { value: '1.3', label: 'TLS 1.3' },
+    { value: '1.2', label: 'TLS 1.2' },
+  ],
+  default: '1.3',
+  effects: { '1.2': { pbx: { tls: { versions: ['1.2'] } } } },
+};
+
+const TROUBLE = '/docs/troubleshooting/';
+
+export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
+  {
+    id: 'mitm-self-signed',
+    title: 'A man in the middle with a self-signed certificate',
+    summary:
+      'An attacker on the path answers the PBX’s TLS connection itself, with a certificate for the SBC’s name that it signed itself. The PBX checks it, finds no path to the carrier’s root, and refuses.',
+    lesson:
+      'Checking the SBC’s certificate is what stops a man in the middle. Turn the check off and the PBX hands its SIP to whoever answers; only the SBC’s demand for a client certificate then keeps the attacker off the trunk.',
+    article: '/docs/attacks/#man-in-the-middle',
+    expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
+    setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'self-signed' } }),
+    whatIf: [
+      {
+        id: 'verify',
+        label: 'PBX checks the SBC certificate',
+        choices: [
+          { value: 'on', label: 'Yes' },
+          { value: 'off', label: 'No (accepts any certificate)' },
+        ],
+        default: 'on',
+        effects: { off: { pbx: { tls: { verifiesServer: false } } } },
+      },
+      {
+        id: 'clientCert',
+        label: 'SBC requires a client certificate',
+        choices: [
+          { value: 'required', label: 'Yes' },
+          { value: 'optional', label: 'No' },
+        ],
+        default: 'required',
+        effects: { optional: { carrier: { tls: { requireClientCertificate: false } } } },
+      },
+    ],
+  },
+  {
+    id: 'mitm-wrong-name',
+    title: 'A genuine certificate for the wrong name',
+    summary:
+      'The attacker answers with a certificate the carrier’s own CA really issued, but for the attacker’s host name. The chain checks out; the name does not, and the PBX refuses.',
+    lesson:
+      'A valid chain is not enough: the certificate must name the host the PBX dialled. The same check fails when a trunk is configured with the SBC’s IP address instead of its name.',
+    article: `${TROUBLE}#name-mismatch`,
+    expected: { ok: false, stage: 'tls', reason: 'bad_certificate' },
+    setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'other-name' } }),
+  },
+  {
+    id: 'expired-sbc-cert',
+    title: 'The SBC’s certificate has expired',
+    summary:
+      'The SBC presents a certificate whose notAfter date has passed. The PBX checks the dates against its clock and ends the handshake with certificate_expired.',
+    lesson:
+      'Certificates expire on a date everyone can see coming: renew before, and never switch verification off to get a trunk back up.',
+    article: `${TROUBLE}#expired-sbc-certificate`,
+    expected: { ok: false, stage: 'tls', reason: 'certificate_expired' },
+    setup: secureTrunk({ sbc: { certificate: 'expired' } }),
+    whatIf: [TLS_VERSION],
+  },
+  {
+    id: 'pbx-clock-skew',
+    title: 'A PBX whose clock is wrong',
+    summary:
+      'After a power cut the PBX’s clock reads 1 January 2019. The SBC’s certificate is valid, but not yet by the PBX’s clock, so the PBX refuses it as expired.',
+    lesson:
+      'Certificate checks are only as good as the checker’s clock: keep the PBX on NTP. The alert cannot say whose clock is wrong; compare with date -u.',
+    article: `${TROUBLE}#pbx-clock-skew`,
+    expected: { ok: false, stage: 'tls', reason: 'certificate_expired' },
+    setup: secureTrunk({ pbx: { clockSetTo: '2019-01-01T00:00:00Z' } }),
+  },
+  {
+    id: 'missing-intermediate',
+    title: 'The SBC sends its certificate without the intermediate',
+    summary:
+      'The SBC’s Certificate message holds its own certificate but not the issuing CA’s. The PBX has the root, but no link from the leaf to it, and answers unknown_ca.',
+    lesson:
+      'A server must send its chain, not just its certificate: the client holds only the root, and cannot bridge a missing intermediate.',
+    article: `${TROUBLE}#missing-intermediate`,
+    expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
+    setup: secureTrunk({ sbc: { sendsIntermediate: false } }),
+  },
+  {
+    id: 'wrong-root-installed',
+    title: 'The wrong root installed on the PBX',
+    summary:
+      'The PBX was given another CA’s root instead of the carrier’s. The SBC’s genuine chain leads to a root the PBX does not hold, and the PBX refuses it with unknown_ca.',
+    lesson: 'Trust starts with the right root on the PBX, checked by fingerprint when it is installed.',
+    article: `${TROUBLE}#wrong-root-installed`,
+    expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
+    setup: secureTrunk({ pbx: { tls: { trusts: 'other-root' } } }),
+  },
+  {
+    id: 'no-client-cert',
+    title: 'No client certificate on the PBX',
+    summary:
+      'The SBC asks for the PBX’s certificate; the PBX has none configured and sends an empty list. In TLS 1.3 the SBC ends the handshake with certificate_required.',
+    lesson:
+      'Mutual TLS needs both halves: the PBX must present the certificate the carrier signed from its CSR, with its key readable.',
+    article: `${TROUBLE}#no-client-certificate`,
+    expected: { ok: false, stage: 'tls', reason: 'certificate_required' },
+    setup: secureTrunk({ pbx: { tls: { certificate: 'none' } } }),
+    whatIf: [TLS_VERSION],
+  },
+  {
+    id: 'client-cert-wrong-ca',
+    title: 'A client certificate from the wrong CA',
+    summary:
+      'The PBX presents a certificate from the customer’s own internal CA, which the carrier never signed. The SBC finds no path to its root and answers unknown_ca.',
+    lesson: 'The SBC trusts only certificates its carrier’s CA issued: use the one signed from the PBX’s CSR.',
+    article: `${TROUBLE}#client-certificate-from-the-wrong-ca`,
+    expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
+    setup: secureTrunk({ pbx: { tls: { certificate: 'customer-ca' } } }),
+  },
+  {
+    id: 'tls-version-mismatch',
+    title: 'No TLS version in common',
+    summary:
+      'The carrier has moved to TLS 1.3 only; the PBX’s firmware speaks only TLS 1.2. The SBC answers its ClientHello with protocol_version.',
+    lesson:
+      'Versions are negotiated from the ClientHello: if the lists do not overlap, the handshake ends at once. Update the PBX rather than ask the carrier to weaken its settings.',
+    article: `${TROUBLE}#tls-version-mismatch`,
+    expected: { ok: false, stage: 'tls', reason: 'protocol_version' },
+    setup: secureTrunk({ carrier: { tls: { versions: ['1.3'] } }, pbx: { tls: { versions: ['1.2'] } } }),
+  },
+  {
+    id: 'cipher-mismatch',
+    title: 'No cipher suite in common',
+    summary:
+      'An old PBX offers only TLS_RSA_WITH_AES_128_CBC_SHA, a static-RSA suite the carrier no longer accepts. The SBC finds nothing in common and answers handshake_failure.',
+    lesson:
+      'The suite list is the carrier’s security policy: a PBX must offer at least one of the carrier’s forward-secret suites.',
+    article: `${TROUBLE}#cipher-mismatch`,
+    expected: { ok: false, stage: 'tls', reason: 'handshake_failure' },
+    setup: secureTrunk({ pbx: { tls: { versions: ['1.2'], suites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] } } }),
+  },
+  {
+    id: 'wrong-port',
+    title: 'TLS sent to the plain SIP port',
+    summary:
+      'The trunk is set to TLS but to port 5060. The SBC accepts the TCP connection and waits for a SIP message; the ClientHello is not one, no ServerHello comes back, and the PBX gives up.',
+    lesson:
+      'Transport and port go together: TLS on 5061, plain SIP on 5060. A handshake that gets no answer at all usually means the wrong port.',
+    article: `${TROUBLE}#wrong-port`,
+    expected: { ok: false, stage: 'tls', reason: 'handshake_timeout' },
+    setup: secureTrunk({ pbx: { port: 'plain' } }),
+  },
+];

@@ -1,0 +1,317 @@
+/**
+ * One side's media in a call: the spoken phrase as G.711 in 20 ms RTP packets
+ * (RFC 3551 §4.5.14), protected with SRTP when the call agreed SDES keys
+ * (RFC 3711 §3.3), sent to the address and port the other side's SDP gave
+ * (RFC 8866 §5.7, §5.14), with RTCP sender reports on the next port up
+ * (RFC 3550 §11), protected as SRTCP (RFC 3711 §3.4).
+ *
+ * Receiving, it unprotects each packet with the key the other side sent
+ * (RFC 4568 §6.1): a packet whose tag does not verify, or whose index the
+ * replay list has seen (RFC 3711 §3.3.2), is dropped, counted, and marked on
+ * its step; the G.711 codes of the packets accepted are what this side hears.
+ * Its reports carry what it received (RFC 3550 §6.4.1: loss, the highest
+ * sequence number, interarrival jitter by Appendix A.8, LSR and DLSR).
+ *
+ * The lab sends a report every second so a short call shows some; RFC 3550
+ * §6.2 puts real senders at about one every five seconds.
+ */
+import type { DecodedLayer, Party } from '../timeline';
+import type { Endpoint } from '../net/address';
+import type { Host } from '../net/host';
+import type { UdpSocket } from '../net/udp-socket';
+import type { WirePacket } from '../net/wire-record';
+import type { ScheduledEvent } from '../net/event-queue';
+import { spokenPhrase } from '../rtp/audio-sources';
+import { G711Packetizer, PACKET_TIME_MS, randomRtpStart } from '../rtp/g711-packetizer';
+import type { G711Law } from '../rtp/g711';
+import { writeRtpPacket, type RtpPacket } from '../rtp/rtp-packet';
+import { writeSenderReportCompound, type ReportBlock } from '../rtp/rtcp-packet';
+import { rtpHeaderLength, type SrtpContext } from '../rtp/srtp-context';
+import { describeSrtcpPacket, describeSrtpPacket } from '../rtp/srtp-packet-fields';
+import { toHex } from '../wire/bytes';
+import type { TrunkRun } from './trunk-run';
+import { partyName } from './verdicts';
+
+/** How often the lab sends an RTCP sender report. */
+export const REPORT_INTERVAL_MS = 1000;
+
+export interface MediaKeys {
+  /** The context of the key this side announced: it protects what it sends. */
+  send: SrtpContext;
+  /** The context of the other side's key: it opens what arrives. */
+  receive: SrtpContext;
+}
+
+/** What one side's receiver keeps about the stream it receives (RFC 3550 §6.4.1, Appendix A.3, A.8). */
+class ReceptionStats {
+  ssrc = 0;
+  private base = -1;
+  private maxSeq = 0;
+  private cycles = 0;
+  received = 0;
+  private expectedPrior = 0;
+  private receivedPrior = 0;
+  private transit?: number;
+  private jitter = 0;
+  /** Middle 32 bits of the NTP timestamp of the last SR, and when it arrived (ms). */
+  private lastSr = 0;
+  private lastSrAt = 0;
+
+  packet(ssrc: number, seq: number, rtpTimestamp: number, arrivalMs: number): void {
+    this.ssrc = ssrc;
+    if (this.base < 0) {
+      this.base = seq;
+      this.maxSeq = seq;
+    } else if (((seq - this.maxSeq) & 0xffff) < 0x8000) {
+      if (seq < this.maxSeq) this.cycles += 0x10000;
+      this.maxSeq = seq;
+    }
+    this.received++;
+    // Interarrival jitter in timestamp units (RFC 3550 §6.4.1, A.8): 8 units per ms at 8 kHz.
+    const transit = arrivalMs * 8 - rtpTimestamp;
+    if (this.transit !== undefined) {
+      const d = Math.abs(transit - this.transit);
+      this.jitter += (d - this.jitter) / 16;
+    }
+    this.transit = transit;
+  }
+
+  senderReport(ntp: bigint, arrivalMs: number): void {
+    this.lastSr = Number((ntp >> 16n) & 0xffffffffn);
+    this.lastSrAt = arrivalMs;
+  }
+
+  block(nowMs: number): ReportBlock | undefined {
+    if (this.base < 0) return undefined;
+    const extendedMax = this.cycles + this.maxSeq;
+    const expected = extendedMax - this.base + 1;
+    const lost = expected - this.received;
+    const expectedInterval = expected - this.expectedPrior;
+    const lostInterval = expectedInterval - (this.received - this.receivedPrior);
+    this.expectedPrior = expected;
+    this.receivedPrior = this.received;
+    return {
+      ssrc: this.ssrc,
+      fractionLost: expectedInterval > 0 && lostInterval > 0 ? Math.floor((lostInterval << 8) / expectedInterval) : 0,
+      cumulativeLost: Math.max(-0x800000, Math.min(0x7fffff, lost)),
+      highestSequence: extendedMax >>> 0,
+      jitter: Math.floor(this.jitter),
+      lastSr: this.lastSr,
+      delaySinceLastSr: this.lastSr ? Math.round(((nowMs - this.lastSrAt) / 1000) * 65536) : 0,
+    };
+  }
+}
+
+export class MediaSession {
+  /** G.711 codes of every packet this side accepted, in arrival order: what it hears. */
+  readonly heard: Uint8Array[] = [];
+  readonly law: G711Law = 'pcmu';
+  private readonly rtp: UdpSocket;
+  private readonly rtcp: UdpSocket;
+  private readonly stats = new ReceptionStats();
+  private keys?: MediaKeys;
+  private remote?: Endpoint;
+  private packetizer?: G711Packetizer;
+  private next?: ScheduledEvent;
+  private nextReport?: ScheduledEvent;
+  private sending = false;
+
+  constructor(
+    private readonly run: TrunkRun,
+    readonly party: Party,
+    private readonly peer: Party,
+    host: Host,
+    readonly port: number,
+  ) {
+    this.rtp = host.bindUdp(port);
+    this.rtcp = host.bindUdp(port + 1);
+    this.rtp.onMessage = (payload, _from, record) => this.receiveRtp(payload, record);
+    this.rtcp.onMessage = (payload, _from, record) => this.receiveRtcp(payload, record);
+  }
+
+  /** Sets the keys before media flows (when the SDP exchange agreed them); plain RTP without. */
+  useKeys(keys: MediaKeys | undefined): void {
+    this.keys = keys;
+  }
+
+  get secure(): boolean {
+    return this.keys !== undefined;
+  }
+
+  /** Starts sending the phrase to `remote` (the RTP address from the other side's SDP) for `durationMs`. */
+  start(remote: Endpoint, durationMs: number): void {
+    if (this.sending) return;
+    this.sending = true;
+    this.remote = remote;
+    this.packetizer = new G711Packetizer(this.law, randomRtpStart(this.run.random.fork(`rtp ${this.party}`)));
+    const phrase = spokenPhrase().samples;
+    const samples = new Int16Array(Math.round((durationMs / 1000) * 8000));
+    samples.set(phrase.subarray(0, Math.min(phrase.length, samples.length)));
+    const packets = this.packetizer.packetize(samples);
+    const send = (i: number) => {
+      if (!this.sending || i >= packets.length) {
+        this.sending = false;
+        return;
+      }
+      this.sendRtp(packets[i]);
+      this.next = this.run.net.network.after(PACKET_TIME_MS, `RTP from the ${partyName(this.party)}`, () =>
+        send(i + 1),
+      );
+    };
+    send(0);
+    const report = () => {
+      if (!this.sending) return;
+      this.sendReport();
+      this.nextReport = this.run.net.network.after(REPORT_INTERVAL_MS, 'RTCP report', report);
+    };
+    this.nextReport = this.run.net.network.after(REPORT_INTERVAL_MS, 'RTCP report', report);
+  }
+
+  stop(): void {
+    this.sending = false;
+    this.next?.cancel();
+    this.nextReport?.cancel();
+  }
+
+  private sendRtp(packet: RtpPacket): void {
+    const plain = writeRtpPacket(packet, { note: 'Audio in G.711 µ-law: one byte per sample, 160 samples per 20 ms.' });
+    const { ledger } = this.run;
+    let record: WirePacket;
+    if (this.keys) {
+      const bytes = this.keys.send.protect(plain.bytes);
+      const { fields } = describeSrtpPacket(bytes, { suite: this.keys.send.suite });
+      record = this.rtp.send(this.remote!, { bytes, fields });
+      const note = ledger.note(record.index);
+      note.protocol = 'SRTP';
+      note.labels.push('SRTP');
+      note.topics.push({ kind: 'media', protocol: 'SRTP', sender: this.party });
+      ledger.addLayer(record.index, this.party, {
+        title: 'RTP before SRTP protection',
+        bytes: toHex(plain.bytes),
+        fields: plain.fields,
+      });
+    } else {
+      record = this.rtp.send(this.remote!, plain);
+      const note = ledger.note(record.index);
+      note.protocol = 'RTP';
+      note.labels.push('RTP');
+      note.topics.push({ kind: 'media', protocol: 'RTP', sender: this.party });
+    }
+  }
+
+  private sendReport(): void {
+    const p = this.packetizer!;
+    const block = this.stats.block(this.run.nowMs());
+    const compound = writeSenderReportCompound(
+      {
+        ssrc: p.ssrc,
+        wallClockMs: this.run.clock.now(),
+        rtpTimestamp: p.nextTimestamp,
+        packetCount: p.packetsSent,
+        octetCount: p.octetsSent,
+        reports: block ? [block] : [],
+      },
+      `${this.party}@${this.run.carrier.domain}`,
+    );
+    const to = { ip: this.remote!.ip, port: this.remote!.port + 1 };
+    const { ledger } = this.run;
+    const protocol = this.keys ? 'SRTCP' : 'RTCP';
+    let record: WirePacket;
+    if (this.keys) {
+      const bytes = this.keys.send.protectRtcp(compound.bytes);
+      const { fields } = describeSrtcpPacket(bytes, { suite: this.keys.send.suite });
+      record = this.rtcp.send(to, { bytes, fields });
+      ledger.addLayer(record.index, this.party, {
+        title: 'RTCP before SRTCP protection',
+        bytes: toHex(compound.bytes),
+        fields: compound.fields,
+      });
+    } else {
+      record = this.rtcp.send(to, compound);
+    }
+    const note = ledger.note(record.index);
+    note.protocol = protocol;
+    note.labels.push(protocol);
+    note.topics.push({ kind: 'media', protocol, sender: this.party });
+  }
+
+  private receiveRtp(payload: Uint8Array, record: WirePacket): void {
+    const { ledger, verdicts } = this.run;
+    let plain = payload;
+    if (this.keys) {
+      const out = this.keys.receive.unprotect(payload);
+      if (!out.ok) {
+        this.dropped(record, out.reason, out.detail);
+        return;
+      }
+      plain = out.packet;
+    }
+    const header = rtpHeaderLength(plain, plain.length);
+    if (header < 0) return;
+    const padding = plain[0] & 0x20 ? plain[plain.length - 1] : 0;
+    this.heard.push(plain.slice(header, plain.length - padding));
+    const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+    this.stats.packet(view.getUint32(8), view.getUint16(2), view.getUint32(4), this.run.nowMs());
+    verdicts.mediaReceived[this.party] = (verdicts.mediaReceived[this.party] ?? 0) + 1;
+    // What this side decrypted is what the sender protected: the sender's plaintext layer.
+    if (this.keys) {
+      const sent = ledger.find(record.derivedFrom ?? record.index)?.layers[this.peer]?.[0];
+      if (sent) ledger.addLayer(record.index, this.party, sent);
+    }
+  }
+
+  private receiveRtcp(payload: Uint8Array, record: WirePacket): void {
+    let plain = payload;
+    if (this.keys) {
+      const out = this.keys.receive.unprotectRtcp(payload);
+      if (!out.ok) {
+        this.dropped(record, out.reason, out.detail);
+        return;
+      }
+      plain = out.packet;
+      const sent: DecodedLayer | undefined = this.run.ledger.find(record.derivedFrom ?? record.index)?.layers[
+        this.peer
+      ]?.[0];
+      if (sent) this.run.ledger.addLayer(record.index, this.party, sent);
+    }
+    // A sender report (packet type 200) carries the NTP time this side echoes as LSR (RFC 3550 §6.4.1).
+    if (plain.length >= 16 && plain[1] === 200) {
+      const view = new DataView(plain.buffer, plain.byteOffset, plain.byteLength);
+      this.stats.senderReport(view.getBigUint64(8), this.run.nowMs());
+    }
+  }
+
+  private dropped(record: WirePacket, reason: string, detail: string): void {
+    const { ledger, verdicts } = this.run;
+    const first = !verdicts.mediaDropped[this.party];
+    verdicts.countDrop(this.party, reason);
+    const who = partyName(this.party);
+    ledger.fail(record.index, `SRTP ${reason}: ${detail}`);
+    ledger.note(record.index).unreadable[this.party] =
+      reason === 'replay'
+        ? 'it is a replay, so it is discarded'
+        : 'its authentication tag does not verify, so it is discarded';
+    ledger.note(record.index).events.push({
+      kind: 'note',
+      party: this.party,
+      text: `The ${who} dropped this packet: ${reason} (${detail}).`,
+    });
+    if (first) {
+      const drops = () => verdicts.mediaDropped[this.party]!;
+      verdicts.refuse({
+        party: this.party,
+        stage: 'srtp',
+        reason,
+        get summary() {
+          const d = drops();
+          const counts = [
+            d.auth_failure ? `${d.auth_failure} that failed authentication` : '',
+            d.replay ? `${d.replay} replayed` : '',
+          ].filter(Boolean);
+          return `The ${who} discarded ${counts.join(' and ')} SRTP packet${d.auth_failure + d.replay === 1 ? '' : 's'}: SRTP caught what the attacker did, and the rest of the call went on.`;
+        },
+        at: this.run.nowMs(),
+      });
+    }
+  }
+}

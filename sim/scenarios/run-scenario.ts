@@ -1,0 +1,231 @@
+/**
+ * The runner: a scenario's setup interpreted through the real code, one
+ * virtual-network event at a time, yielding each step of the Timeline as
+ * soon as its packet's fate is known, so the lab can show the first step
+ * while the rest of the call is still being computed.
+ *
+ * 1. The setup: the scenario's, with the chosen what-ifs; the carrier profile
+ *    with its overrides; the PKI and who presents and trusts what.
+ * 2. The network: PBX, SBC, and the attacker on the path (or off it).
+ * 3. The parties: the SBC listens; the PBX dials — TCP, TLS, REGISTER with
+ *    digest, INVITE with SDES, SRTP both ways, BYE — and the attacker does
+ *    what its plan says. Everyone stops where the real code stops.
+ * 4. The outcome is read from what happened (verdicts.ts); after the call,
+ *    an attacker who steals the SBC's key tries it on its recording.
+ *
+ * A run is a pure function of (scenario, options, seed): all randomness comes
+ * from one HMAC-DRBG seeded with the seed and the scenario's id, all time from
+ * a virtual clock.
+ */
+import type { CallAudio, Step, Timeline } from '../timeline';
+import { HmacDrbg, LiveRandom, type RandomSource } from '../crypto/random';
+import { VirtualClock } from '../crypto/clock';
+import { trunkNetwork } from '../net/trunk-network';
+import { keyLogFile } from '../net/nss-key-log';
+import { spokenPhrase } from '../rtp/audio-sources';
+import { G711_SAMPLE_RATE, PACKET_TIME_MS } from '../rtp/g711-packetizer';
+import { fromHex, toHex } from '../wire/bytes';
+import type { RunOptions, ScenarioDefinition } from './scenario';
+import { carrierWith, effectiveSetup } from './setup';
+import { runCredentials } from './credentials';
+import { arrivingRecord, newLedgerState, type TrunkRun } from './trunk-run';
+import { PbxSide } from './pbx-side';
+import { SbcSide } from './sbc-side';
+import { installAttack } from './attacks';
+import { stealKeyAndDecrypt } from './key-theft';
+import { buildStep, settled } from './timeline-steps';
+import { partyName } from './verdicts';
+
+/** The virtual instant every run starts at (and the carrier's PKI is issued around). */
+export const RUN_START = '2026-11-26T09:00:00Z';
+/** A run that is still going after this much virtual time is stopped (a safety net, never reached by the catalogue). */
+const MAX_VIRTUAL_MS = 120_000;
+
+/** The spoken phrase's length, rounded up to whole 20 ms packets. */
+export function defaultAudioMs(): number {
+  const ms = (spokenPhrase().samples.length / G711_SAMPLE_RATE) * 1000;
+  return Math.ceil(ms / PACKET_TIME_MS) * PACKET_TIME_MS;
+}
+
+/** Runs a scenario, yielding each step when it is final; returns the whole Timeline. */
+export async function* runScenarioSteps(
+  definition: ScenarioDefinition,
+  options: RunOptions,
+): AsyncGenerator<Step, Timeline, void> {
+  const setup = effectiveSetup(definition, options.whatIf);
+  const carrier = carrierWith(options.carrier, setup.carrier);
+  const random: RandomSource = options.live ? new LiveRandom() : HmacDrbg.fromSeed(options.seed, definition.id);
+  const clock = VirtualClock.at(RUN_START);
+  const startMs = clock.now();
+  const credentials = await runCredentials(setup, carrier, startMs);
+  const net = trunkNetwork({
+    carrier,
+    clock,
+    random,
+    attackerOnPath: setup.attacker.kind !== 'none',
+  });
+  const run: TrunkRun = {
+    definition,
+    setup,
+    carrier,
+    clock,
+    random,
+    startMs,
+    net,
+    credentials,
+    ...newLedgerState(),
+    tlsClients: [],
+    audioMs: options.audioMs ?? defaultAudioMs(),
+    nowMs: () => net.network.nowUs() / 1000,
+    arriving: (party, local, remote) => arrivingRecord(net.network.records, net.network.nowUs(), party, local, remote),
+    lastRecord: () => (net.network.records.length ? net.network.records.length - 1 : undefined),
+  };
+  net.network.watch((r) => run.streams.map(r));
+
+  const sbc = new SbcSide(run);
+  const pbx = new PbxSide(run);
+  installAttack(run);
+  pbx.start();
+
+  // Steps are final when their packet's fate is known; a run whose attacker later
+  // revisits its recording (the stolen key) holds them back until it has.
+  const holdSteps = setup.attacker.kind === 'steal-key';
+  const steps: Step[] = [];
+  const records = net.network.records;
+  const ready = function* () {
+    while (steps.length < records.length && settled(records[steps.length])) {
+      const step = buildStep(run, records[steps.length], steps.length);
+      steps.push(step);
+      yield step;
+    }
+  };
+  while (await net.network.step()) {
+    if (net.network.nowUs() > MAX_VIRTUAL_MS * 1000) break;
+    if (!holdSteps) yield* ready();
+  }
+  if (setup.attacker.kind === 'steal-key') await stealKeyAndDecrypt(run);
+  yield* ready();
+  // Anything still travelling when the run stopped (nothing, unless the safety net fired).
+  while (steps.length < records.length) {
+    const step = buildStep(run, records[steps.length], steps.length);
+    steps.push(step);
+    yield step;
+  }
+
+  const outcome = run.verdicts.outcome(true);
+  const attackerLearned = attackerSummary(run, steps);
+  return {
+    scenario: definition.id,
+    seed: options.seed,
+    live: random.seeded === false,
+    startedAt: new Date(startMs).toISOString(),
+    steps,
+    outcome: attackerLearned ? { ...outcome, summary: `${outcome.summary} ${attackerLearned}` } : outcome,
+    ...audioOf(run, steps, pbx, sbc),
+    ...keyLogOf(run),
+  };
+}
+
+function keyLogOf(run: TrunkRun): { keyLog?: string } {
+  const lines = run.tlsClients.flatMap((c) => c.keyLog);
+  return lines.length
+    ? { keyLog: keyLogFile(lines, `${run.definition.id}: TLS secrets of the run's connections`) }
+    : {};
+}
+
+/** The call as each party hears it. */
+function audioOf(run: TrunkRun, steps: Step[], pbx: PbxSide, sbc: SbcSide): { audio?: CallAudio[] } {
+  if (!run.verdicts.answered) return {};
+  const join = (parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  const audio: CallAudio[] = [
+    {
+      party: 'pbx',
+      heard: 'voice',
+      summary: pbx.media.heard.length
+        ? `The PBX decrypts and plays what the SBC sent${pbx.media.secure ? '' : ' (plain RTP, nothing to decrypt)'}.`
+        : 'The PBX hears nothing: no media reached it.',
+      law: pbx.media.law,
+      payload: toHex(join(pbx.media.heard)),
+    },
+    {
+      party: 'sbc',
+      heard: 'voice',
+      summary: sbc.media.heard.length
+        ? `The SBC plays what the PBX sent${sbc.media.secure ? ', decrypted' : ''}.`
+        : 'The SBC hears nothing: no media reached it.',
+      law: sbc.media.law,
+      payload: toHex(join(sbc.media.heard)),
+    },
+  ];
+  const attacker = attackerAudio(run, steps);
+  if (attacker) audio.push(attacker);
+  return { audio };
+}
+
+/**
+ * What the attacker on the path hears of the PBX's voice: the payloads it
+ * could decrypt (or that were never encrypted), else the ciphertext played
+ * as if it were G.711, which sounds like noise.
+ */
+function attackerAudio(run: TrunkRun, steps: Step[]): CallAudio | undefined {
+  const media = steps.filter(
+    (s) =>
+      s.from === 'pbx' &&
+      (s.protocol === 'RTP' || s.protocol === 'SRTP') &&
+      s.views.attacker.access !== 'none' &&
+      !s.summary.includes(','),
+  );
+  if (media.length === 0) return undefined;
+  const voice: Uint8Array[] = [];
+  const noise: Uint8Array[] = [];
+  for (const s of media) {
+    const rtp = s.views.attacker.layers.find((l) => /^RTP/.test(l.title));
+    const wire = fromHex(s.bytes).subarray(28);
+    if (s.protocol === 'RTP') voice.push(wire.subarray(12));
+    else if (rtp) voice.push(fromHex(rtp.bytes).subarray(12));
+    else noise.push(wire.subarray(12, wire.length - (wire.length - 12 > 160 ? wire.length - 172 : 0)));
+  }
+  const heard = voice.length >= noise.length ? 'voice' : 'noise';
+  const parts = heard === 'voice' ? voice : noise;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return {
+    party: 'attacker',
+    heard,
+    summary:
+      heard === 'voice'
+        ? run.setup.pbx.media.offer === 'rtp' || media[0].protocol === 'RTP'
+          ? 'The attacker plays the PBX’s voice as it captured it: plain RTP needs no key.'
+          : 'The attacker decrypts the PBX’s voice with the SDES key it read, and plays it.'
+        : 'The attacker has no SRTP key: playing the encrypted payloads as G.711 gives only noise.',
+    law: 'pcmu',
+    payload: toHex(out),
+  };
+}
+
+/** One sentence on what the attacker got, read from its views of the steps. */
+function attackerSummary(run: TrunkRun, steps: Step[]): string | undefined {
+  if (run.setup.attacker.kind === 'none') return undefined;
+  const read = steps.filter((s) => s.views.attacker.access === 'all' && s.from !== 'attacker');
+  const sip = read.filter((s) => s.protocol === 'SIP').length;
+  const media = read.filter((s) => (s.protocol === 'SRTP' || s.protocol === 'RTP') && s.from === 'pbx').length;
+  if (sip === 0 && media === 0) {
+    return `The ${partyName('attacker')} on the path read no SIP and no audio: only addresses, sizes and timing.`;
+  }
+  const what = [sip ? `${sip} SIP messages` : '', media ? `${media} packets of the PBX’s audio` : '']
+    .filter(Boolean)
+    .join(' and ');
+  return `The attacker read ${what}.`;
+}

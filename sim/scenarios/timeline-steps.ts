@@ -1,0 +1,101 @@
+/**
+ * A wire record and what the ledger says about it, as a Timeline step: the
+ * bytes and their field tree as they crossed the wire, the ladder label,
+ * what each party could read of it, the state parties gained, the
+ * explanation and the failure it carries.
+ *
+ * Who reads what:
+ * - the sender reads what it wrote, and the receiver what it could open
+ *   (a record whose tag failed is refused unread);
+ * - the attacker on the path reads what its tap computed from the bytes
+ *   (tap.ts and its lenses), unless it is an endpoint itself: the
+ *   connection the PBX opened ended at it (interception), or it sent the
+ *   packet;
+ * - a party whose machine never saw the packet reads nothing.
+ */
+import type { Party, PartyView, Step } from '../timeline';
+import { PARTIES } from '../timeline';
+import { TCP_FLAG } from '../net/tcp-segment';
+import { wireStepFields, type WirePacket } from '../net/wire-record';
+import type { StepNote } from './step-ledger';
+import { explainStep } from './explanations';
+import type { TrunkRun } from './trunk-run';
+
+/** A TCP segment's flags as a ladder label, in the order the handshake uses them. */
+export function tcpLabel(flags: number): string {
+  const names: string[] = [];
+  if (flags & TCP_FLAG.SYN) names.push('SYN');
+  if (flags & TCP_FLAG.FIN) names.push('FIN');
+  if (flags & TCP_FLAG.RST) names.push('RST');
+  if (flags & TCP_FLAG.ACK) names.push('ACK');
+  return names.join(', ') || 'TCP';
+}
+
+export function buildStep(run: TrunkRun, record: WirePacket, index: number): Step {
+  const note = run.ledger.find(record.index);
+  const wire = wireStepFields(record);
+  const labels = note?.labels ?? [];
+  const summary = labels.length ? labels.join(', ') : tcpLabel(record.tcp?.flags ?? 0);
+  const protocol = note?.protocol ?? (record.transport === 'tcp' ? 'TCP' : 'RTP');
+  const views = {} as Record<Party, PartyView>;
+  for (const p of PARTIES) views[p] = view(run, record, note, p, summary);
+  const { explanation, articles } = explainStep(run, record, note);
+  return {
+    index,
+    ...wire,
+    protocol,
+    summary,
+    views,
+    explanation,
+    articles,
+    events: note?.events ?? [],
+    ...(note?.failure ? { failure: note.failure } : {}),
+  };
+}
+
+function view(run: TrunkRun, r: WirePacket, note: StepNote | undefined, party: Party, summary: string): PartyView {
+  const layers = note?.layers[party] ?? [];
+  const sentByAttacker = party === 'attacker' && r.from === 'attacker' && r.origin !== 'sent';
+  if (r.from === party && !sentByAttacker) {
+    return { access: 'all', summary: `Sent it: it wrote this ${summary} and knows every byte.`, layers };
+  }
+  const received =
+    r.to === party &&
+    r.seenBy.includes(party) &&
+    (party !== 'attacker' || r.fate === 'intercepted' || r.fate === 'delivered');
+  if (received) {
+    const unreadable = note?.unreadable[party];
+    if (unreadable) return { access: 'metadata', summary: `Received it, but ${unreadable}.`, layers: [] };
+    return {
+      access: 'all',
+      summary: layers.length
+        ? `Received it and decrypted it: it reads the ${summary} inside.`
+        : `Received it and reads all of it.`,
+      layers,
+    };
+  }
+  if (party === 'attacker' && r.seenBy.includes('attacker')) return attackerView(run, r, layers);
+  return { access: 'none', summary: 'Never saw it: the packet did not pass its machine.', layers: [] };
+}
+
+/** What the attacker on the path learned: its tap's reading of the bytes, and any plaintext it recovered. */
+function attackerView(run: TrunkRun, r: WirePacket, recovered: PartyView['layers']): PartyView {
+  const seen = run.net.tap.observations.get(
+    r.derivedFrom !== undefined && r.from === 'attacker' ? r.derivedFrom : r.index,
+  );
+  const did = r.from === 'attacker' ? `It sent this ${r.origin} packet${r.note ? ` (${r.note})` : ''}. ` : '';
+  if (recovered.length > 0) {
+    return {
+      access: 'all',
+      summary: `${did}It holds the keys: it reads the content in full.${seen ? ` ${seen.summary}` : ''}`,
+      layers: [...(seen?.layers ?? []), ...recovered],
+    };
+  }
+  if (!seen) return { access: 'metadata', summary: `${did}Only the headers and size.`, layers: [] };
+  return { access: seen.access, summary: `${did}${seen.summary}`, layers: seen.layers };
+}
+
+/** Whether a packet's step is final: its fate is known (delivered, dropped, refused...). */
+export function settled(r: WirePacket): boolean {
+  return r.fate !== 'in-flight';
+}
