@@ -187,7 +187,9 @@ export class PbxAgent {
 
   private registerRequest(expires: number, authorization?: SipHeader): SipRequest {
     this.registrationCallId ??= newCallId(this.random, this.config.carrier.customer.pbxHost);
-    const registrar = `${this.config.contactScheme}:${this.config.carrier.domain}`;
+    // A sip: URI over TLS says so (RFC 3261 §26.2.2), as the PBX's other URIs do.
+    const tls = this.config.transport === 'TLS' && this.config.contactScheme === 'sip' ? ';transport=tls' : '';
+    const registrar = `${this.config.contactScheme}:${this.config.carrier.domain}${tls}`;
     return this.request(
       'REGISTER',
       registrar,
