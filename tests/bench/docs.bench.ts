@@ -2,7 +2,7 @@
  * The knowledge base's weight in a reader's browser: for each article, the
  * JavaScript (gzipped) Chromium downloads before the reader scrolls to a
  * live step, against the 30 KB budget, and what the first live step adds
- * once it is scrolled into view (the lab's embed page and its engine).
+ * once it is scrolled into view (the lab's island and its engine worker).
  *
  * The peer is the mermaid library a page would ship to draw its diagrams in
  * the browser: articles draw them at build time instead, so it is 0 KB here.
@@ -123,12 +123,11 @@ export default async function bench(): Promise<void> {
       const total = first.kb + inline;
 
       let liveKb: number | string = 'no live step yet';
-      const figure = page.locator('figure.live-step[data-live-step]').first();
+      const figure = page.locator('figure.kb-live-step[data-live-step]').first();
       if ((await figure.count()) > 0) {
         const after = recordScripts(page);
         await figure.scrollIntoViewIfNeeded();
-        const frame = figure.locator('iframe.live-step-frame').contentFrame();
-        await frame.locator('astro-island:not([ssr])').first().waitFor({ timeout: 60_000 });
+        await figure.locator('astro-island:not([ssr])').first().waitFor({ timeout: 60_000 });
         await page.waitForLoadState('networkidle');
         liveKb = (await after.stop()).kb;
       }
