@@ -254,14 +254,14 @@ export class LabState {
     const before = steps[this.shown - 2];
     // Fifty media packets a second are not worth fifty announcements: say when media starts.
     if (isMedia(step)) {
-      if (!before || !isMedia(before)) this.announcement = UI.announceRun(`${step.protocol}, ${step.summary}`);
+      if (!before || !isMedia(before)) this.announcement = UI.announceRun(UI.stepLabel(step.protocol, step.summary));
     } else {
       this.announcement = UI.announceStep(
         this.shown,
         this.total,
         step.from,
         step.to,
-        `${step.protocol} ${step.summary}`,
+        UI.stepLabel(step.protocol, step.summary),
       );
     }
     if (this.shown === this.total && this.timeline) {

@@ -69,6 +69,9 @@ export const UI = {
   },
 
   // Ladder
+  /** A packet's label: protocol and summary (`TLS ClientHello`), without saying the protocol twice. */
+  stepLabel: (protocol: string, summary: string) =>
+    summary === protocol || summary.startsWith(`${protocol} `) ? summary : `${protocol} ${summary}`,
   ladder: 'Packet ladder',
   ladderEmpty: 'No packet sent yet.',
   packetName: (n: number, from: Party, to: Party, what: string) => `${n}. ${PARTY[from]} to ${PARTY[to]}: ${what}`,
@@ -155,6 +158,7 @@ export const UI = {
     pcapng: 'Capture (pcapng, TLS secrets inside)',
     keylog: 'TLS key log (NSS format)',
     mermaid: 'Sequence diagram (mermaid)',
+    'media-pcap': 'Decrypted media (pcap)',
     timeline: 'Timeline (JSON)',
   },
   exportError: (message: string) => `The export failed: ${message}`,

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInNode } from './lab-engine';
+import { UI } from '../../site/lib/ui-text';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -54,9 +55,12 @@ test('a live step hydrates only when scrolled into view, shows its step and open
   await expect(island).not.toHaveAttribute('ssr', { timeout: 20_000 });
   expect(scripts.some((u) => /LiveStep/.test(u))).toBe(true);
   const inspector = liveStep.getByRole('region', { name: 'Packet inspector' });
-  await expect(inspector.getByRole('heading', { level: 3 })).toHaveText(`${expected.protocol} ${expected.summary}`, {
-    timeout: 20_000,
-  });
+  await expect(inspector.getByRole('heading', { level: 3 })).toHaveText(
+    UI.stepLabel(expected.protocol, expected.summary),
+    {
+      timeout: 20_000,
+    },
+  );
   await expect(liveStep.getByRole('list', { name: 'Packet ladder' }).getByRole('listitem')).toHaveCount(
     Math.min(step, 120),
   );
