@@ -52,6 +52,9 @@ export function explainStep(run: TrunkRun, record: WirePacket, note: StepNote | 
   if (note && note.topics.length > 1) {
     parts.push(`The same packet also carries ${note.labels.slice(1).join(', ')}.`);
   }
+  if (topic && record.tcp && record.tcp.flags & TCP_FLAG.FIN) {
+    parts.push(`The same segment carries FIN: ${the(record.from)} closes its half of the TCP connection.`);
+  }
   parts.push(...attackText(run, record, note, articles));
   if (note?.failure) articles.push({ href: run.definition.article, title: run.definition.title });
   const seen = new Set<string>();

@@ -36,6 +36,11 @@ import { stealKeyAndDecrypt } from './key-theft';
 import { buildStep, settled } from './timeline-steps';
 import { partyName } from './verdicts';
 
+/** IPv4 (20 bytes, no options) and UDP (8) headers before a datagram's payload; the RTP header; one 20 ms G.711 frame. */
+const IPV4_UDP_HEADERS = 28;
+const RTP_HEADER = 12;
+const G711_FRAME = 160;
+
 /** The virtual instant every run starts at (and the carrier's PKI is issued around). */
 export const RUN_START = '2026-11-26T09:00:00Z';
 /** A run that is still going after this much virtual time is stopped (a safety net, never reached by the catalogue). */
@@ -120,10 +125,15 @@ export async function* runScenarioSteps(
     live: random.seeded === false,
     startedAt: new Date(startMs).toISOString(),
     steps,
-    outcome: attackerLearned ? { ...outcome, summary: `${outcome.summary} ${attackerLearned}` } : outcome,
+    outcome: attackerLearned ? { ...outcome, summary: `${sentence(outcome.summary)} ${attackerLearned}` } : outcome,
     ...audioOf(run, steps, pbx, sbc),
     ...keyLogOf(run),
   };
+}
+
+/** Text that ends as a sentence does. */
+function sentence(text: string): string {
+  return /[.!?)]$/.test(text) ? text : `${text}.`;
 }
 
 function keyLogOf(run: TrunkRun): { keyLog?: string } {
@@ -187,11 +197,12 @@ function attackerAudio(run: TrunkRun, steps: Step[]): CallAudio | undefined {
   const voice: Uint8Array[] = [];
   const noise: Uint8Array[] = [];
   for (const s of media) {
-    const rtp = s.views.attacker.layers.find((l) => /^RTP/.test(l.title));
-    const wire = fromHex(s.bytes).subarray(28);
-    if (s.protocol === 'RTP') voice.push(wire.subarray(12));
-    else if (rtp) voice.push(fromHex(rtp.bytes).subarray(12));
-    else noise.push(wire.subarray(12, wire.length - (wire.length - 12 > 160 ? wire.length - 172 : 0)));
+    // A whole RTP packet the attacker recovered (not just the header its tap reads in clear).
+    const rtp = s.views.attacker.layers.find((l) => /^RTP/.test(l.title) && l.bytes.length / 2 > RTP_HEADER);
+    const wire = fromHex(s.bytes).subarray(IPV4_UDP_HEADERS);
+    if (s.protocol === 'RTP') voice.push(wire.subarray(RTP_HEADER));
+    else if (rtp) voice.push(fromHex(rtp.bytes).subarray(RTP_HEADER));
+    else noise.push(wire.subarray(RTP_HEADER, RTP_HEADER + G711_FRAME));
   }
   const heard = voice.length >= noise.length ? 'voice' : 'noise';
   const parts = heard === 'voice' ? voice : noise;
@@ -224,7 +235,10 @@ function attackerSummary(run: TrunkRun, steps: Step[]): string | undefined {
   if (sip === 0 && media === 0) {
     return `The ${partyName('attacker')} on the path read no SIP and no audio: only addresses, sizes and timing.`;
   }
-  const what = [sip ? `${sip} SIP messages` : '', media ? `${media} packets of the PBX’s audio` : '']
+  const what = [
+    sip ? `${sip} SIP message${sip === 1 ? '' : 's'}` : '',
+    media ? `${media} packets of the PBX’s audio` : '',
+  ]
     .filter(Boolean)
     .join(' and ');
   return `The attacker read ${what}.`;

@@ -24,7 +24,7 @@ export const SECURE_PBX: PbxSetup = {
   transport: 'tls',
   port: 'tls',
   tls: { versions: ['1.3', '1.2'], trusts: 'carrier-root', verifiesServer: true, certificate: 'carrier-issued' },
-  media: { offer: 'srtp', suites: ['AES_CM_128_HMAC_SHA1_80', 'AEAD_AES_128_GCM'] },
+  media: { offer: 'srtp', suites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] },
   contact: 'public',
   password: 'correct',
 };

@@ -17,7 +17,7 @@ import type { Party, PartyView, Step } from '../timeline';
 import { PARTIES } from '../timeline';
 import { TCP_FLAG } from '../net/tcp-segment';
 import { wireStepFields, type WirePacket } from '../net/wire-record';
-import type { StepNote } from './step-ledger';
+import type { StepNote, Topic } from './step-ledger';
 import { explainStep } from './explanations';
 import type { TrunkRun } from './trunk-run';
 
@@ -35,7 +35,9 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number): Ste
   const note = run.ledger.find(record.index);
   const wire = wireStepFields(record);
   const labels = note?.labels ?? [];
-  const summary = labels.length ? labels.join(', ') : tcpLabel(record.tcp?.flags ?? 0);
+  // A copy the attacker altered or sent again says so in its label: `SRTP (replayed)`.
+  const origin = record.origin === 'sent' ? '' : ` (${record.origin})`;
+  const summary = (labels.length ? labels.join(', ') : tcpLabel(record.tcp?.flags ?? 0)) + origin;
   const protocol = note?.protocol ?? (record.transport === 'tcp' ? 'TCP' : 'RTP');
   const views = {} as Record<Party, PartyView>;
   for (const p of PARTIES) views[p] = view(run, record, note, p, summary);
@@ -66,6 +68,15 @@ function view(run: TrunkRun, r: WirePacket, note: StepNote | undefined, party: P
   if (received) {
     const unreadable = note?.unreadable[party];
     if (unreadable) return { access: 'metadata', summary: `Received it, but ${unreadable}.`, layers: [] };
+    if (layers.length === 0 && note?.topics.some(sealed)) {
+      return {
+        access: 'metadata',
+        summary: note.labels.every((l) => l.includes('(part'))
+          ? 'Received the first part of an encrypted record: it decrypts the record once the rest arrives.'
+          : 'Received it, but did not open it: its TLS session had already ended.',
+        layers: [],
+      };
+    }
     return {
       access: 'all',
       summary: layers.length
@@ -87,12 +98,17 @@ function attackerView(run: TrunkRun, r: WirePacket, recovered: PartyView['layers
   if (recovered.length > 0) {
     return {
       access: 'all',
-      summary: `${did}It holds the keys: it reads the content in full.${seen ? ` ${seen.summary}` : ''}`,
+      summary: `${did}It holds the keys and reads all of it (${recovered[0].title.replace(/^[A-Z]/, (c) => c.toLowerCase())}).`,
       layers: [...(seen?.layers ?? []), ...recovered],
     };
   }
   if (!seen) return { access: 'metadata', summary: `${did}Only the headers and size.`, layers: [] };
   return { access: seen.access, summary: `${did}${seen.summary}`, layers: seen.layers };
+}
+
+/** Whether a topic's content travels encrypted. */
+function sealed(t: Topic): boolean {
+  return ((t.kind === 'tls' || t.kind === 'alert') && t.encrypted) || (t.kind === 'sip' && t.over === 'tls');
 }
 
 /** Whether a packet's step is final: its fate is known (delivered, dropped, refused...). */

@@ -230,6 +230,8 @@ export class TlsOverTcp {
     if (r.summary.endsWith('(rejected)')) {
       this.run.ledger.note(at).unreadable[this.self] =
         'its authentication tag does not verify, so it is refused unread';
+      const alert = this.tls.sentAlert?.name ?? 'refused';
+      this.run.ledger.fail(at, `${alert}: the ${partyName(this.self)} could not authenticate this record`);
     } else if (entry?.layer) {
       this.run.ledger.addLayer(at, this.self, entry.layer);
     }
@@ -284,7 +286,7 @@ export class TlsOverTcp {
       party: this.self,
       stage: 'tls',
       reason: alert.name,
-      summary: `The ${self} ended the TLS handshake with ${peer === 'attacker' ? 'the attacker' : `the ${peer}`}: alert ${alert.name} — ${alert.reason}`,
+      summary: `The ${self} ended the TLS ${this.connectedReported ? 'connection' : 'handshake'} with ${peer === 'attacker' ? 'the attacker' : `the ${peer}`}: alert ${alert.name} — ${alert.reason.replace(/\.?$/, '.')}`,
       at: this.run.nowMs(),
     });
   }
