@@ -222,9 +222,9 @@ function sipMessageText(m: SipMessage, sender: Party): string {
       case 'ACK':
         return `${who} acknowledges the answer: the call is up. From now on the audio flows directly between the PBX’s media port and the SBC’s, not through the SIP connection.`;
       case 'BYE':
-        return `${who} hangs up.`;
+        return `${who} hangs up: BYE ends the dialog the INVITE created, and the sender stops its media at once.`;
       case 'OPTIONS':
-        return `${who} checks that the other side is alive (OPTIONS).`;
+        return `${who} checks that the other side is alive with OPTIONS, as trunks do every half minute or so.`;
       default:
         return `${who} sends ${m.method}.`;
     }
@@ -234,7 +234,7 @@ function sipMessageText(m: SipMessage, sender: Party): string {
     case 100:
       return `${who} has the INVITE and is working on it; this stops the PBX from sending it again.`;
     case 180:
-      return `The called phone is ringing.`;
+      return `${who} says the called phone is ringing: the PBX can play ringback to its caller while it waits for an answer.`;
     case 401:
       return `${who} challenges the registration: a fresh nonce and the realm. To go on, the PBX must show it knows the trunk password by hashing it with this nonce.`;
     case 403:
@@ -250,8 +250,8 @@ function sipMessageText(m: SipMessage, sender: Party): string {
           ? `The call is answered. The SDP answer picks one of the offered crypto suites and carries ${the(sender)}’s own key for the audio it will send: each direction has its own key.`
           : `The call is answered, with plain RTP: the audio will not be encrypted.`;
       }
-      if (cseq === 'BYE') return `${who} confirms the end of the call.`;
-      return `${who} answers 200 OK.`;
+      if (cseq === 'BYE') return `${who} confirms the end of the call: the dialog is over, and neither side sends more media.`;
+      return `${who} answers 200 OK: the request succeeded.`;
     default:
       return m.status >= 400
         ? `${who} answers ${m.status} ${m.reason}: the request failed.`

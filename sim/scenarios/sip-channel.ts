@@ -26,6 +26,16 @@ export interface SipChannel {
 /** A SIP message that arrived, the bytes it came in, and the packet that completed it. */
 export type SipArrival = (message: ParsedSipMessage, bytes: Uint8Array, via: number | undefined) => unknown;
 
+/**
+ * The failure a SIP message carries, if any: a final response that refuses
+ * (RFC 3261 §21.4–§21.6), except the 401 and 407 challenges, which ask for
+ * credentials and are part of a normal registration (§22.2).
+ */
+export function sipFailure(m: SipMessage): string | undefined {
+  if (m.kind !== 'response' || m.status < 300 || m.status === 401 || m.status === 407) return undefined;
+  return `${m.status} ${m.reason}`;
+}
+
 export function sipOverTls(session: TlsOverTcp): SipChannel {
   return { send: (m) => session.sendSip(m), close: () => session.close() };
 }
@@ -37,6 +47,8 @@ export function sendSipDatagram(run: TrunkRun, socket: UdpSocket, to: Endpoint, 
   note.protocol = 'SIP';
   note.labels.push(sipSummary(message));
   note.topics.push({ kind: 'sip', message, sender: self, over: 'udp' });
+  const failure = sipFailure(message);
+  if (failure) run.ledger.fail(record.index, failure);
   return record;
 }
 
@@ -117,6 +129,7 @@ export class SipOverTcp implements SipChannel {
       encrypted: false,
       wire: [],
       pending: [],
+      ...(sipFailure(message) ? { failure: sipFailure(message) } : {}),
     });
     this.conn.write(encoded);
   }

@@ -34,6 +34,7 @@ import { writeSipMessage } from '../sip/write';
 import type { Topic } from './step-ledger';
 import type { RecordEntry } from './tls-streams';
 import type { TrunkRun } from './trunk-run';
+import { sipFailure } from './sip-channel';
 import { partyName } from './verdicts';
 
 /** How long a TLS client waits for the server's answer before it gives up (a common PBX default). */
@@ -43,6 +44,7 @@ interface Outgoing {
   label: string;
   protocol: Protocol;
   topic: Topic;
+  failure?: string;
 }
 
 export interface TlsOverTcpOptions {
@@ -117,6 +119,7 @@ export class TlsOverTcp {
       label: sipSummary(message),
       protocol: 'SIP',
       topic: { kind: 'sip', message, sender: this.self, over: 'tls' },
+      failure: sipFailure(message),
     });
   }
 
@@ -132,6 +135,7 @@ export class TlsOverTcp {
             label: sipSummary(message),
             protocol: 'SIP',
             topic: { kind: 'sip', message, sender: this.self, over: 'tls' },
+            failure: sipFailure(message),
           }
         : undefined,
     );
@@ -263,7 +267,13 @@ export class TlsOverTcp {
       };
     }
     if (r.contentType === 'application_data' && outgoing) {
-      return { ...base, label: outgoing.label, protocol: outgoing.protocol, topic: outgoing.topic };
+      return {
+        ...base,
+        label: outgoing.label,
+        protocol: outgoing.protocol,
+        topic: outgoing.topic,
+        ...(outgoing.failure ? { failure: outgoing.failure } : {}),
+      };
     }
     return {
       ...base,
