@@ -32,7 +32,21 @@ export function tcpLabel(flags: number): string {
 }
 
 export function buildStep(run: TrunkRun, record: WirePacket, index: number): Step {
-  const note = run.ledger.find(record.index);
+  const own = run.ledger.find(record.index);
+  // A copy the attacker made (altered, replayed) carries what its original carried.
+  const original = record.derivedFrom !== undefined ? run.ledger.find(record.derivedFrom) : undefined;
+  const note: StepNote | undefined =
+    own?.labels.length || !original
+      ? own
+      : {
+          labels: original.labels,
+          topics: original.topics,
+          ...(original.protocol ? { protocol: original.protocol } : {}),
+          layers: own?.layers ?? {},
+          unreadable: own?.unreadable ?? {},
+          events: own?.events ?? [],
+          ...(own?.failure ? { failure: own.failure } : {}),
+        };
   const wire = wireStepFields(record);
   const labels = note?.labels ?? [];
   // A copy the attacker altered or sent again says so in its label: `SRTP (replayed)`.
