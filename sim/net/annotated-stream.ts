@@ -46,7 +46,8 @@ export class AnnotatedStream {
           }
         : data;
     if (encoded.bytes.length === 0) return;
-    this.chunks.push({ start: this.end, bytes: encoded.bytes, fields: encoded.fields });
+    // A copy, so the writer may reuse its buffer: segments (and retransmissions) are views of it.
+    this.chunks.push({ start: this.end, bytes: encoded.bytes.slice(), fields: encoded.fields });
     this.end += encoded.bytes.length;
   }
 
@@ -55,8 +56,14 @@ export class AnnotatedStream {
     if (from < this.released || to > this.end || from > to) {
       throw new RangeError(`stream bytes [${from}, ${to}) are not held (held: [${this.released}, ${this.end}))`);
     }
-    const bytes = new Uint8Array(to - from);
     const fields: Field[] = [];
+    const one = this.chunks.find((c) => c.start <= from && c.start + c.bytes.length >= to);
+    if (one) {
+      // Within one write: a view of it, no copy.
+      const lo = from - one.start;
+      return { bytes: one.bytes.subarray(lo, to - one.start), fields: clipFields(one.fields, lo, to - one.start, -lo) };
+    }
+    const bytes = new Uint8Array(to - from);
     for (const c of this.chunks) {
       const cEnd = c.start + c.bytes.length;
       if (cEnd <= from || c.start >= to) continue;

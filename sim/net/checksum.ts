@@ -4,17 +4,21 @@
  */
 export function internetChecksum(...parts: readonly Uint8Array[]): number {
   let sum = 0;
-  let odd: number | undefined;
+  // A part of odd length leaves its last byte to pair with the next part's first.
+  let odd = -1;
   for (const p of parts) {
-    for (const byte of p) {
-      if (odd === undefined) odd = byte;
-      else {
-        sum += (odd << 8) | byte;
-        odd = undefined;
-      }
+    const n = p.length;
+    let i = 0;
+    if (odd >= 0 && n > 0) {
+      sum += (odd << 8) | p[0];
+      odd = -1;
+      i = 1;
     }
+    for (; i + 1 < n; i += 2) sum += (p[i] << 8) | p[i + 1];
+    if (i < n) odd = p[i];
   }
-  if (odd !== undefined) sum += odd << 8;
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  if (odd >= 0) sum += odd << 8;
+  // Fold the carries back in (RFC 1071 §4.1); sums stay exact as doubles far beyond any packet.
+  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
   return ~sum & 0xffff;
 }

@@ -211,8 +211,14 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
     checksumValid: internetChecksum(bytes.subarray(0, headerLength)) === 0,
   };
   const segment = bytes.subarray(headerLength);
-  const pseudo = (length: number) =>
-    Uint8Array.of(...bytes.subarray(12, 20), 0, protocolNumber, length >> 8, length & 0xff);
+  const pseudo = (length: number) => {
+    const out = new Uint8Array(12);
+    out.set(bytes.subarray(12, 20));
+    out[9] = protocolNumber;
+    out[10] = length >> 8;
+    out[11] = length & 0xff;
+    return out;
+  };
   if (protocol === 'tcp' && !fragment) {
     const n = segment.length;
     const dataOffset = n > 12 ? (segment[12] >> 4) * 4 : 20;
@@ -246,7 +252,8 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
         urgentPointer: (segment[18] << 8) | segment[19],
         options,
       },
-      payload: segment.slice(dataOffset),
+      // Views, not copies: a packet's bytes are never changed once on the wire.
+      payload: segment.subarray(dataOffset),
       payloadOffset: headerLength + dataOffset,
       checksumValid: ip.checksumValid && internetChecksum(pseudo(n), segment) === 0,
     };
@@ -270,7 +277,7 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
       src: { ip: ip.src, port: (segment[0] << 8) | segment[1] },
       dst: { ip: ip.dst, port: (segment[2] << 8) | segment[3] },
       transport: { kind: 'udp' },
-      payload: segment.slice(8),
+      payload: segment.subarray(8),
       payloadOffset: headerLength + 8,
       checksumValid: ip.checksumValid && (checksum === 0 || internetChecksum(pseudo(n), segment) === 0),
     };
@@ -280,7 +287,7 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
     src: { ip: ip.src, port: 0 },
     dst: { ip: ip.dst, port: 0 },
     transport: { kind: 'other' },
-    payload: segment.slice(0, totalLength - headerLength),
+    payload: segment.subarray(0, totalLength - headerLength),
     payloadOffset: headerLength,
     checksumValid: ip.checksumValid,
   };
