@@ -164,6 +164,8 @@ export class Host {
       }
       throw e;
     }
+    // Applications get their own copy: nothing they do may change the bytes the record keeps.
+    p.payload = p.payload.slice();
     if (!p.checksumValid) {
       record.note = `${this.name} discarded it: checksum mismatch.`;
       return 'bad-checksum';
