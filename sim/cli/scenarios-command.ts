@@ -1,4 +1,4 @@
-/** `trunklab scenarios [--json]`: the scenario ids, titles and expected outcomes. */
+/** `trunklab scenarios [--json]`: the scenario ids, titles, expected outcomes and what-ifs (`trunklab run --what-if ID=VALUE`). */
 import { listScenarios } from '../index';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
@@ -19,6 +19,10 @@ export const scenariosCommand: Command = {
     for (const s of list) {
       const expected = s.expected.ok ? 'succeeds' : `fails at ${s.expected.stage}: ${s.expected.reason}`;
       ctx.stdout(`${s.id.padEnd(width)}  ${s.title} (${expected})\n`);
+      if (s.whatIf?.length) {
+        const settings = s.whatIf.map((w) => `${w.id}=${w.choices.map((c) => c.value).join('|')}`).join(', ');
+        ctx.stdout(`${' '.repeat(width)}  what-if: ${settings}\n`);
+      }
     }
     return EXIT.ok;
   },
