@@ -128,6 +128,8 @@ export default async function bench(): Promise<void> {
         const after = recordScripts(page);
         await figure.scrollIntoViewIfNeeded();
         await figure.locator('astro-island:not([ssr])').first().waitFor({ timeout: 60_000 });
+        // Hydrated is not done: wait for the engine worker's run to fill the inspector.
+        await figure.getByRole('region', { name: 'Packet inspector' }).first().waitFor({ timeout: 60_000 });
         await page.waitForLoadState('networkidle');
         liveKb = (await after.stop()).kb;
       }
