@@ -5,10 +5,24 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
+/** The two ASCII characters of each byte's hex, for `toHex`. */
+const HEX_ASCII = new TextEncoder().encode(HEX.join(''));
+const ascii = new TextDecoder();
+
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += HEX[b];
-  return s;
+  // Short values by concatenation; longer ones (whole packets) written as ASCII and decoded at
+  // once, which makes one flat string instead of a chain of intermediate ones for the collector.
+  if (bytes.length < 32) {
+    let s = '';
+    for (const b of bytes) s += HEX[b];
+    return s;
+  }
+  const out = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    out[2 * i] = HEX_ASCII[2 * bytes[i]];
+    out[2 * i + 1] = HEX_ASCII[2 * bytes[i] + 1];
+  }
+  return ascii.decode(out);
 }
 
 /** Parses hex, ignoring white space and colons (as RFC test vectors print them). */
