@@ -28,7 +28,28 @@ function actsAsServer(sender: Party, record: WirePacket, run: TrunkRun): boolean
   return record.dst.ip === run.carrier.customer.pbxIp;
 }
 
+/** Explanations of plain media packets, the same for every packet of a stream: written once per run. */
+const mediaTexts = new WeakMap<TrunkRun, Map<string, StepText>>();
+
 export function explainStep(run: TrunkRun, record: WirePacket, note: StepNote | undefined): StepText {
+  const topic = note?.topics[0];
+  const plainMedia =
+    topic?.kind === 'media' &&
+    note!.topics.length === 1 &&
+    record.origin === 'sent' &&
+    record.fate === 'delivered' &&
+    !note!.failure &&
+    Object.keys(note!.unreadable).length === 0;
+  if (!plainMedia) return explainAnew(run, record, note);
+  let texts = mediaTexts.get(run);
+  if (!texts) mediaTexts.set(run, (texts = new Map()));
+  const key = `${topic.protocol} ${topic.sender}`;
+  let text = texts.get(key);
+  if (!text) texts.set(key, (text = explainAnew(run, record, note)));
+  return text;
+}
+
+function explainAnew(run: TrunkRun, record: WirePacket, note: StepNote | undefined): StepText {
   const parts: string[] = [];
   const articles: ArticleLink[] = [];
   const topic = note?.topics[0];
@@ -250,7 +271,8 @@ function sipMessageText(m: SipMessage, sender: Party): string {
           ? `The call is answered. The SDP answer picks one of the offered crypto suites and carries ${the(sender)}’s own key for the audio it will send: each direction has its own key.`
           : `The call is answered, with plain RTP: the audio will not be encrypted.`;
       }
-      if (cseq === 'BYE') return `${who} confirms the end of the call: the dialog is over, and neither side sends more media.`;
+      if (cseq === 'BYE')
+        return `${who} confirms the end of the call: the dialog is over, and neither side sends more media.`;
       return `${who} answers 200 OK: the request succeeded.`;
     default:
       return m.status >= 400

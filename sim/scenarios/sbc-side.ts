@@ -33,6 +33,8 @@ export class SbcSide {
   private readonly servers = new Map<SipTransport, SbcServer>();
   /** Where the PBX's offer said to send media. */
   private remote?: Endpoint;
+  /** What the SBC has logged about the requests it read. */
+  private readonly logged = new Set<string>();
 
   constructor(private readonly run: TrunkRun) {
     const { net, carrier } = run;
@@ -114,7 +116,11 @@ export class SbcSide {
     const events: StateEvent[] = [];
     if (p.message.kind === 'request') {
       for (const f of lintSipMessage(p, bytes, this.run.carrier)) {
-        events.push({ kind: 'note', party: 'sbc', text: `SBC log (${f.severity}): ${f.message} (${f.spec})` });
+        // Each finding once: the first request that shows it.
+        const text = `SBC log (${f.severity}): ${f.message} (${f.spec})`;
+        if (this.logged.has(text)) continue;
+        this.logged.add(text);
+        events.push({ kind: 'note', party: 'sbc', text });
       }
     }
     const { send, events: decided } = this.server(transport).receive(p, source);

@@ -11,7 +11,7 @@ import type { TcpConnection } from '../net/tcp-connection';
 import type { UdpSocket } from '../net/udp-socket';
 import type { WirePacket } from '../net/wire-record';
 import { sipSummary, type SipMessage } from '../sip/message';
-import { parseSipMessage, type ParsedSipMessage } from '../sip/parse';
+import { SIP_LIMITS, parseSipMessage, type ParsedSipMessage } from '../sip/parse';
 import { SipStreamFramer } from '../sip/stream';
 import { isSipParseError } from '../sip/syntax-error';
 import { writeSipMessage } from '../sip/write';
@@ -60,7 +60,7 @@ export function receiveSipDatagram(
   record: WirePacket,
 ): ParsedSipMessage | undefined {
   try {
-    return parseSipMessage(payload);
+    return parseSipMessage(payload, { annotate: false });
   } catch (e) {
     if (!isSipParseError(e)) throw e;
     run.ledger.note(record.index).unreadable[self] = `it is not a SIP message (${e.message}), so it is discarded`;
@@ -83,7 +83,7 @@ export function sipOverUdp(run: TrunkRun, socket: UdpSocket, to: Endpoint, self:
  * as a real stack's would, and the packet is noted as unreadable.
  */
 export class SipOverTcp implements SipChannel {
-  private readonly framer = new SipStreamFramer();
+  private readonly framer = new SipStreamFramer(SIP_LIMITS, false);
   private written = 0;
 
   constructor(

@@ -28,7 +28,7 @@ import { toStateEvent, type TlsOutput, type TlsRecordView } from '../tls/output'
 import type { TlsAlert } from '../tls/alert';
 import { isSipParseError } from '../sip/syntax-error';
 import { SipStreamFramer } from '../sip/stream';
-import type { ParsedSipMessage } from '../sip/parse';
+import { SIP_LIMITS, type ParsedSipMessage } from '../sip/parse';
 import { sipSummary, type SipMessage } from '../sip/message';
 import { writeSipMessage } from '../sip/write';
 import type { Topic } from './step-ledger';
@@ -71,7 +71,8 @@ export class TlsOverTcp {
   private readonly run: TrunkRun;
   private readonly self: Party;
   private readonly peer: Party;
-  private readonly framer = new SipStreamFramer();
+  /** The parties act on SIP's values; the field trees of what they read come from what was written. */
+  private readonly framer = new SipStreamFramer(SIP_LIMITS, false);
   private readonly queue: Array<{ bytes: Uint8Array; fields: Encoded['fields'] }> = [];
   private written = 0;
   private received = 0;
