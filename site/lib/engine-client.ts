@@ -3,7 +3,7 @@
  * lab and any live steps on it, started on first use. Each request is a
  * Promise of the worker's answer.
  */
-import type { Party } from '../../sim/index';
+import type { Party, Step } from '../../sim/index';
 import type {
   AudioResult,
   EngineRequest,
@@ -19,7 +19,12 @@ type Ask = EngineRequest extends infer R ? (R extends { requestId: number } ? Om
 
 let worker: Worker | undefined;
 let nextId = 1;
-const pending = new Map<number, { resolve: (r: EngineResult) => void; reject: (e: Error) => void }>();
+interface Waiter {
+  resolve: (r: EngineResult) => void;
+  reject: (e: Error) => void;
+  progress?: (steps: Step[]) => void;
+}
+const pending = new Map<number, Waiter>();
 
 function engine(): Worker {
   if (!worker) {
@@ -28,6 +33,10 @@ function engine(): Worker {
       const r = event.data;
       const waiter = pending.get(r.requestId);
       if (!waiter) return;
+      if ('progress' in r) {
+        waiter.progress?.(r.progress);
+        return;
+      }
       pending.delete(r.requestId);
       if (r.ok) waiter.resolve(r.result);
       else waiter.reject(new Error(r.error));
@@ -44,16 +53,17 @@ function engine(): Worker {
   return worker;
 }
 
-function ask<T extends EngineResult>(request: Ask): Promise<T> {
+function ask<T extends EngineResult>(request: Ask, progress?: (steps: Step[]) => void): Promise<T> {
   const requestId = nextId++;
   return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve: resolve as (r: EngineResult) => void, reject });
+    pending.set(requestId, { resolve: resolve as (r: EngineResult) => void, reject, progress });
     engine().postMessage({ ...request, requestId } as EngineRequest);
   });
 }
 
-export function runInEngine(run: RunKey): Promise<RunResult> {
-  return ask<RunResult>({ type: 'run', run });
+/** Runs a scenario; `progress` hears its steps as the engine yields them, before the run is done. */
+export function runInEngine(run: RunKey, progress?: (steps: Step[]) => void): Promise<RunResult> {
+  return ask<RunResult>({ type: 'run', run }, progress);
 }
 
 export function audioFromEngine(run: RunKey, party: Party): Promise<AudioResult> {

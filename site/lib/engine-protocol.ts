@@ -3,7 +3,7 @@
  * worker runs the engine and answers with plain data (and, for audio and
  * export files, transferable buffers).
  */
-import type { Party, RunExportKind, Timeline } from '../../sim/index';
+import type { Party, RunExportKind, Step, Timeline } from '../../sim/index';
 
 /** What identifies a run: the same key always gives the same bytes. */
 export interface RunKey {
@@ -46,7 +46,10 @@ export type EngineRequest =
 export type EngineResult = RunResult | AudioResult | ExportFile;
 
 export type EngineResponse =
-  { requestId: number; ok: true; result: EngineResult } | { requestId: number; ok: false; error: string };
+  | { requestId: number; ok: true; result: EngineResult }
+  | { requestId: number; ok: false; error: string }
+  /** Steps of a run still being computed, in order, as the engine yields them. */
+  | { requestId: number; progress: Step[] };
 
 export function runKeyString(key: RunKey): string {
   const whatIf = Object.keys(key.whatIf)

@@ -13,7 +13,7 @@ import {
   runFingerprint,
   runScenario,
 } from '../../sim/index';
-import type { CarrierProfile, Timeline } from '../../sim/index';
+import type { CarrierProfile, Step, Timeline } from '../../sim/index';
 import carrier from '../../content/carrier.json';
 import {
   runKeyString,
@@ -30,11 +30,32 @@ import {
 const CACHE_SIZE = 4;
 const runs = new Map<string, Promise<Timeline>>();
 
-function run(key: RunKey): Promise<Timeline> {
+/** How long steps may wait to be posted together: the first goes at once, the rest in batches. */
+const BATCH_MS = 40;
+
+/**
+ * A run, from the cache or computed now; `progress` hears its steps as the engine yields them
+ * (a run already cached, or being computed for another request, has none to report).
+ */
+function run(key: RunKey, progress?: (steps: Step[]) => void): Promise<Timeline> {
   const id = runKeyString(key);
   let timeline = runs.get(id);
   if (!timeline) {
-    timeline = runScenario(key.scenario, { seed: key.seed, whatIf: key.whatIf, carrier: carrier as CarrierProfile });
+    let batch: Step[] = [];
+    let sent = -Infinity;
+    const flush = () => {
+      if (batch.length > 0) progress?.(batch);
+      batch = [];
+      sent = performance.now();
+    };
+    const options = { seed: key.seed, whatIf: key.whatIf, carrier: carrier as CarrierProfile };
+    timeline = runScenario(key.scenario, options, (step) => {
+      batch.push(step);
+      if (performance.now() - sent >= BATCH_MS) flush();
+    }).then((t) => {
+      flush();
+      return t;
+    });
     runs.set(id, timeline);
     timeline.catch(() => runs.delete(id));
     while (runs.size > CACHE_SIZE) runs.delete(runs.keys().next().value!);
@@ -62,7 +83,9 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
   let response: EngineResponse;
   const transfer: Transferable[] = [];
   try {
-    const timeline = await run(request.run);
+    const timeline = await run(request.run, (steps) =>
+      self.postMessage({ requestId: request.requestId, progress: steps } satisfies EngineResponse),
+    );
     if (request.type === 'run') {
       const result: RunResult = { timeline, fingerprint: runFingerprint(timeline), exports: exportsFor(timeline) };
       response = { requestId: request.requestId, ok: true, result };

@@ -4,23 +4,35 @@
  * undoes the whole playback), and Back and Forward show the state they name.
  */
 import type { ScenarioInfo } from '../../sim/index';
-import type { LabState } from './lab-state.svelte';
+import type { LabState, NavigationMode } from './lab-state.svelte';
 import { readLabUrl, writeLabUrl, type ReadResult } from './lab-url';
 
 export function readLocation(scenarios: readonly ScenarioInfo[]): ReadResult {
   return readLabUrl(window.location.search, scenarios, scenarios[0]?.id ?? '');
 }
 
-/** Connects `lab` to the history; returns the function that disconnects it. */
+/**
+ * Connects `lab` to the history; returns the function that disconnects it. The address is
+ * written after the frame that shows the change (pushState costs milliseconds, which a step
+ * should not wait for); changes made within one frame become one entry.
+ */
 export function connectHistory(lab: LabState): () => void {
-  lab.onnavigate = (mode) => {
+  let pending: NavigationMode | undefined;
+  const write = () => {
+    const mode = pending;
+    pending = undefined;
     const search = writeLabUrl(lab.location);
-    if (search === window.location.search) return;
+    if (mode === undefined || search === window.location.search) return;
     const url = `${window.location.pathname}${search}${window.location.hash}`;
     if (mode === 'push') history.pushState(null, '', url);
     else history.replaceState(null, '', url);
   };
+  lab.onnavigate = (mode) => {
+    if (pending === undefined) requestAnimationFrame(() => setTimeout(write));
+    pending = pending === 'push' || mode === 'push' ? 'push' : 'replace';
+  };
   const onpopstate = () => {
+    pending = undefined;
     const { location } = readLocation(lab.scenarios);
     void lab.apply(location);
   };

@@ -34,8 +34,10 @@ export class LabState {
   scenario = $state('');
   seed = $state(1);
   whatIf = $state<Record<string, string>>({});
-  /** The run on screen; raw, because a Timeline is large and never changes once made. */
+  /** The finished run on screen; raw, because a Timeline is large and never changes once made. */
   result = $state.raw<RunResult | undefined>(undefined);
+  /** The steps of the run being computed, as the engine yields them. */
+  streamed = $state.raw<Step[]>([]);
   error = $state<string | undefined>(undefined);
   running = $state(false);
   /** How many packets have been sent so far (0 = none yet). */
@@ -54,14 +56,18 @@ export class LabState {
 
   onnavigate: ((mode: NavigationMode) => void) | undefined;
 
+  /** The finished run: its outcome, audio and exports exist once the engine is done. */
   readonly timeline = $derived<Timeline | undefined>(this.result?.timeline);
-  readonly total = $derived(this.timeline?.steps.length ?? 0);
-  readonly visibleSteps = $derived<Step[]>(this.timeline?.steps.slice(0, this.shown) ?? []);
+  readonly complete = $derived(this.result !== undefined);
+  /** The run's steps so far: all of them once it is complete. */
+  readonly steps = $derived<Step[]>(this.result?.timeline.steps ?? this.streamed);
+  readonly total = $derived(this.steps.length);
+  readonly visibleSteps = $derived<Step[]>(this.steps.slice(0, this.shown));
   readonly selectedStep = $derived<Step | undefined>(
-    this.selected === undefined ? undefined : this.timeline?.steps[this.selected],
+    this.selected === undefined ? undefined : this.steps[this.selected],
   );
   readonly info = $derived.by<ScenarioInfo | undefined>(() => this.scenarios.find((s) => s.id === this.scenario));
-  readonly finished = $derived(this.timeline !== undefined && this.shown === this.total);
+  readonly finished = $derived(this.complete && this.shown === this.total);
 
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -91,8 +97,9 @@ export class LabState {
   }
 
   /**
-   * Runs a scenario in the engine worker and shows it at `position`. A run
-   * started later wins: answers to older requests are dropped.
+   * Runs a scenario in the engine worker and shows it at `position` as soon
+   * as the engine has yielded that far, before the whole run is computed. A
+   * run started later wins: answers to older requests are dropped.
    */
   async load(key: Partial<RunKey> = {}, position: StartPosition = {}): Promise<void> {
     this.pause();
@@ -103,11 +110,25 @@ export class LabState {
     this.whatIf = { ...(key.whatIf ?? this.whatIf) };
     this.error = undefined;
     this.running = true;
+    this.result = undefined;
+    this.streamed = [];
+    this.shown = 0;
+    this.selected = undefined;
+    let placed = false;
+    const wanted = position.step ?? 1;
     try {
-      const result = await runInEngine(this.runKey);
+      const result = await runInEngine(this.runKey, (steps) => {
+        if (generation !== this.#generation) return;
+        this.streamed = [...this.streamed, ...steps];
+        if (!placed && this.streamed.length >= wanted) {
+          placed = true;
+          this.#place(position);
+        }
+      });
       if (generation !== this.#generation) return;
       this.result = result;
-      this.#place(position);
+      this.streamed = [];
+      if (!placed) this.#place(position);
     } catch (e) {
       if (generation !== this.#generation) return;
       this.result = undefined;
@@ -209,7 +230,7 @@ export class LabState {
   }
 
   play(): void {
-    if (!this.timeline || this.playing) return;
+    if (this.total === 0 || this.playing) return;
     if (this.finished) this.goTo(1, 'replace');
     this.playing = true;
     this.#schedule();
@@ -227,25 +248,22 @@ export class LabState {
   }
 
   #schedule(): void {
-    const steps = this.timeline?.steps ?? [];
+    const steps = this.steps;
     const upcoming = steps[this.shown];
     const current = steps[this.shown - 1];
     const media = upcoming !== undefined && current !== undefined && isMedia(upcoming) && isMedia(current);
     const delay = (media ? PLAY_MEDIA_MS : PLAY_SIGNALLING_MS) / this.speed;
     this.#timer = setTimeout(() => {
       if (!this.playing) return;
-      if (this.shown >= this.total) {
-        this.pause();
-        return;
-      }
-      this.goTo(this.shown + 1, 'replace');
-      if (this.shown >= this.total) this.pause();
+      // Caught up with a run still being computed: wait for its next step.
+      if (this.shown < this.total) this.goTo(this.shown + 1, 'replace');
+      if (this.shown >= this.total && this.complete) this.pause();
       else this.#schedule();
     }, delay);
   }
 
   #announce(): void {
-    const steps = this.timeline?.steps ?? [];
+    const steps = this.steps;
     const step = steps[this.shown - 1];
     if (!step) {
       this.announcement = '';
@@ -258,7 +276,7 @@ export class LabState {
     } else {
       this.announcement = UI.announceStep(
         this.shown,
-        this.total,
+        this.complete ? this.total : undefined,
         step.from,
         step.to,
         UI.stepLabel(step.protocol, step.summary),

@@ -17,6 +17,22 @@ export interface PartyHoldings {
   notes: Held<NoteEvent>[];
 }
 
+const whole = new WeakMap<readonly Step[], Map<Party, PartyHoldings>>();
+
+/**
+ * What a party holds after the first `shown` steps of a run. The run's holdings are collected once;
+ * each call returns the same entries (the same objects) up to that step, so a keyed list redraws
+ * only what the new step added.
+ */
+export function holdingsAfter(steps: readonly Step[], party: Party, shown: number): PartyHoldings {
+  let byParty = whole.get(steps);
+  if (!byParty) whole.set(steps, (byParty = new Map()));
+  let all = byParty.get(party);
+  if (!all) byParty.set(party, (all = holdingsOf(steps, party)));
+  const upTo = <E>(list: Held<E>[]) => list.filter((h) => h.step < shown);
+  return { keys: upTo(all.keys), checks: upTo(all.checks), notes: upTo(all.notes) };
+}
+
 export function holdingsOf(steps: readonly Step[], party: Party): PartyHoldings {
   const out: PartyHoldings = { keys: [], checks: [], notes: [] };
   for (const step of steps) {

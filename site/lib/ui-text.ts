@@ -44,8 +44,10 @@ export const UI = {
   keyboardHint: 'Keys: ← and → step back and forward; ↑ and ↓ move through the ladder.',
   loading: 'Running the scenario…',
   stepOf: (n: number, total: number) => `Step ${n} of ${total}`,
-  announceStep: (n: number, total: number, from: Party, to: Party, what: string) =>
-    `Step ${n} of ${total}: ${PARTY[from]} to ${PARTY[to]}, ${what}.`,
+  /** While the engine is still computing the run, the steps so far. */
+  stepOfSoFar: (n: number, soFar: number) => `Step ${n} of ${soFar} so far…`,
+  announceStep: (n: number, total: number | undefined, from: Party, to: Party, what: string) =>
+    `Step ${n}${total === undefined ? '' : ` of ${total}`}: ${PARTY[from]} to ${PARTY[to]}, ${what}.`,
   announceRun: (what: string) => `Media starts: ${what}.`,
   announceEnd: (outcome: string) => `End of the run. ${outcome}`,
   expectedOutcome: (ok: boolean, stage: string, reason: string) =>

@@ -10,7 +10,16 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { listScenarios, runScenario } from '../../sim/index';
 import type { CarrierProfile, ScenarioInfo, Step, Timeline } from '../../sim/index';
-import { trunklab } from '../cli/trunklab';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
+
+/** The real `trunklab` command; a run with media prints megabytes of JSON. */
+function trunklab(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 30 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr || String(r.error ?? '') };
+}
 
 const CARRIER = JSON.parse(
   readFileSync(new URL('../../content/carrier.json', import.meta.url), 'utf8'),

@@ -68,10 +68,13 @@ test('each certificate check with its verdict and step-by-step trace', async ({ 
     exact: true,
   });
   const verdict = `${check.subject} certificate: ${check.valid ? 'valid' : `invalid (${check.reason})`}`;
-  const summary = panel.getByText(verdict).first();
-  await expect(summary).toBeVisible();
-  if (check.valid) await summary.click(); // valid checks start closed; failed ones open
-  for (const t of check.trace) {
-    await expect(panel.getByRole('listitem').filter({ hasText: t.check }).first()).toContainText(t.result);
+  const details = panel.locator('details').filter({ hasText: verdict }).first();
+  await expect(details).toBeVisible();
+  if (check.valid) await details.getByText(verdict).click(); // valid checks start closed; failed ones open
+  await expect(details).toContainText(check.detail);
+  const trace = details.getByRole('listitem');
+  await expect(trace).toHaveCount(check.trace.length);
+  for (const [i, t] of check.trace.entries()) {
+    await expect(trace.nth(i)).toContainText(`${t.result} ${t.check}: ${t.detail}`);
   }
 });

@@ -14,8 +14,8 @@ import { UI } from '../../site/lib/ui-text';
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** Built pages with a live step island, with the first island's scenario and step. */
-function pagesWithLiveSteps(): Array<{ path: string; scenario: string; step: number }> {
-  const out: Array<{ path: string; scenario: string; step: number }> = [];
+function pagesWithLiveSteps(): Array<{ path: string; scenario: string; step: number; lens: string }> {
+  const out: Array<{ path: string; scenario: string; step: number; lens: string }> = [];
   const visit = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const full = join(dir, name);
@@ -27,8 +27,14 @@ function pagesWithLiveSteps(): Array<{ path: string; scenario: string; step: num
         const props = island[1].replaceAll('&quot;', '"').replaceAll('&amp;', '&');
         const scenario = /"id":\[0,"([^"]+)"\]/.exec(props)?.[1];
         const step = /"step":\[0,(\d+)\]/.exec(props)?.[1];
+        const lens = /"lens":\[0,"(\w+)"\]/.exec(props)?.[1] ?? 'pbx';
         if (scenario && step)
-          out.push({ path: `/${full.slice(DIST.length).replace(/index\.html$/, '')}`, scenario, step: Number(step) });
+          out.push({
+            path: `/${full.slice(DIST.length).replace(/index\.html$/, '')}`,
+            scenario,
+            step: Number(step),
+            lens,
+          });
       }
     }
   };
@@ -39,7 +45,7 @@ function pagesWithLiveSteps(): Array<{ path: string; scenario: string; step: num
 test('a live step hydrates only when scrolled into view, shows its step and opens it in the lab', async ({ page }) => {
   const pages = pagesWithLiveSteps();
   test.skip(pages.length === 0, 'no built page embeds a live step yet');
-  const { path, scenario, step } = pages[0];
+  const { path, scenario, step, lens } = pages[0];
   const expected = runInNode(scenario).steps[step - 1];
 
   const scripts: string[] = [];
@@ -66,6 +72,6 @@ test('a live step hydrates only when scrolled into view, shows its step and open
   );
 
   await liveStep.getByRole('link', { name: 'Open this step in the lab' }).click();
-  await expect(page).toHaveURL(new RegExp(`/\\?scenario=${scenario}&seed=1&step=${step}&lens=pbx$`));
+  await expect(page).toHaveURL(new RegExp(`/\\?scenario=${scenario}&seed=1&step=${step}&lens=${lens}$`));
   await expect(page.getByText(`Step ${step} of`, { exact: false }).first()).toBeVisible({ timeout: 20_000 });
 });
