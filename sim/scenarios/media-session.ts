@@ -22,8 +22,14 @@ import type { UdpSocket } from '../net/udp-socket';
 import type { WirePacket } from '../net/wire-record';
 import type { ScheduledEvent } from '../net/event-queue';
 import { spokenPhrase } from '../rtp/audio-sources';
-import { G711Packetizer, PACKET_TIME_MS, randomRtpStart } from '../rtp/g711-packetizer';
-import type { G711Law } from '../rtp/g711';
+import {
+  G711_SAMPLE_RATE,
+  G711Packetizer,
+  PACKET_TIME_MS,
+  SAMPLES_PER_PACKET,
+  randomRtpStart,
+} from '../rtp/g711-packetizer';
+import { encodeG711, type G711Law } from '../rtp/g711';
 import { writeRtpPacket, type RtpPacket } from '../rtp/rtp-packet';
 import { writeSenderReportCompound, type ReportBlock } from '../rtp/rtcp-packet';
 import { rtpHeaderLength, type SrtpContext } from '../rtp/srtp-context';
@@ -102,6 +108,30 @@ class ReceptionStats {
   }
 }
 
+const encodedPhrases = new Map<G711Law, Uint8Array>();
+
+/**
+ * The spoken phrase as 20 ms frames of G.711 codes (160 a frame, RFC 3551
+ * §4.5.14), followed by silence up to `durationMs`. The phrase is encoded
+ * once per law: every call of every run says the same words.
+ */
+function phraseFrames(law: G711Law, durationMs: number): Uint8Array[] {
+  let phrase = encodedPhrases.get(law);
+  if (!phrase) encodedPhrases.set(law, (phrase = encodeG711(law, spokenPhrase().samples)));
+  const silence = encodeG711(law, new Int16Array(SAMPLES_PER_PACKET));
+  const frames: Uint8Array[] = [];
+  for (let at = 0; at < Math.round((durationMs / 1000) * G711_SAMPLE_RATE); at += SAMPLES_PER_PACKET) {
+    if (at + SAMPLES_PER_PACKET <= phrase.length) frames.push(phrase.subarray(at, at + SAMPLES_PER_PACKET));
+    else if (at >= phrase.length) frames.push(silence);
+    else {
+      const frame = silence.slice();
+      frame.set(phrase.subarray(at));
+      frames.push(frame);
+    }
+  }
+  return frames;
+}
+
 export class MediaSession {
   /** G.711 codes of every packet this side accepted, in arrival order: what it hears. */
   readonly heard: Uint8Array[] = [];
@@ -143,17 +173,15 @@ export class MediaSession {
     if (this.sending) return;
     this.sending = true;
     this.remote = remote;
-    this.packetizer = new G711Packetizer(this.law, randomRtpStart(this.run.random.fork(`rtp ${this.party}`)));
-    const phrase = spokenPhrase().samples;
-    const samples = new Int16Array(Math.round((durationMs / 1000) * 8000));
-    samples.set(phrase.subarray(0, Math.min(phrase.length, samples.length)));
-    const packets = this.packetizer.packetize(samples);
+    const packetizer = new G711Packetizer(this.law, randomRtpStart(this.run.random.fork(`rtp ${this.party}`)));
+    this.packetizer = packetizer;
+    const frames = phraseFrames(this.law, durationMs);
     const send = (i: number) => {
-      if (!this.sending || i >= packets.length) {
+      if (!this.sending || i >= frames.length) {
         this.sending = false;
         return;
       }
-      this.sendRtp(packets[i]);
+      this.sendRtp(packetizer.next(frames[i]));
       this.next = this.run.net.network.after(PACKET_TIME_MS, `RTP from the ${partyName(this.party)}`, () =>
         send(i + 1),
       );
