@@ -145,6 +145,7 @@ export class MediaSession {
   private next?: ScheduledEvent;
   private nextReport?: ScheduledEvent;
   private sending = false;
+  private lostReported = false;
 
   constructor(
     private readonly run: TrunkRun,
@@ -201,6 +202,19 @@ export class MediaSession {
     this.nextReport?.cancel();
   }
 
+  /** The first packet the network could not route: where a one-way call shows. */
+  private unroutable(record: WirePacket): void {
+    if (record.fate !== 'unroutable' || this.lostReported) return;
+    this.lostReported = true;
+    const to = `${record.dst.ip}:${record.dst.port}`;
+    this.run.ledger.fail(record.index, `unroutable: nothing on the path has ${record.dst.ip}`);
+    this.run.ledger.note(record.index).events.push({
+      kind: 'note',
+      party: this.party,
+      text: `The ${partyName(this.party)} sends its audio to ${to}, where the other side’s SDP said; no host on the internet has that address, so none of it arrives.`,
+    });
+  }
+
   private sendRtp(packet: RtpPacket): void {
     const plain = writeRtpPacket(packet, { note: 'Audio in G.711 µ-law: one byte per sample, 160 samples per 20 ms.' });
     const { ledger } = this.run;
@@ -225,6 +239,7 @@ export class MediaSession {
       note.labels.push('RTP');
       note.topics.push({ kind: 'media', protocol: 'RTP', sender: this.party });
     }
+    this.unroutable(record);
   }
 
   private sendReport(): void {

@@ -56,6 +56,8 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number): Ste
   const views = {} as Record<Party, PartyView>;
   for (const p of PARTIES) views[p] = view(run, record, note, p, summary);
   const { explanation, articles } = explainStep(run, record, note);
+  // A packet for the PBX's private address went nowhere, but it was meant for the PBX.
+  if (record.fate === 'unroutable' && record.dst.ip === run.carrier.customer.pbxPrivateIp) wire.to = 'pbx';
   return {
     index,
     ...wire,
