@@ -2,17 +2,16 @@
  * The engine's public API: what the site and the `trunklab` command use.
  * Everything it returns is plain, serializable data (see timeline.ts).
  */
-import type { CarrierProfile } from './carrier';
 import type { CallAudio, Step, Timeline } from './timeline';
 import { decodeG711ToFloat32 } from './rtp/g711';
 import { fromHex } from './wire/bytes';
 import { SCENARIOS, findScenario } from './scenarios/catalogue';
-import type { ScenarioInfo } from './scenarios/scenario';
+import type { RunOptions as ScenarioRunOptions, ScenarioInfo } from './scenarios/scenario';
 
 export type * from './timeline';
 export type * from './carrier';
 export type { Field, Layer } from './wire/field';
-export type { ScenarioInfo, ExpectedOutcome, WhatIf } from './scenarios/scenario';
+export type { ScenarioInfo, ExpectedOutcome, WhatIf, RunOptions as ScenarioRunOptions } from './scenarios/scenario';
 export { specUrl } from './wire/field';
 export { runFingerprint } from './run-fingerprint';
 export { runExports, exportRun } from './run-exports';
@@ -37,17 +36,6 @@ export class UnknownScenarioError extends Error {
   constructor(readonly id: string) {
     super(`unknown scenario "${id}"; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
   }
-}
-
-export interface ScenarioRunOptions {
-  seed: number;
-  carrier: CarrierProfile;
-  /** Real randomness: the run cannot be replayed. */
-  live?: boolean;
-  /** What-if choices by `WhatIf.id` (see `ScenarioInfo.whatIf`). */
-  whatIf?: Record<string, string>;
-  /** How long each side of a call talks, in ms (default: the spoken phrase, about 2.3 s). */
-  audioMs?: number;
 }
 
 /**

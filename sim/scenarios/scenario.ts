@@ -53,7 +53,7 @@ export interface RunOptions {
   live?: boolean;
   /** Chosen what-if values by `WhatIf.id`; a scenario uses its defaults for the rest. */
   whatIf?: Record<string, string>;
-  /** How long each side talks once the call is up (default: the spoken phrase, about 2.3 s). */
+  /** How long each side talks once the call is up, in ms (default: the spoken phrase, 2.56 s). */
   audioMs?: number;
 }
 

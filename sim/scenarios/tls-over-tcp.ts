@@ -23,6 +23,7 @@ import type { Party, Protocol, StateEvent } from '../timeline';
 import { formatEndpoint } from '../net/address';
 import type { TcpConnection } from '../net/tcp-connection';
 import type { Encoded } from '../net/ipv4';
+import type { ScheduledEvent } from '../net/event-queue';
 import type { TlsEndpoint } from '../tls/endpoint';
 import { toStateEvent, type TlsOutput, type TlsRecordView } from '../tls/output';
 import type { TlsAlert } from '../tls/alert';
@@ -79,6 +80,7 @@ export class TlsOverTcp {
   private pumping = false;
   private closeWhenDrained = false;
   private connectedReported = false;
+  private handshakeTimer?: ScheduledEvent;
   private doneReported = false;
 
   constructor(private readonly o: TlsOverTcpOptions) {
@@ -91,7 +93,9 @@ export class TlsOverTcp {
     if (o.client) {
       o.run.tlsClients.push(o.tls);
       conn.onOpen = async () => {
-        this.run.net.network.after(HANDSHAKE_TIMEOUT_MS, 'TLS handshake timeout', () => this.timeout());
+        this.handshakeTimer = this.run.net.network.after(HANDSHAKE_TIMEOUT_MS, 'TLS handshake timeout', () =>
+          this.timeout(),
+        );
         await this.handle(await this.tls.start(), undefined);
       };
     }
@@ -201,6 +205,7 @@ export class TlsOverTcp {
     }
     if (out.state === 'failed' || out.state === 'closed') this.closeWhenDrained = true;
     this.pump();
+    if (out.state !== 'start' && out.state !== 'handshaking') this.handshakeTimer?.cancel();
     if (out.state === 'connected' && !this.connectedReported) {
       this.connectedReported = true;
       await this.o.onConnected?.();
@@ -324,6 +329,7 @@ export class TlsOverTcp {
   }
 
   private async done(): Promise<void> {
+    this.handshakeTimer?.cancel();
     if (this.doneReported) return;
     this.doneReported = true;
     await this.o.onDone?.();

@@ -8,7 +8,7 @@ import type { CarrierProfile } from '../carrier';
 import type { Party } from '../timeline';
 import type { VirtualClock } from '../crypto/clock';
 import type { RandomSource } from '../crypto/random';
-import { formatEndpoint, type Endpoint } from '../net/address';
+import type { Endpoint } from '../net/address';
 import type { TrunkNetwork } from '../net/trunk-network';
 import type { WirePacket } from '../net/wire-record';
 import type { TlsEndpoint } from '../tls/endpoint';
@@ -52,14 +52,16 @@ export function arrivingRecord(
   local: Endpoint,
   remote: Endpoint,
 ): number | undefined {
-  const dst = formatEndpoint(local);
-  const src = formatEndpoint(remote);
   for (let i = records.length - 1; i >= 0; i--) {
     const r = records[i];
     if (r.arrivalUs !== nowUs || r.fate !== 'in-flight' || r.to !== party) continue;
-    if (formatEndpoint(r.dst) === dst && formatEndpoint(r.src) === src) return r.index;
+    if (same(r.dst, local) && same(r.src, remote)) return r.index;
   }
   return undefined;
+}
+
+function same(a: Endpoint, b: Endpoint): boolean {
+  return a.ip === b.ip && a.port === b.port;
 }
 
 export function newLedgerState(): { ledger: StepLedger; verdicts: Verdicts; streams: TlsStreams } {
