@@ -112,7 +112,10 @@ function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }
   const who = The(t.sender);
   const server = actsAsServer(t.sender, r, run);
   const tls12 = t.version === '1.2';
-  const message = t.message.replace(/ \(second\)$/, '');
+  const message = t.message.replace(/ \((second|empty)\)$/, '');
+  if (t.message === 'Certificate (empty)') {
+    return `${who} has no certificate to present: it answers the CertificateRequest with an empty certificate_list and sends no CertificateVerify. The server decides what happens next; an SBC that requires client certificates ends the handshake here.`;
+  }
   switch (message) {
     case 'ClientHello':
       return `${who} opens the TLS handshake. The ClientHello travels in clear: the name of the server it wants (SNI), the TLS versions and cipher suites it accepts, a random value and, for TLS 1.3, its key share. Anyone on the path can read it, and nothing in it is secret.`;
@@ -164,7 +167,7 @@ function rsaKeyTransport(r: WirePacket): boolean {
 function tlsArticles(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): ArticleLink[] {
   const server = actsAsServer(t.sender, r, run);
   const tls12 = t.version === '1.2';
-  const message = t.message.replace(/ \(second\)$/, '');
+  const message = t.message.replace(/ \((second|empty)\)$/, '');
   if (tls12) {
     if (message === 'ChangeCipherSpec' || message === 'Finished') return [ARTICLES.finished12];
     if (message === 'ClientKeyExchange' && rsaKeyTransport(r)) return [ARTICLES.clientFlight12, ARTICLES.keyTransport];
