@@ -10,6 +10,8 @@ export interface RunKey {
   scenario: string;
   seed: number;
   whatIf: Record<string, string>;
+  /** How long each side of the call talks, in ms; undefined: the engine's spoken phrase. */
+  talkMs?: number;
 }
 
 /**
@@ -56,5 +58,5 @@ export function runKeyString(key: RunKey): string {
     .sort()
     .map((k) => `${k}=${key.whatIf[k]}`)
     .join('&');
-  return `${key.scenario}|${key.seed}|${whatIf}`;
+  return `${key.scenario}|${key.seed}|${whatIf}|${key.talkMs ?? ''}`;
 }

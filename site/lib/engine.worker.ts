@@ -48,7 +48,12 @@ function run(key: RunKey, progress?: (steps: Step[]) => void): Promise<Timeline>
       batch = [];
       sent = performance.now();
     };
-    const options = { seed: key.seed, whatIf: key.whatIf, carrier: carrier as CarrierProfile };
+    const options = {
+      seed: key.seed,
+      whatIf: key.whatIf,
+      carrier: carrier as CarrierProfile,
+      ...(key.talkMs !== undefined ? { audioMs: key.talkMs } : {}),
+    };
     timeline = runScenario(key.scenario, options, (step) => {
       batch.push(step);
       if (performance.now() - sent >= BATCH_MS) flush();

@@ -34,6 +34,8 @@ export class LabState {
   scenario = $state('');
   seed = $state(1);
   whatIf = $state<Record<string, string>>({});
+  /** Seconds each side of the call talks; undefined: the engine's spoken phrase. */
+  talk = $state<number | undefined>(undefined);
   /** The finished run on screen; raw, because a Timeline is large and never changes once made. */
   result = $state.raw<RunResult | undefined>(undefined);
   /** The steps of the run being computed, as the engine yields them. */
@@ -68,6 +70,8 @@ export class LabState {
   );
   readonly info = $derived.by<ScenarioInfo | undefined>(() => this.scenarios.find((s) => s.id === this.scenario));
   readonly finished = $derived(this.complete && this.shown === this.total);
+  /** Whether the run carries a call's media (so how long the parties talk matters). */
+  readonly hasMedia = $derived(this.steps.some(isMedia));
 
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -78,10 +82,16 @@ export class LabState {
     this.seed = initial?.seed ?? 1;
     this.lens = initial?.lens ?? 'pbx';
     this.whatIf = { ...(initial?.whatIf ?? {}) };
+    this.talk = initial?.talk;
   }
 
   get runKey(): RunKey {
-    return { scenario: this.scenario, seed: this.seed, whatIf: { ...this.whatIf } };
+    return {
+      scenario: this.scenario,
+      seed: this.seed,
+      whatIf: { ...this.whatIf },
+      ...(this.talk !== undefined ? { talkMs: this.talk * 1000 } : {}),
+    };
   }
 
   /** Where the lab is, for its URL. */
@@ -93,6 +103,7 @@ export class LabState {
       packet: this.selected !== undefined && this.selected !== this.shown - 1 ? this.selected + 1 : undefined,
       lens: this.lens,
       whatIf: { ...this.whatIf },
+      ...(this.talk !== undefined ? { talk: this.talk } : {}),
     };
   }
 
@@ -108,6 +119,7 @@ export class LabState {
     this.scenario = key.scenario ?? this.scenario;
     this.seed = key.seed ?? this.seed;
     this.whatIf = { ...(key.whatIf ?? this.whatIf) };
+    if ('talkMs' in key) this.talk = key.talkMs === undefined ? undefined : key.talkMs / 1000;
     this.error = undefined;
     this.running = true;
     this.result = undefined;
@@ -160,13 +172,14 @@ export class LabState {
       this.result !== undefined &&
       location.scenario === this.scenario &&
       location.seed === this.seed &&
-      JSON.stringify(sorted(location.whatIf)) === JSON.stringify(sorted(this.whatIf));
+      JSON.stringify(sorted(location.whatIf)) === JSON.stringify(sorted(this.whatIf)) &&
+      location.talk === this.talk;
     if (same) {
       this.pause();
       this.#place({ step: location.step, packet: location.packet });
     } else {
       await this.load(
-        { scenario: location.scenario, seed: location.seed, whatIf: location.whatIf },
+        { scenario: location.scenario, seed: location.seed, whatIf: location.whatIf, talkMs: talkMs(location.talk) },
         { step: location.step, packet: location.packet },
       );
     }
@@ -287,6 +300,10 @@ export class LabState {
       this.announcement += ` ${UI.announceEnd(o.ok ? `${UI.outcomeOk}. ${o.summary}` : `${UI.outcomeFailed(o.stage, o.reason)}. ${o.summary}`)}`;
     }
   }
+}
+
+function talkMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 function sorted(record: Record<string, string>): Array<[string, string]> {

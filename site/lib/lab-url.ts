@@ -1,7 +1,9 @@
 /**
  * The lab's state in its URL, so every view can be shared and reloaded:
  * `?scenario=secure-call&seed=1&step=5&packet=3&lens=attacker` plus any
- * what-if the scenario offers (`&tls=1.2`) when it differs from its default.
+ * what-if the scenario offers (`&tls=1.2`) when it differs from its default,
+ * and how long the call's parties talk (`&talk=5`, seconds) when not the
+ * engine's spoken phrase.
  *
  * `step` is how many packets have been sent — the "Step 5 of 12" the lab
  * shows — and `packet` the number of the packet open in the inspector, both
@@ -16,7 +18,10 @@ export const DEFAULT_SEED = 1;
 export const LENSES: readonly Party[] = ['pbx', 'attacker', 'sbc'];
 
 /** Parameter names the lab itself uses; a what-if may not take one of these. */
-const RESERVED = new Set(['scenario', 'seed', 'step', 'packet', 'lens', 'theme']);
+const RESERVED = new Set(['scenario', 'seed', 'step', 'packet', 'lens', 'talk', 'theme']);
+
+/** Seconds a call's parties may be asked to talk for (each second is 50 media packets each way). */
+export const MAX_TALK_SECONDS = 30;
 
 export interface LabLocation {
   scenario: string;
@@ -28,6 +33,8 @@ export interface LabLocation {
   lens: Party;
   /** What-if values that differ from the scenario's defaults. */
   whatIf: Record<string, string>;
+  /** Seconds each side of the call talks; undefined: the engine's spoken phrase. */
+  talk?: number;
 }
 
 export interface ReadResult {
@@ -93,7 +100,10 @@ export function readLabUrl(search: string, scenarios: readonly ScenarioInfo[], f
     }
   }
 
-  return { location: { scenario, seed, step, packet, lens, whatIf }, problems };
+  const talk = parseCount(params.get('talk'), MAX_TALK_SECONDS);
+  if (params.has('talk') && talk === undefined) problems.push(UI.url.badTalk(params.get('talk')!, MAX_TALK_SECONDS));
+
+  return { location: { scenario, seed, step, packet, lens, whatIf, ...(talk ? { talk } : {}) }, problems };
 }
 
 /** The query string for a location, parameters in a fixed order so equal states give equal URLs. */
@@ -104,6 +114,7 @@ export function writeLabUrl(location: LabLocation): string {
   if (location.step !== undefined) params.set('step', String(location.step));
   if (location.packet !== undefined) params.set('packet', String(location.packet));
   params.set('lens', location.lens);
+  if (location.talk !== undefined) params.set('talk', String(location.talk));
   for (const id of Object.keys(location.whatIf).sort()) {
     if (!RESERVED.has(id)) params.set(id, location.whatIf[id]);
   }

@@ -29,6 +29,10 @@ export const UI = {
   scenario: 'Scenario',
   seed: 'Seed',
   seedHelp: 'Same seed, same bytes: a run is a pure function of scenario and seed.',
+  talk: 'Talk for',
+  talkPhrase: 'the phrase (about 2 s)',
+  talkSeconds: (s: number) => `${s} s (about ${(s * 100).toLocaleString('en-US')} media packets)`,
+  talkChoices: [5, 10, 20],
   previous: 'Previous step',
   next: 'Next step',
   play: 'Play',
@@ -67,6 +71,7 @@ export const UI = {
     badPacket: (text: string) => `the packet "${text}" is not a packet number`,
     badLens: (text: string) => `"${text}" is not PBX, Attacker or SBC, so the PBX's view is shown`,
     badWhatIf: (label: string, value: string) => `"${value}" is not a choice for ${label}`,
+    badTalk: (text: string, max: number) => `"${text}" is not a number of seconds from 1 to ${max} to talk for`,
     stepTooFar: (step: number, total: number) => `this run has ${total} steps, not ${step}; the last is shown`,
   },
 

@@ -185,8 +185,16 @@ export default async function bench(): Promise<void> {
       })),
     );
     const longest = runs.reduce((a, b) => (b.timeline.steps.length > a.timeline.steps.length ? b : a));
-    const mediaCount = (r: (typeof runs)[number]) =>
-      r.timeline.steps.filter((s) => ['RTP', 'SRTP', 'RTCP', 'SRTCP'].includes(s.protocol)).length;
+    // The longest unbroken run of media packets (a failure breaks a run, as in the ladder).
+    const mediaCount = (r: (typeof runs)[number]) => {
+      let best = 0;
+      let now = 0;
+      for (const s of r.timeline.steps) {
+        now = ['RTP', 'SRTP', 'RTCP', 'SRTCP'].includes(s.protocol) && !s.failure ? now + 1 : 0;
+        best = Math.max(best, now);
+      }
+      return best;
+    };
     const mediaRich = runs.reduce((a, b) => (mediaCount(b) > mediaCount(a) ? b : a));
 
     const js = await javascriptBeforeWorker(browser, url);
@@ -197,7 +205,12 @@ export default async function bench(): Promise<void> {
 
     const page = await browser.newPage();
     await page.goto(`${url}/?scenario=${longest.id}`);
-    await page.waitForSelector('ol[aria-label="Packet ladder"] li', { timeout: 30_000 });
+    // Step once the whole run is in (the position reads "Step 1 of N", not "… so far").
+    await page.waitForFunction(
+      () => /^Step \d+ of \d+$/.test(document.querySelector('.position')?.textContent?.trim() ?? ''),
+      null,
+      { timeout: 60_000 },
+    );
     const steps: number[] = [];
     for (let i = 1; i < Math.min(longest.timeline.steps.length, 200); i++) steps.push(await timeNextStep(page));
 
@@ -224,10 +237,30 @@ export default async function bench(): Promise<void> {
       },
     ];
 
-    const media = mediaCount(mediaRich);
+    // The run with the most media, its parties talking long enough for 500 media packets when the
+    // catalogue's default (the spoken phrase) gives fewer: the lab's "Talk for" setting.
+    let talk: number | undefined;
+    let media = mediaCount(mediaRich);
+    let length = mediaRich.timeline.steps.length;
+    for (const seconds of [5, 10]) {
+      if (media >= 500) break;
+      const longer = await runScenario(mediaRich.id, {
+        seed: 1,
+        carrier: carrier as CarrierProfile,
+        audioMs: seconds * 1000,
+      });
+      talk = seconds;
+      media = mediaCount({ id: mediaRich.id, timeline: longer });
+      length = longer.steps.length;
+    }
     if (media >= 500) {
-      await page.goto(`${url}/?scenario=${mediaRich.id}&step=${mediaRich.timeline.steps.length}`);
-      await page.waitForSelector('ol[aria-label="Packet ladder"] li', { timeout: 30_000 });
+      const search = `?scenario=${mediaRich.id}&step=${length}${talk ? `&talk=${talk}` : ''}`;
+      await page.goto(`${url}/${search}`);
+      await page.waitForFunction(
+        () => /^Step \d+ of \d+$/.test(document.querySelector('.position')?.textContent?.trim() ?? ''),
+        null,
+        { timeout: 60_000 },
+      );
       // Open the media runs in view (opening one pushes the next out of view), so the ladder holds
       // their packets as rows of their own.
       const closed = page.locator('ol[aria-label="Packet ladder"] button[aria-expanded="false"]');
@@ -235,7 +268,7 @@ export default async function bench(): Promise<void> {
       const { frames, rendered, rows: total } = await scrollFrames(page, 3000);
       const p95 = percentile(frames, 0.95);
       rows.push({
-        measure: `scroll the ladder: ${mediaRich.id}, ${media} media packets opened (${total} rows, ≤ ${rendered} in the DOM)`,
+        measure: `scroll the ladder: ${mediaRich.id}${talk ? ` talking ${talk} s` : ''}, a run of ${media} media packets opened (${total} rows, ≤ ${rendered} in the DOM)`,
         value: `${median(frames).toFixed(1)} ms median frame, ${p95.toFixed(1)} ms p95, ${frames.filter((f) => f > 2 * BUDGET.frameMs).length}/${frames.length} frames late`,
         budget: `~${BUDGET.frameMs.toFixed(1)} ms a frame`,
         ok: p95 < 2 * BUDGET.frameMs ? 'yes' : 'NO',
@@ -243,7 +276,7 @@ export default async function bench(): Promise<void> {
     } else {
       rows.push({
         measure: 'scroll the ladder with 500 media packets',
-        value: `n/a: the most media in one run is ${media} packets (${mediaRich.id})`,
+        value: `n/a: the longest run of media is ${media} packets (${mediaRich.id})`,
         budget: '',
         ok: '',
       });

@@ -33,7 +33,7 @@ const FIRST = SCENARIOS[0].id;
 describe('readLabUrl', () => {
   it('restores every part of a full link', () => {
     const { location, problems } = readLabUrl(
-      '?scenario=with-what-if&seed=42&step=5&packet=3&lens=attacker&tls=1.2',
+      '?scenario=with-what-if&seed=42&step=5&packet=3&lens=attacker&talk=5&tls=1.2',
       SCENARIOS,
       FIRST,
     );
@@ -45,6 +45,7 @@ describe('readLabUrl', () => {
       packet: 3,
       lens: 'attacker',
       whatIf: { tls: '1.2' },
+      talk: 5,
     });
   });
 
@@ -96,6 +97,7 @@ describe('writeLabUrl', () => {
       packet: fc.option(fc.integer({ min: 1, max: 1e6 }), { nil: undefined }),
       lens: fc.constantFrom(...LENSES),
       whatIf: fc.constant({}),
+      talk: fc.option(fc.integer({ min: 1, max: 30 }), { nil: undefined }),
     });
     fc.assert(
       fc.property(location, (loc) => {
