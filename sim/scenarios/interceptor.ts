@@ -48,19 +48,22 @@ function framed(framer: SipStreamFramer, data: Uint8Array): Array<{ parsed: Pars
 }
 
 function relay(run: TrunkRun, victimConn: TcpConnection): void {
-  const { net, carrier, credentials, clock, random } = run;
+  const { net, carrier, clock, random } = run;
   const suites = [...carrier.tls.tls13Suites, ...carrier.tls.tls12Suites] as CipherSuiteName[];
-  const asSbc = new TlsServer(
-    tlsConfig({
-      clock,
-      random: random.fork('attacker tls server'),
-      versions: carrier.tls.versions,
-      cipherSuites: suites,
-      credentials: credentials.attacker!,
-      requestClientCertificate: true,
-      verifyPeer: false,
-      names: { self: 'attacker', peer: 'PBX' },
-    }),
+  const asSbc = run.credentials.then(
+    (credentials) =>
+      new TlsServer(
+        tlsConfig({
+          clock,
+          random: random.fork('attacker tls server'),
+          versions: carrier.tls.versions,
+          cipherSuites: suites,
+          credentials: credentials.attacker!,
+          requestClientCertificate: true,
+          verifyPeer: false,
+          names: { self: 'attacker', peer: 'PBX' },
+        }),
+      ),
   );
   const fromPbx = new SipStreamFramer();
   const fromSbc = new SipStreamFramer();

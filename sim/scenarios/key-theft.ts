@@ -34,7 +34,8 @@ import type { RecordEntry } from './tls-streams';
 const TITLE = 'Decrypted after the call with the stolen key';
 
 export async function stealKeyAndDecrypt(run: TrunkRun): Promise<void> {
-  const { net, carrier, ledger, credentials } = run;
+  const { net, carrier, ledger } = run;
+  const credentials = await run.credentials;
   const last = run.lastRecord();
   if (last === undefined) return;
   const say = (...events: StateEvent[]) => ledger.note(last).events.push(...events);

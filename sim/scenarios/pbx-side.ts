@@ -68,7 +68,7 @@ export class PbxSide {
 
   /** Dials the SBC: the first packet of the run. */
   start(): void {
-    const { net, carrier, setup, credentials } = this.run;
+    const { net, carrier, setup } = this.run;
     const sbc: Endpoint = { ip: carrier.sbc.ip, port: this.sbcPort };
     if (setup.pbx.transport === 'udp') {
       const socket = net.pbx.bindUdp(PBX_SIP_PORT.udp);
@@ -81,18 +81,21 @@ export class PbxSide {
       return;
     }
     const conn = net.pbx.connect(sbc, { streamName: 'TLS records' });
-    const tls = new TlsClient(
-      tlsConfig({
-        clock: this.clock,
-        random: this.run.random.fork('pbx tls'),
-        versions: setup.pbx.tls.versions,
-        ...(setup.pbx.tls.suites ? { cipherSuites: setup.pbx.tls.suites } : {}),
-        serverName: carrier.sbc.host,
-        trustAnchors: credentials.pbxTrusts,
-        verifyPeer: setup.pbx.tls.verifiesServer,
-        ...(credentials.pbx ? { credentials: credentials.pbx } : {}),
-        names: { self: 'PBX', peer: 'SBC' },
-      }),
+    const tls = this.run.credentials.then(
+      (credentials) =>
+        new TlsClient(
+          tlsConfig({
+            clock: this.clock,
+            random: this.run.random.fork('pbx tls'),
+            versions: setup.pbx.tls.versions,
+            ...(setup.pbx.tls.suites ? { cipherSuites: setup.pbx.tls.suites } : {}),
+            serverName: carrier.sbc.host,
+            trustAnchors: credentials.pbxTrusts,
+            verifyPeer: setup.pbx.tls.verifiesServer,
+            ...(credentials.pbx ? { credentials: credentials.pbx } : {}),
+            names: { self: 'PBX', peer: 'SBC' },
+          }),
+        ),
     );
     this.tls = new TlsOverTcp({
       run: this.run,

@@ -27,7 +27,7 @@ import { G711_SAMPLE_RATE, PACKET_TIME_MS } from '../rtp/g711-packetizer';
 import { fromHex, toHex } from '../wire/bytes';
 import type { RunOptions, ScenarioDefinition } from './scenario';
 import { carrierWith, effectiveSetup } from './setup';
-import { runCredentials } from './credentials';
+import { runCredentials, type RunCredentials } from './credentials';
 import { arrivingRecord, newLedgerState, type TrunkRun } from './trunk-run';
 import { PbxSide } from './pbx-side';
 import { SbcSide } from './sbc-side';
@@ -62,7 +62,8 @@ export async function* runScenarioSteps(
   const random: RandomSource = options.live ? new LiveRandom() : HmacDrbg.fromSeed(options.seed, definition.id);
   const clock = VirtualClock.at(RUN_START);
   const startMs = clock.now();
-  const credentials = await runCredentials(setup, carrier, startMs);
+  // Issued when a party first needs it (the first TLS handshake): plain SIP never does.
+  let credentials: Promise<RunCredentials> | undefined;
   const net = trunkNetwork({
     carrier,
     clock,
@@ -77,7 +78,9 @@ export async function* runScenarioSteps(
     random,
     startMs,
     net,
-    credentials,
+    get credentials() {
+      return (credentials ??= runCredentials(setup, carrier, startMs));
+    },
     ...newLedgerState(),
     tlsClients: [],
     audioMs: options.audioMs ?? defaultAudioMs(),

@@ -75,19 +75,22 @@ export class SbcSide {
   }
 
   private acceptTls(conn: TcpConnection): void {
-    const { carrier, credentials, clock, random } = this.run;
-    const tls = new TlsServer(
-      tlsConfig({
-        clock,
-        random: random.fork(`sbc tls ${conn.remote.ip}:${conn.remote.port}`),
-        versions: carrier.tls.versions,
-        cipherSuites: [...carrier.tls.tls13Suites, ...carrier.tls.tls12Suites] as CipherSuiteName[],
-        credentials: credentials.sbc,
-        trustAnchors: credentials.cast.anchors,
-        requestClientCertificate: true,
-        requireClientCertificate: carrier.tls.requireClientCertificate,
-        names: { self: 'SBC', peer: 'PBX' },
-      }),
+    const { carrier, clock, random } = this.run;
+    const tls = this.run.credentials.then(
+      (credentials) =>
+        new TlsServer(
+          tlsConfig({
+            clock,
+            random: random.fork(`sbc tls ${conn.remote.ip}:${conn.remote.port}`),
+            versions: carrier.tls.versions,
+            cipherSuites: [...carrier.tls.tls13Suites, ...carrier.tls.tls12Suites] as CipherSuiteName[],
+            credentials: credentials.sbc,
+            trustAnchors: credentials.cast.anchors,
+            requestClientCertificate: true,
+            requireClientCertificate: carrier.tls.requireClientCertificate,
+            names: { self: 'SBC', peer: 'PBX' },
+          }),
+        ),
     );
     const session: TlsOverTcp = new TlsOverTcp({
       run: this.run,

@@ -51,7 +51,8 @@ interface Outgoing {
 export interface TlsOverTcpOptions {
   run: TrunkRun;
   conn: TcpConnection;
-  tls: TlsEndpoint;
+  /** The endpoint, or its promise: it is made once the run's credentials are ready. */
+  tls: TlsEndpoint | Promise<TlsEndpoint>;
   self: Party;
   /** Who is at the other end of the TCP connection. */
   peer: Party;
@@ -67,7 +68,9 @@ export interface TlsOverTcpOptions {
 }
 
 export class TlsOverTcp {
-  readonly tls: TlsEndpoint;
+  /** Set once the endpoint is ready (`ready`); nothing reaches it before. */
+  tls!: TlsEndpoint;
+  private readonly ready: Promise<TlsEndpoint>;
   readonly conn: TcpConnection;
   private readonly run: TrunkRun;
   private readonly self: Party;
@@ -85,14 +88,18 @@ export class TlsOverTcp {
 
   constructor(private readonly o: TlsOverTcpOptions) {
     this.run = o.run;
-    this.tls = o.tls;
     this.conn = o.conn;
     this.self = o.self;
     this.peer = o.peer;
+    this.ready = Promise.resolve(o.tls).then((tls) => {
+      this.tls = tls;
+      if (o.client) o.run.tlsClients.push(tls);
+      return tls;
+    });
     const { conn } = o;
     if (o.client) {
-      o.run.tlsClients.push(o.tls);
       conn.onOpen = async () => {
+        await this.ready;
         this.handshakeTimer = this.run.net.network.after(HANDSHAKE_TIMEOUT_MS, 'TLS handshake timeout', () =>
           this.timeout(),
         );
@@ -102,7 +109,7 @@ export class TlsOverTcp {
     conn.onData = (data) => {
       // Which packet brought these bytes: read now, while the network is still delivering it.
       const via = this.run.arriving(this.self, conn.local, conn.remote);
-      return this.receive(data, via);
+      return this.ready.then(() => this.receive(data, via));
     };
     conn.onEnd = () => {
       // The peer sent FIN: it will send nothing more, so this side finishes too.
@@ -113,12 +120,12 @@ export class TlsOverTcp {
   }
 
   get connected(): boolean {
-    return this.tls.state === 'connected';
+    return this.tls?.state === 'connected';
   }
 
   /** Writes a SIP message as application data, its field tree inside the record. */
   async sendSip(message: SipMessage): Promise<void> {
-    if (this.tls.state !== 'connected') return;
+    if (!this.connected) return;
     const out = await this.tls.send(writeSipMessage(message));
     await this.handle(out, undefined, {
       label: sipSummary(message),
@@ -130,7 +137,7 @@ export class TlsOverTcp {
 
   /** Writes application data as it is (what a relay forwards), labelled as the SIP it carries. */
   async sendApplication(data: Encoded, message?: SipMessage): Promise<void> {
-    if (this.tls.state !== 'connected') return;
+    if (!this.connected) return;
     const out = await this.tls.send(data);
     await this.handle(
       out,
@@ -148,6 +155,7 @@ export class TlsOverTcp {
 
   /** Sends close_notify (RFC 8446 §6.1), then FIN once it is written. */
   async close(): Promise<void> {
+    await this.ready;
     if (this.tls.state === 'closed' || this.tls.state === 'failed') {
       this.closeWhenDrained = true;
       this.pump();

@@ -27,7 +27,12 @@ export interface TrunkRun {
   /** Virtual time the run began, ms since the epoch. */
   startMs: number;
   net: TrunkNetwork;
-  credentials: RunCredentials;
+  /**
+   * Who presents and trusts what. A promise: issuing the carrier's PKI takes a
+   * while the first time, and the first packets (TCP's handshake) need none of
+   * it, so the parties wait for it only when their TLS starts.
+   */
+  credentials: Promise<RunCredentials>;
   ledger: StepLedger;
   verdicts: Verdicts;
   /** TLS records written to each connection, by stream position (tls-streams.ts). */
