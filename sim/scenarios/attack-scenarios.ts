@@ -27,7 +27,7 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
       'TLS cannot stop an attacker from changing bytes, but it always notices: one altered bit costs the connection, never the integrity of the SIP.',
     article: '/docs/attacks/#tampering',
     expected: { ok: false, stage: 'tls', reason: 'bad_record_mac' },
-    setup: secureTrunk({ attacker: { kind: 'tamper', target: 'tls-record', packets: 1 } }),
+    setup: secureTrunk({ attacker: { kind: 'tamper', target: 'sip', packets: 1 } }),
     whatIf: [attackerSwitch({})],
   },
   {

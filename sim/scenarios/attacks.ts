@@ -41,6 +41,20 @@ function pbxMedia(run: TrunkRun, p: { record: WirePacket; parsed: InFlightPacket
   return parsed.payload.length >= 12 && !(parsed.payload[1] >= 192 && parsed.payload[1] <= 223);
 }
 
+/** A packet from the PBX that carries its SIP: a TLS record of SIP to the SBC, or a SIP datagram in clear. */
+function pbxSip(run: TrunkRun, p: InFlightPacket): boolean {
+  const { parsed, record } = p;
+  const sbc = run.carrier.sbc;
+  if (record.origin !== 'sent' || parsed.src.ip !== run.net.pbx.ip || parsed.dst.ip !== sbc.ip) return false;
+  if (parsed.transport.kind === 'tcp') return run.streams.firstCarried(record)?.protocol === 'SIP';
+  return parsed.dst.port === sbc.plainPort && parsed.payload.length > 0;
+}
+
+/** Whether the PBX's SIP goes over TLS in this run. */
+function sipOverTls(run: TrunkRun): boolean {
+  return run.setup.pbx.transport === 'tls';
+}
+
 /** Picks every MEDIA_PACKETS_APART-th media packet after the first MEDIA_PACKETS_FIRST. */
 function spacedMedia(run: TrunkRun): (p: InFlightPacket) => boolean {
   let seen = 0;
@@ -62,28 +76,35 @@ export function installAttack(run: TrunkRun): void {
     case 'intercept':
       installInterceptor(run);
       return;
-    case 'tamper':
+    case 'tamper': {
+      const chosen = (fallback: (p: InFlightPacket) => number) => (p: InFlightPacket) => [
+        a.bit === undefined ? fallback(p) : a.bit % (p.parsed.payload.length * 8),
+      ];
       if (a.target === 'srtp') {
-        // One bit in the middle of the encrypted payload (after the 12-byte RTP header).
-        attacker.tamper(spacedMedia(run), () => [(12 + 40) * 8 + 3], 'flipped one bit of the encrypted audio', {
-          times: a.packets,
-        });
-      } else {
-        const sbc = run.carrier.sbc;
+        const spaced = spacedMedia(run);
+        let seen = 0;
+        const match = a.after === undefined ? spaced : (p: InFlightPacket) => pbxMedia(run, p) && seen++ >= a.after!;
+        // By default one bit in the middle of the encrypted payload (after the 12-byte RTP header).
         attacker.tamper(
-          (p) =>
-            p.parsed.transport.kind === 'tcp' &&
-            p.parsed.dst.ip === sbc.ip &&
-            p.parsed.dst.port === sbc.tlsPort &&
-            p.record.origin === 'sent' &&
-            run.streams.firstCarried(p.record)?.protocol === 'SIP',
-          // A bit of the ciphertext, past the 5-byte record header.
-          (p) => [Math.min(p.parsed.payload.length - 1, 5 + 32) * 8 + 6],
-          'flipped one bit of a TLS record',
+          match,
+          chosen(() => (12 + 40) * 8 + 3),
+          'flipped one bit of the encrypted audio',
+          {
+            times: a.packets,
+          },
+        );
+      } else {
+        let seen = 0;
+        attacker.tamper(
+          (p) => pbxSip(run, p) && seen++ >= (a.after ?? 0),
+          // By default a bit of the ciphertext (past a TLS record's 5-byte header), or of a request line in clear.
+          chosen((p) => Math.min(p.parsed.payload.length - 1, 5 + 32) * 8 + 6),
+          sipOverTls(run) ? 'flipped one bit of a TLS record' : 'flipped one bit of a SIP message',
           { times: a.packets },
         );
       }
       return;
+    }
     case 'drop':
       attacker.drop(spacedMedia(run), 'dropped an SRTP packet', { times: a.packets });
       return;

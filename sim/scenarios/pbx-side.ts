@@ -13,6 +13,7 @@ import type { StateEvent } from '../timeline';
 import { SkewedClock, type Clock } from '../crypto/clock';
 import { TlsClient, tlsConfig } from '../tls';
 import type { ParsedSipMessage } from '../sip/parse';
+import { isSipParseError } from '../sip/syntax-error';
 import { PbxAgent, type PbxEvent } from '../sip/pbx-agent';
 import { mediaConnection, parseSdp } from '../sip/sdp';
 import { sdesKeyEvents } from '../sip/sdes-key-events';
@@ -118,7 +119,16 @@ export class PbxSide {
   }
 
   private async receive(p: ParsedSipMessage, via: number | undefined): Promise<void> {
-    const { send, events } = this.agent.receive(p);
+    let answer;
+    try {
+      answer = this.agent.receive(p);
+    } catch (e) {
+      // A message whose parts do not parse (an SDP altered on the way): a user agent drops it.
+      if (!isSipParseError(e)) throw e;
+      this.note(via, { kind: 'note', party: 'pbx', text: `The PBX drops a message it cannot read: ${e.message}.` });
+      return;
+    }
+    const { send, events } = answer;
     for (const m of send) await this.channel!.send(m);
     for (const e of events) await this.react(e, p, via);
   }

@@ -22,6 +22,7 @@ import type { SipTransport } from '../sip/pbx-agent';
 import { mediaConnection, parseSdp } from '../sip/sdp';
 import { sdesKeyEvents } from '../sip/sdes-key-events';
 import { lintSipMessage } from '../sip/lint';
+import { isSipParseError } from '../sip/syntax-error';
 import { SrtpContext } from '../rtp/srtp-context';
 import { MediaSession } from './media-session';
 import { SipOverTcp, receiveSipDatagram, sendSipDatagram } from './sip-channel';
@@ -126,10 +127,35 @@ export class SbcSide {
         events.push({ kind: 'note', party: 'sbc', text });
       }
     }
-    const { send, events: decided } = this.server(transport).receive(p, source);
+    let answer;
+    try {
+      answer = this.server(transport).receive(p, source);
+    } catch (e) {
+      // A request whose parts do not parse (altered on the way): dropped, as a server drops it.
+      if (!isSipParseError(e)) throw e;
+      events.push({ kind: 'note', party: 'sbc', text: `The SBC drops a request it cannot read: ${e.message}.` });
+      if (via !== undefined) this.run.ledger.note(via).events.push(...events);
+      return;
+    }
+    const { send, events: decided } = answer;
     for (const e of decided) events.push(...this.react(e, p));
     if (via !== undefined) this.run.ledger.note(via).events.push(...events);
-    for (const m of send) await reply(m);
+    for (const m of send) {
+      try {
+        await reply(m);
+      } catch (e) {
+        // A response copies the request's From, To, Call-ID and CSeq (RFC 3261 §8.2.6.2): a request
+        // altered so that one is missing gets an answer that is not valid SIP, which is never sent.
+        if (!isSipParseError(e)) throw e;
+        if (via !== undefined) {
+          this.run.ledger.note(via).events.push({
+            kind: 'note',
+            party: 'sbc',
+            text: `The SBC cannot build a valid answer (${e.message}), so it answers nothing.`,
+          });
+        }
+      }
+    }
   }
 
   private react(e: SbcEvent, p: ParsedSipMessage): StateEvent[] {

@@ -129,8 +129,13 @@ export type AttackerSetup =
   | { kind: 'observe' }
   /** It answers the PBX's TLS connection itself, and relays to the SBC if the PBX goes on. */
   | { kind: 'intercept'; certificate: AttackerCertificate }
-  /** It flips one bit in each of `packets` packets from the PBX: TLS records carrying SIP, or SRTP. */
-  | { kind: 'tamper'; target: 'tls-record' | 'srtp'; packets: number }
+  /**
+   * It flips one bit in each of `packets` packets from the PBX that carry its
+   * SIP (a TLS record, or a datagram in clear) or its SRTP, after letting
+   * `after` such packets pass; `bit` picks the bit, counted from the first bit
+   * of the transport payload (wrapping around its length).
+   */
+  | { kind: 'tamper'; target: 'sip' | 'srtp'; packets: number; after?: number; bit?: number }
   /** It sends `packets` recorded SRTP packets from the PBX again, a little later. */
   | { kind: 'replay'; packets: number }
   /** It drops `packets` SRTP packets from the PBX. */
