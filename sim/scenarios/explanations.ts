@@ -135,7 +135,7 @@ function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }
       return `${who} asks for a client certificate. This is what makes the TLS mutual: the SBC will only go on with a certificate from the carrier’s CA, so a stolen trunk password alone cannot open a trunk.`;
     case 'Certificate':
       return server
-        ? `${who}’s certificate chain: its own certificate, naming the host it serves, then the issuing CA’s. The PBX checks the chain up to the root it trusts, the dates and the name (its panel shows each check). ${tls12 ? 'In TLS 1.2 the chain travels in clear: an eavesdropper learns which certificate it is.' : 'In TLS 1.3 the chain is encrypted: an eavesdropper does not even learn which certificate it is.'}`
+        ? `${who}’s certificate chain: its own certificate, naming the host it serves, then the certificates of the CAs that issued it, if it sends them. The PBX checks the chain up to the root it trusts, the dates and the name (its panel shows each check). ${tls12 ? 'In TLS 1.2 the chain travels in clear: an eavesdropper learns which certificate it is.' : 'In TLS 1.3 the chain is encrypted: an eavesdropper does not even learn which certificate it is.'}`
         : `${who}’s answer to the CertificateRequest: the certificate it was configured with (an empty list if it has none). The SBC checks it against the carrier’s root, as the PBX checked the SBC’s.`;
     case 'CertificateVerify':
       return `${who} signs the handshake so far with the private key of the certificate it just sent. Only the holder of that key can make this signature, so a certificate copied off the wire is useless without it.`;
