@@ -13,9 +13,12 @@ export function readLocation(scenarios: readonly ScenarioInfo[]): ReadResult {
 
 /**
  * Connects `lab` to the history; returns the function that disconnects it. The address is
- * written after the frame that shows the change (pushState costs milliseconds, which a step
- * should not wait for); changes made within one frame become one entry.
+ * written a moment after the change is on screen (pushState costs milliseconds, which a step
+ * should not wait for), and changes made in quick succession — a key held down — become one
+ * entry.
  */
+const WRITE_AFTER_MS = 150;
+
 export function connectHistory(lab: LabState): () => void {
   let pending: NavigationMode | undefined;
   const write = () => {
@@ -28,7 +31,7 @@ export function connectHistory(lab: LabState): () => void {
     else history.replaceState(null, '', url);
   };
   lab.onnavigate = (mode) => {
-    if (pending === undefined) requestAnimationFrame(() => setTimeout(write));
+    if (pending === undefined) setTimeout(write, WRITE_AFTER_MS);
     pending = pending === 'push' || mode === 'push' ? 'push' : 'replace';
   };
   const onpopstate = () => {
