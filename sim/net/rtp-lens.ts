@@ -21,6 +21,7 @@ const HEADER = 'RTP header (RFC 3550 §5.1)';
 
 export class RtpLens implements DatagramLens {
   private srtp?: SrtpContext;
+  private key?: MediaNote['keys'][number];
 
   constructor(
     private readonly flow: Flow,
@@ -69,8 +70,7 @@ export class RtpLens implements DatagramLens {
       };
     }
     if (note && note.keys.length > 0) {
-      this.srtp ??= SrtpContext.fromKeySalt(note.keys[0].suite, note.keys[0].keySalt);
-      const out = this.srtp.unprotect(payload);
+      const out = this.unprotect(payload, note.keys);
       if (out.ok) {
         return {
           access: 'all',
@@ -79,7 +79,7 @@ export class RtpLens implements DatagramLens {
             ...facts,
             {
               name: 'Media decrypted',
-              value: `the ${this.sender}'s audio, with the ${note.keys[0].suite} key from the ${note.learnedFrom}`,
+              value: `the ${this.sender}'s audio, with the ${this.key!.suite} key from the ${note.learnedFrom}`,
               source: 'SRTP (RFC 3711 §3.3) keyed by SDES (RFC 4568)',
             },
           ],
@@ -99,6 +99,26 @@ export class RtpLens implements DatagramLens {
       facts,
       layers: [{ title: 'RTP header (in clear)', bytes: toHex(payload.subarray(0, header.headerLength)), fields }],
     };
+  }
+
+  /**
+   * An offer carries one key per suite it offers, and the answer picks one
+   * (RFC 4568 §7.1.3): the key in use is whichever opens the stream's packets.
+   */
+  private unprotect(payload: Uint8Array, keys: MediaNote['keys']) {
+    if (this.srtp) return this.srtp.unprotect(payload);
+    let first: ReturnType<SrtpContext['unprotect']> | undefined;
+    for (const key of keys) {
+      const context = SrtpContext.fromKeySalt(key.suite, key.keySalt);
+      const out = context.unprotect(payload);
+      first ??= out;
+      if (out.ok) {
+        this.srtp = context;
+        this.key = key;
+        return out;
+      }
+    }
+    return first!;
   }
 
   private plainLayer(packet: Uint8Array, title: string) {

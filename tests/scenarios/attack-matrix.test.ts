@@ -70,6 +70,26 @@ describe('observe: a tap on the path', () => {
     attackerHearsVoice(t);
   });
 
+  it('whichever of the offered keys the answer picked: it tries each until one opens the stream', async () => {
+    const t = await runSetup(
+      {
+        ...PLAIN_SIP,
+        pbx: { ...PLAIN_SIP.pbx, media: { suites: ['AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_80'] } },
+        attacker: { kind: 'observe' },
+      },
+      1,
+      'two-suites',
+    );
+    const ok = t.steps.find(
+      (s) =>
+        s.summary === '200 OK' &&
+        s.views.pbx.access === 'all' &&
+        /a=crypto:2/.test(new TextDecoder().decode(fromHex(s.bytes))),
+    );
+    expect(ok, 'the SBC picked the second offered suite').toBeDefined();
+    attackerHearsVoice(t);
+  });
+
   it('against the same trunk moved to TLS: the keys and the voice are out of reach', async () => {
     const t = await run('sdes-over-plain-sip', { whatIf: { transport: 'tls' } });
     expect(attackerSip(t).keys).toEqual([]);
