@@ -2,9 +2,10 @@
  * The attacker's plan for a run, set up on the on-path attacker of the trunk
  * network (net/attacker.ts) before the first packet:
  *
- * - tamper: flip one bit in a TLS record that carries SIP (RFC 8446 §5.2:
- *   the receiver's AEAD tag check fails), or in the payload of SRTP packets
- *   from the PBX (RFC 3711 §3.3: the receiver's authentication fails);
+ * - tamper: flip one bit in a packet that carries the PBX's SIP — a TLS
+ *   record (RFC 8446 §5.2: the receiver's AEAD tag check fails) or a datagram
+ *   in clear (the receiver reads the altered message) — or in the payload of
+ *   its SRTP packets (RFC 3711 §3.3: the receiver's authentication fails);
  * - replay: send recorded SRTP packets from the PBX again a little later
  *   (RFC 3711 §3.3.2: the receiver's replay list catches them);
  * - drop: take SRTP packets off the wire (SRTP cannot notice a missing

@@ -5,7 +5,8 @@
  * while the rest of the call is still being computed.
  *
  * 1. The setup: the scenario's, with the chosen what-ifs; the carrier profile
- *    with its overrides; the PKI and who presents and trusts what.
+ *    with its overrides; who presents and trusts what (credentials.ts), issued
+ *    when the first TLS handshake needs it.
  * 2. The network: PBX, SBC, and the attacker on the path (or off it).
  * 3. The parties: the SBC listens; the PBX dials — TCP, TLS, REGISTER with
  *    digest, INVITE with SDES, SRTP both ways, BYE — and the attacker does
