@@ -40,9 +40,10 @@ test('each party’s keys, with what each was derived from and how', async ({ pa
     .first()
     .click();
   await expect(pbx.getByRole('button', { name: `Show how ${child.name} was derived` }).first()).toHaveAttribute(
-    'aria-pressed',
+    'aria-expanded',
     'true',
   );
+  await expect(pbx).toContainText(child.value);
   await expect(pbx.getByText('↳ in the chain').first()).toBeVisible();
   await expect(pbx).toContainText(child.how);
   await pbx.getByRole('button', { name: parent, exact: true }).first().click();
