@@ -11,7 +11,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { CaptureReader, udpDatagramOf, type UdpDatagram } from '../net/pcap-reader';
 import { LINKTYPE } from '../net/pcap-reader';
 import { writePcapHeader, writePcapRecord } from '../net/pcap-writer';
-import { writeUdpPacket } from '../net/udp';
+import { encodeUdpPacket } from '../net/udp';
 import { parseSdesKey, keyLengthError } from '../rtp/sdes-key';
 import { isSrtpSuiteName, SRTP_SUITE_NAMES, SRTP_SUITES, suitesForKeyLength, type SrtpSuite } from '../rtp/srtp-suite';
 import { describeStream, RtpStreamFinder, type RtpStreamCandidate } from '../rtp/rtp-stream-finder';
@@ -179,11 +179,11 @@ export const srtpDecryptCommand: Command = {
             firstFailures.push(`${r.kind === 'rtp' ? 'SRTP' : 'SRTCP'} ${r.reason}: ${r.detail}`);
           return;
         }
-        const packet = writeUdpPacket(
+        const packet = encodeUdpPacket(
           { src: d.src, dst: d.dst, srcPort: d.srcPort, dstPort: d.dstPort, ipId: d.ipId, ttl: d.ttl },
-          { bytes: r.plain, fields: [] },
+          r.plain,
         );
-        sink.write(writePcapRecord(time, packet.bytes).bytes);
+        sink.write(writePcapRecord(time, packet).bytes);
         if (r.kind === 'rtp') rtpWritten++;
         else rtcpWritten++;
       });

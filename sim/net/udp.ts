@@ -59,6 +59,37 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
   return writeIpv4Packet({ src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, w.finish());
 }
 
+/**
+ * The same packet as `writeUdpPacket`, bytes only: for bulk output such as
+ * the decrypted media of a long capture, where no one reads the field tree.
+ * A property test holds the two byte for byte.
+ */
+export function encodeUdpPacket(a: UdpAddressing, payload: Uint8Array): Uint8Array {
+  const udpLength = 8 + payload.length;
+  const totalLength = 20 + udpLength;
+  const out = new Uint8Array(totalLength);
+  const view = new DataView(out.buffer);
+  // IPv4 header (RFC 791 §3.1): version/IHL, TOS, length, id, don't fragment, TTL, protocol.
+  view.setUint8(0, 0x45);
+  view.setUint16(2, totalLength);
+  view.setUint16(4, a.ipId);
+  view.setUint16(6, 0x4000);
+  view.setUint8(8, a.ttl ?? 64);
+  view.setUint8(9, IP_PROTOCOL.udp);
+  out.set(ipv4Bytes(a.src), 12);
+  out.set(ipv4Bytes(a.dst), 16);
+  view.setUint16(10, internetChecksum(out.subarray(0, 20)));
+  // UDP header (RFC 768), then the payload.
+  view.setUint16(20, a.srcPort);
+  view.setUint16(22, a.dstPort);
+  view.setUint16(24, udpLength);
+  out.set(payload, 28);
+  // The pseudo-header: the two addresses already in place, then protocol and length (RFC 768).
+  const pseudoTail = Uint8Array.of(0, IP_PROTOCOL.udp, udpLength >> 8, udpLength & 0xff);
+  view.setUint16(26, internetChecksum(out.subarray(12, 20), pseudoTail, out.subarray(20)) || 0xffff);
+  return out;
+}
+
 /** Names the well-known ports a trunk uses (RFC 3261 §19.1.2). */
 export function describePort(port: number): string {
   if (port === 5060) return '5060 (SIP, unencrypted)';
