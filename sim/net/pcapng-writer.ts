@@ -46,7 +46,7 @@ export interface PcapngOptions {
   interfaceName?: string;
   /** if_description (§4.2). */
   interfaceDescription?: string;
-  /** An NSS key log (see nss-key-log.ts) to embed in a Decryption Secrets Block. */
+  /** An NSS key log (see sim/tls/key-log.ts) to embed in a Decryption Secrets Block. */
   tlsKeyLog?: string;
 }
 

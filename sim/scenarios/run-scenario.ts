@@ -22,7 +22,7 @@ import type { CallAudio, Step, Timeline } from '../timeline';
 import { HmacDrbg, LiveRandom, type RandomSource } from '../crypto/random';
 import { VirtualClock } from '../crypto/clock';
 import { trunkNetwork } from '../net/trunk-network';
-import { keyLogFile } from '../net/nss-key-log';
+import { keyLogFile } from '../tls/key-log';
 import { spokenPhrase } from '../rtp/audio-sources';
 import { G711_SAMPLE_RATE, PACKET_TIME_MS } from '../rtp/g711-packetizer';
 import { fromHex, toHex } from '../wire/bytes';

@@ -20,5 +20,13 @@ export { ALERT_CODE, makeAlert, alertMeaning, type AlertName, type TlsAlert } fr
 export { CIPHER_SUITES, suiteByName, forwardSecret, type CipherSuite, type CipherSuiteName } from './cipher-suites';
 export type { TlsVersion, SignatureSchemeName } from './codepoints';
 export { alertForCertificateReason } from './peer-certificate';
-export { keyLogLine, parseKeyLog } from './key-log';
+export {
+  keyLogLine,
+  keyLogFile,
+  readKeyLog,
+  writeKeyLog,
+  keyLogLabel,
+  type KeyLogEntry,
+  type KeyLogLabel,
+} from './key-log';
 export { decryptRecordedSession, type RecordedConnection, type RecordedSessionResult } from './recorded-session';

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseKeyLog } from '../../sim/tls/key-log';
+import { readKeyLog } from '../../sim/tls/key-log';
 import { scratchDir, tsharkFields } from '../net/tshark';
 import { trunklab } from './trunklab';
 
@@ -59,7 +59,7 @@ describe('trunklab run', () => {
     ]);
     expect(r.status).toBe(0);
     expect(readFileSync(path('call.pcapng')).readUInt32LE(0)).toBe(0x0a0d0d0a);
-    const keyLog = parseKeyLog(readFileSync(path('call.keylog'), 'utf8'))!;
+    const keyLog = readKeyLog(readFileSync(path('call.keylog'), 'utf8'));
     expect(keyLog.map((l) => l.label)).toContain('CLIENT_TRAFFIC_SECRET_0');
     expect(readFileSync(path('media.pcap')).readUInt32LE(0)).toBe(0xa1b2c3d4);
     expect(readFileSync(path('call.mmd'), 'utf8')).toMatch(/^sequenceDiagram\n/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../sim/index';
 import { timelineCapture } from '../../sim/export/timeline-capture';
-import { writeKeyLog } from '../../sim/net/nss-key-log';
+import { writeKeyLog } from '../../sim/tls/key-log';
 import carrier from '../../content/carrier.json';
 import type { CarrierProfile } from '../../sim/carrier';
 import { readFileSync } from 'node:fs';

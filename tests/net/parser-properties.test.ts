@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { concatBytes, isParseError, utf8 } from '../../sim/wire';
 import { readUdpDatagram } from '../../sim/net/udp';
-import { readKeyLog } from '../../sim/net/nss-key-log';
+import { readKeyLog } from '../../sim/tls/key-log';
 import { StreamReassembly } from '../../sim/net/stream-reassembly';
 import { Tap } from '../../sim/net/tap';
 import { trunkLenses } from '../../sim/net/trunk-lenses';

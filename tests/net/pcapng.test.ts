@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { checkCoverage, utf8 } from '../../sim/wire';
 import { writePacket } from '../../sim/net/packet';
 import { LINKTYPE_IPV4, writePcapng } from '../../sim/net/pcapng-writer';
-import { readKeyLog, writeKeyLog, keyLogLabel } from '../../sim/net/nss-key-log';
+import { readKeyLog, writeKeyLog, keyLogLabel } from '../../sim/tls/key-log';
 import { capinfos, editcap, scratchDir, tsharkFields, writeScratch } from './tshark';
 
 const start = Date.parse('2026-11-26T09:00:00Z');

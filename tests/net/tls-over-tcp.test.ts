@@ -15,7 +15,7 @@ import type { TlsOutput } from '../../sim/tls/output';
 import type { TlsVersion } from '../../sim/tls/codepoints';
 import type { TcpConnection } from '../../sim/net/tcp-connection';
 import { writePcapng } from '../../sim/net/pcapng-writer';
-import { keyLogFile } from '../../sim/net/nss-key-log';
+import { keyLogFile } from '../../sim/tls/key-log';
 import { checkCoverage, fromUtf8, utf8 } from '../../sim/wire';
 import carrier from '../../content/carrier.json';
 import type { CarrierProfile } from '../../sim/carrier';
