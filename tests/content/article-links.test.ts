@@ -11,9 +11,6 @@
  *   is the one the catalogue expects;
  * - every link the engine gives from a scenario or a step to an article
  *   resolves the same way.
- *
- * Scenarios the catalogue does not have yet but issue 7 promises are listed
- * as todo, by name, until they land; any other unknown id fails.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,15 +26,6 @@ import {
 } from '../../site/components/docs/scenario-steps';
 
 const ARTICLES_DIR = new URL('../../content/docs/docs/', import.meta.url).pathname;
-
-/** The scenario ids issue 7 promises; articles may embed them before they land. */
-const PROMISED_SCENARIOS = new Set(
-  `secure-call secure-call-tls12 plain-sip-eavesdrop sdes-over-plain-sip eavesdrop-secure
-   mitm-self-signed mitm-wrong-name expired-sbc-cert pbx-clock-skew missing-intermediate
-   wrong-root-installed no-client-cert client-cert-wrong-ca tls-version-mismatch cipher-mismatch
-   wrong-port digest-wrong-password srtp-required-rtp-offered srtp-suite-mismatch srtp-tamper
-   srtp-replay tls-record-tamper record-now-decrypt-later contact-private-ip`.split(/\s+/),
-);
 
 interface Article {
   name: string;
@@ -112,7 +100,7 @@ function linkProblem(href: string, from?: Article): string | undefined {
   if (url.pathname === '/') {
     // The lab, optionally at a scenario.
     const id = url.searchParams.get('scenario');
-    return id === null || known.has(id) || PROMISED_SCENARIOS.has(id) ? undefined : `unknown scenario "${id}"`;
+    return id === null || known.has(id) ? undefined : `unknown scenario "${id}"`;
   }
   const embed = /^\/embed\/(?:([\w-]+)\/)?$/.exec(url.pathname);
   if (embed) {
@@ -154,10 +142,9 @@ describe('articles', () => {
 
     const list = embeds(article.source);
     const ready = list.filter((e) => known.has(e.scenario));
-    const promised = list.filter((e) => !known.has(e.scenario) && PROMISED_SCENARIOS.has(e.scenario));
-    const unknown = list.filter((e) => !known.has(e.scenario) && !PROMISED_SCENARIOS.has(e.scenario));
+    const unknown = list.filter((e) => !known.has(e.scenario));
 
-    it('embeds no scenario that is neither in the catalogue nor promised', () => {
+    it('embeds no scenario that the catalogue does not have', () => {
       expect(unknown.map((e) => `${e.component} ${e.scenario}`)).toEqual([]);
     });
 
@@ -169,9 +156,6 @@ describe('articles', () => {
           expect(resolution.scenario.expected.reason).toBe(e.reason);
         }
       });
-    }
-    for (const e of promised) {
-      it.todo(`${e.component} ${e.scenario}${e.at ? ` at "${e.at}"` : ''}: waiting for the scenario (issue 7)`);
     }
   });
 });
@@ -204,10 +188,7 @@ describe('the link checker itself', () => {
 describe('the certificate failure table', () => {
   it.each(CERTIFICATE_FAILURES.map((r) => [r.scenario, r.alert] as const))('%s ends with %s', (scenario, alert) => {
     const info = listScenarios().find((s) => s.id === scenario);
-    if (!info) {
-      expect(PROMISED_SCENARIOS.has(scenario), `${scenario} is neither in the catalogue nor promised`).toBe(true);
-      return;
-    }
-    expect(info.expected.reason).toBe(alert);
+    expect(info, `${scenario} is not in the catalogue`).toBeDefined();
+    expect(info!.expected.reason).toBe(alert);
   });
 });
