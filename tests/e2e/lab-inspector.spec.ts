@@ -163,12 +163,12 @@ test('the lens: the attacker sees ciphertext where the PBX reads what is inside'
   await openLab(page, `?scenario=${scenario}&step=${step.index + 1}`);
   const inspector = page.getByRole('region', { name: 'Packet inspector' });
 
-  await page.getByRole('radio', { name: 'PBX' }).check();
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX', exact: true }).check();
   for (const layer of step.views.pbx.layers) {
     await expect(inspector.getByRole('region', { name: new RegExp(`as the PBX reads it`) }).first()).toBeVisible();
     await expect(inspector).toContainText(layer.title);
   }
-  await page.getByRole('radio', { name: 'Attacker' }).check();
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
   await expect(inspector).toContainText(`Attacker sees metadata only: ${step.views.attacker.summary}`);
   await expect(inspector.getByRole('region', { name: /reads it$/ })).toHaveCount(0);
   await expect(inspector.getByRole('region', { name: /^On the wire/ })).toBeVisible();

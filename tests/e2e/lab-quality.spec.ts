@@ -8,6 +8,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { waitForIslands } from './hydration';
+import { findStepWhere } from './lab-engine';
 
 async function openLab(page: Page, search = '') {
   await page.goto(`/${search}`);
@@ -31,26 +32,70 @@ const VIEWS = [
   { name: 'phone-dark', viewport: { width: 375, height: 812 }, colorScheme: 'dark' as const },
 ];
 
+/**
+ * The views to check: the richest packet the catalogue has — SIP the PBX reads inside TLS
+ * while an eavesdropper sees only ciphertext, with keys held and media to come — through the
+ * PBX's and the attacker's eyes, with a media run
+ * opened, and a failed run at its end (failure marks and the outcome). Falls back to the
+ * OPTIONS keepalive when the catalogue has nothing richer.
+ */
+async function mainViews(): Promise<{ rich: string; failed?: string }> {
+  const encrypted = await findStepWhere(
+    (s, t) =>
+      s.protocol === 'SIP' &&
+      s.views.pbx.layers.length > 0 &&
+      s.views.attacker.access === 'metadata' &&
+      t.steps.some((m) => m.protocol === 'SRTP'),
+  );
+  const failure = await findStepWhere((s, t) => !t.outcome.ok && s.failure !== undefined);
+  return {
+    rich: encrypted
+      ? `?scenario=${encrypted.info.id}&step=${encrypted.step.index + 1}`
+      : '?scenario=options-keepalive&step=2',
+    failed: failure ? `?scenario=${failure.info.id}&step=${failure.timeline.steps.length}` : undefined,
+  };
+}
+
 for (const view of VIEWS) {
   test(`${view.name}: axe finds no serious issue in the main views, and nothing overflows`, async ({ browser }) => {
+    const { rich, failed } = await mainViews();
     const context = await browser.newContext({ viewport: view.viewport, colorScheme: view.colorScheme });
     const page = await context.newPage();
-    await openLab(page, '?scenario=options-keepalive&step=2');
+    const noSideways = async () =>
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
+        0,
+      );
+
+    await openLab(page, rich);
     await expectNoSeriousAxeIssue(page, `${view.name}, PBX lens`);
     await page.screenshot({ path: test.info().outputPath(`lab-${view.name}.png`), fullPage: true });
+    // Responsive: the page never scrolls sideways (wide hex dumps scroll inside their own box).
+    await noSideways();
 
-    await page.getByRole('radio', { name: 'Attacker' }).check();
+    await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
     await page
       .getByRole('region', { name: /^On the wire/ })
-      .getByRole('button', { name: /^Destination port/ })
+      .getByRole('button', { name: /^IPv4/ })
       .first()
       .hover();
     await expectNoSeriousAxeIssue(page, `${view.name}, attacker lens with a field lit`);
     await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-attacker.png`), fullPage: true });
 
-    // Responsive: the page never scrolls sideways (wide hex dumps scroll inside their own box).
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    // Keys opened in a party's panel.
+    await page
+      .getByRole('button', { name: /^Show how .* was derived$/ })
+      .first()
+      .click()
+      .catch(() => undefined);
+    await expectNoSeriousAxeIssue(page, `${view.name}, a key opened`);
+
+    if (failed) {
+      await openLab(page, failed);
+      await expect(page.getByText(/^Outcome: failed at/)).toBeVisible();
+      await expectNoSeriousAxeIssue(page, `${view.name}, a failed run at its end`);
+      await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-failed.png`), fullPage: true });
+      await noSideways();
+    }
     await context.close();
   });
 }
@@ -82,7 +127,7 @@ test('no request leaves the site’s origin', async ({ page, baseURL }) => {
   await openLab(page, '?scenario=options-keepalive&step=2');
   await page.getByRole('button', { name: 'Restart' }).click();
   await page.getByRole('button', { name: 'Next step' }).click();
-  await page.getByRole('radio', { name: 'Attacker' }).check();
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
   await page.waitForLoadState('networkidle');
   expect(elsewhere).toEqual([]);
 });
@@ -97,7 +142,7 @@ test('once loaded it works offline: another seed, stepping, the lens and an expo
   await expect(page.locator('[data-fingerprint]')).not.toHaveText(fingerprint!);
   await page.getByRole('button', { name: 'Next step' }).click();
   await expect(page.getByText('Step 2 of 2', { exact: true })).toBeVisible();
-  await page.getByRole('radio', { name: 'SBC' }).check();
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'SBC', exact: true }).check();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Timeline (JSON)' }).click(),

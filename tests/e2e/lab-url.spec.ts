@@ -21,7 +21,9 @@ test('a shared link restores scenario, seed, step, packet and lens', async ({ pa
   await expect(position(page)).toHaveText('Step 2 of 2');
   await expect(page.getByRole('textbox', { name: 'Seed' })).toHaveValue('7');
   await expect(heading(page)).toHaveText('SIP OPTIONS');
-  await expect(page.getByRole('radio', { name: 'Attacker' })).toBeChecked();
+  await expect(
+    page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }),
+  ).toBeChecked();
 
   // The address keeps the full state, so copying it from the address bar shares this exact view.
   await expect(page).toHaveURL(/\?scenario=options-keepalive&seed=7&step=2&packet=1&lens=attacker$/);
@@ -29,7 +31,9 @@ test('a shared link restores scenario, seed, step, packet and lens', async ({ pa
   await waitForIslands(page);
   await expect(position(page)).toHaveText('Step 2 of 2');
   await expect(heading(page)).toHaveText('SIP OPTIONS');
-  await expect(page.getByRole('radio', { name: 'Attacker' })).toBeChecked();
+  await expect(
+    page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }),
+  ).toBeChecked();
 });
 
 test('each change is a history entry; Back and Forward show them again', async ({ page }) => {
@@ -38,7 +42,7 @@ test('each change is a history entry; Back and Forward show them again', async (
 
   await page.getByRole('button', { name: 'Next step' }).click();
   await expect(page).toHaveURL(/step=2&lens=pbx$/);
-  await page.getByRole('radio', { name: 'SBC' }).check();
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'SBC', exact: true }).check();
   await expect(page).toHaveURL(/step=2&lens=sbc$/);
   await page.getByRole('list', { name: 'Packet ladder' }).getByRole('button', { name: /^1\./ }).click();
   await expect(page).toHaveURL(/step=2&packet=1&lens=sbc$/);
@@ -47,12 +51,16 @@ test('each change is a history entry; Back and Forward show them again', async (
   await expect(page).toHaveURL(/step=2&lens=sbc$/);
   await expect(heading(page)).toHaveText('SIP 200 OK');
   await page.goBack();
-  await expect(page.getByRole('radio', { name: 'PBX' })).toBeChecked();
+  await expect(
+    page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX', exact: true }),
+  ).toBeChecked();
   await page.goBack();
   await expect(position(page)).toHaveText('Step 1 of 2');
   await page.goForward();
   await expect(position(page)).toHaveText('Step 2 of 2');
-  await expect(page.getByRole('radio', { name: 'PBX' })).toBeChecked();
+  await expect(
+    page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX', exact: true }),
+  ).toBeChecked();
 });
 
 test('a link with bad values says what was wrong and shows a working lab', async ({ page }) => {
