@@ -76,3 +76,61 @@ test('the mermaid export is the engine’s sequence diagram of the run', async (
   expect(arrows).toHaveLength(timeline.steps.length);
   timeline.steps.forEach((s, i) => expect(arrows[i]).toContain(s.summary));
 });
+
+test('a secure call’s pcapng decrypts in tshark with no other file, and its media pcap holds the RTP', async ({
+  page,
+}) => {
+  const scenario = 'secure-call';
+  const timeline = runInNode(scenario);
+  test.skip(!timeline.keyLog, 'the secure call has no TLS key log yet');
+  await page.goto(`/?scenario=${scenario}`);
+  await waitForIslands(page);
+  await expect(page.getByText(/^Step 1 of \d+$/)).toBeVisible({ timeout: 30_000 });
+  const dir = test.info().outputPath();
+  await mkdir(dir, { recursive: true });
+
+  const capture = await download(page, 'Capture (pcapng, TLS secrets inside)');
+  await writeFile(`${dir}/${capture.filename}`, capture.bytes);
+  // The TLS secrets travel inside the file (a Decryption Secrets Block): tshark needs no key log.
+  const sip = spawnSync(
+    'tshark',
+    ['-r', `${dir}/${capture.filename}`, '-Y', 'sip', '-T', 'fields', '-e', 'sip.Method', '-e', 'sip.Status-Code'],
+    { encoding: 'utf8' },
+  );
+  expect(sip.status, sip.stderr).toBe(0);
+  const seen = sip.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.replace('\t', '').trim());
+  const expected = timeline.steps.filter((s) => s.protocol === 'SIP').map((s) => s.summary.split(' ')[0]);
+  expect(seen).toEqual(expected);
+
+  const keylog = await download(page, 'TLS key log (NSS format)');
+  expect(keylog.bytes.toString('utf8')).toBe(timeline.keyLog);
+
+  const media = await download(page, 'Decrypted media (pcap)');
+  await writeFile(`${dir}/${media.filename}`, media.bytes);
+  const ports = [...new Set(timeline.steps.filter((s) => s.protocol === 'SRTP').map((s) => s.dst.split(':')[1]))];
+  const rtp = spawnSync(
+    'tshark',
+    [
+      '-r',
+      `${dir}/${media.filename}`,
+      ...ports.flatMap((p) => ['-d', `udp.port==${p},rtp`]),
+      '-T',
+      'fields',
+      '-e',
+      'rtp.p_type',
+    ],
+    { encoding: 'utf8' },
+  );
+  expect(rtp.status, rtp.stderr).toBe(0);
+  const payloadTypes = rtp.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l !== '');
+  // Every SRTP packet of the run, decrypted, is an RTP packet tshark reads, G.711 (payload type 0 or 8).
+  expect(payloadTypes).toHaveLength(timeline.steps.filter((s) => s.protocol === 'SRTP').length);
+  expect(new Set(payloadTypes).size).toBe(1);
+  expect(['0', '8']).toContain(payloadTypes[0]);
+});
