@@ -27,6 +27,9 @@ export const UI = {
   // Step controls
   controls: 'Step controls',
   scenario: 'Scenario',
+  scenariosThatWork: 'The call goes through',
+  scenariosThatFail: 'Something stops it',
+  failsWith: (stage: string, reason: string) => `${stage}: ${reason}`,
   seed: 'Seed',
   seedHelp: 'Same seed, same bytes: a run is a pure function of scenario and seed.',
   talk: 'Talk for',
