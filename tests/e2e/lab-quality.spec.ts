@@ -58,6 +58,8 @@ async function mainViews(): Promise<{ rich: string; failed?: string }> {
 
 for (const view of VIEWS) {
   test(`${view.name}: axe finds no serious issue in the main views, and nothing overflows`, async ({ browser }) => {
+    // Four axe runs and three full-page screenshots on a shared two-core machine.
+    test.setTimeout(180_000);
     const { rich, failed } = await mainViews();
     const context = await browser.newContext({ viewport: view.viewport, colorScheme: view.colorScheme });
     const page = await context.newPage();
