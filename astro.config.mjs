@@ -22,6 +22,8 @@ export default defineConfig({
       sidebar: knowledgeBaseSidebar(),
       pagefind: true,
       customCss: ['./site/components/docs/docs.css'],
+      // Long commands wrap rather than scroll: a scrolling code block is a region keyboard users cannot reach.
+      expressiveCode: { defaultProps: { wrap: true } },
       // Search loads its UI when first opened, keeping articles within their JavaScript budget.
       components: { Search: './site/components/docs/SearchOnDemand.astro' },
     }),
