@@ -7,4 +7,5 @@ import { requireTool } from '../scripts/tools.js';
 export default function setup(): void {
   requireTool('openssl');
   requireTool('tshark');
+  requireTool('sox');
 }
