@@ -31,7 +31,7 @@ function fromDefinition(d: ScenarioDefinition): Scenario {
   };
 }
 
-/** The keepalive stays first: the lab opens on the first scenario, and its tests expect this one. */
+/** The keepalive first: the smallest exchange, and the one the catalogue builds up from. */
 export const SCENARIOS: readonly Scenario[] = [
   {
     ...optionsKeepalive,

@@ -5,10 +5,10 @@
  */
 import type { ScenarioInfo } from '../../sim/index';
 import type { LabState, NavigationMode } from './lab-state.svelte';
-import { readLabUrl, writeLabUrl, type ReadResult } from './lab-url';
+import { defaultScenario, readLabUrl, writeLabUrl, type ReadResult } from './lab-url';
 
 export function readLocation(scenarios: readonly ScenarioInfo[]): ReadResult {
-  return readLabUrl(window.location.search, scenarios, scenarios[0]?.id ?? '');
+  return readLabUrl(window.location.search, scenarios, defaultScenario(scenarios));
 }
 
 /**

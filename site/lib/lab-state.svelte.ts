@@ -13,7 +13,7 @@ import type { Party, ScenarioInfo, Step, Timeline } from '../../sim/index';
 import type { RunKey, RunResult } from './engine-protocol';
 import { runInEngine } from './engine-client';
 import { isMedia } from './ladder-rows';
-import type { LabLocation } from './lab-url';
+import { defaultScenario, type LabLocation } from './lab-url';
 import { UI } from './ui-text';
 
 /** How long Play shows each signalling packet at 1×, and each media packet (real time: one per 20 ms). */
@@ -78,7 +78,7 @@ export class LabState {
 
   constructor(scenarios: readonly ScenarioInfo[], initial?: Partial<LabLocation>) {
     this.scenarios = scenarios;
-    this.scenario = initial?.scenario ?? scenarios[0]?.id ?? '';
+    this.scenario = initial?.scenario ?? defaultScenario(scenarios);
     this.seed = initial?.seed ?? 1;
     this.lens = initial?.lens ?? 'pbx';
     this.whatIf = { ...(initial?.whatIf ?? {}) };

@@ -50,6 +50,13 @@ export function parseSeed(text: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** The scenario the lab opens on when the address names none: a whole secure call, when the catalogue has it. */
+export const FRONT_SCENARIO = 'secure-call';
+
+export function defaultScenario(scenarios: readonly ScenarioInfo[]): string {
+  return scenarios.find((s) => s.id === FRONT_SCENARIO)?.id ?? scenarios[0]?.id ?? '';
+}
+
 /** A positive whole number no larger than `max`, or undefined. */
 function parseCount(text: string | null, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (text === null || !/^\d{1,9}$/.test(text)) return undefined;

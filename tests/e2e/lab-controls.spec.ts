@@ -6,7 +6,8 @@ import { expect, test, type Page } from '@playwright/test';
 import { waitForIslands } from './hydration';
 import { runInNode } from './lab-engine';
 
-async function openLab(page: Page, search = '') {
+/** Opens the lab; without a search, on the two-packet keepalive these tests step through. */
+async function openLab(page: Page, search = '?scenario=options-keepalive') {
   await page.goto(`/${search}`);
   await waitForIslands(page);
   await expect(page.getByText(/^Step \d+ of \d+$/)).toBeVisible({ timeout: 20_000 });
@@ -139,4 +140,11 @@ test('changing the seed runs the scenario again and keeps the step', async ({ pa
   await seed.fill('not a number');
   await seed.press('Enter');
   await expect(seed).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('without a scenario in the address the lab opens on a whole secure call', async ({ page }) => {
+  await openLab(page, '');
+  await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('secure-call');
+  const ladder = page.getByRole('list', { name: 'Packet ladder' });
+  await expect(ladder.getByRole('listitem').first()).toContainText('SYN');
 });

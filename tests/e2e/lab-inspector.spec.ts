@@ -8,7 +8,8 @@ import type { Field } from '../../sim/index';
 import { waitForIslands } from './hydration';
 import { findEncryptedStep, runInNode } from './lab-engine';
 
-async function openLab(page: Page, search = '') {
+/** Opens the lab; without a search, on the two-packet keepalive these tests step through. */
+async function openLab(page: Page, search = '?scenario=options-keepalive') {
   await page.goto(`/${search}`);
   await waitForIslands(page);
   await expect(page.getByText(/^Step \d+ of \d+$/)).toBeVisible({ timeout: 20_000 });
