@@ -130,8 +130,8 @@ export interface Outcome {
  */
 export interface CallAudio {
   party: Party;
-  /** `voice`: the speech, decrypted or never encrypted; `noise`: SRTP ciphertext played as if it were G.711. */
-  heard: 'voice' | 'noise';
+  /** `voice`: the speech, decrypted or never encrypted; `noise`: SRTP ciphertext played as if it were G.711; `silence`: no media reached this party. */
+  heard: 'voice' | 'noise' | 'silence';
   /** One line: why it sounds like that (`The attacker has no SRTP key: it plays ciphertext.`). */
   summary: string;
   law: 'pcmu' | 'pcma';

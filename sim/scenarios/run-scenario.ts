@@ -25,7 +25,7 @@ import { trunkNetwork } from '../net/trunk-network';
 import { keyLogFile } from '../tls/key-log';
 import { spokenPhrase } from '../rtp/audio-sources';
 import { G711_SAMPLE_RATE, PACKET_TIME_MS } from '../rtp/g711-packetizer';
-import { fromHex, toHex } from '../wire/bytes';
+import { concatBytes, fromHex, toHex } from '../wire/bytes';
 import type { RunOptions, ScenarioDefinition } from './scenario';
 import { carrierWith, effectiveSetup } from './setup';
 import { runCredentials, type RunCredentials } from './credentials';
@@ -150,33 +150,24 @@ function keyLogOf(run: TrunkRun): { keyLog?: string } {
 /** The call as each party hears it. */
 function audioOf(run: TrunkRun, steps: Step[], pbx: PbxSide, sbc: SbcSide): { audio?: CallAudio[] } {
   if (!run.verdicts.answered) return {};
-  const join = (parts: Uint8Array[]) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
   const audio: CallAudio[] = [
     {
       party: 'pbx',
-      heard: 'voice',
+      heard: pbx.media.heard.length ? 'voice' : 'silence',
       summary: pbx.media.heard.length
         ? `The PBX decrypts and plays what the SBC sent${pbx.media.secure ? '' : ' (plain RTP, nothing to decrypt)'}.`
         : 'The PBX hears nothing: no media reached it.',
       law: pbx.media.law,
-      payload: toHex(join(pbx.media.heard)),
+      payload: toHex(concatBytes(...pbx.media.heard)),
     },
     {
       party: 'sbc',
-      heard: 'voice',
+      heard: sbc.media.heard.length ? 'voice' : 'silence',
       summary: sbc.media.heard.length
         ? `The SBC plays what the PBX sent${sbc.media.secure ? ', decrypted' : ''}.`
         : 'The SBC hears nothing: no media reached it.',
       law: sbc.media.law,
-      payload: toHex(join(sbc.media.heard)),
+      payload: toHex(concatBytes(...sbc.media.heard)),
     },
   ];
   const attacker = attackerAudio(run, steps);

@@ -159,7 +159,7 @@ export const UI = {
   audioHelp: 'The same call, as each party plays it out.',
   playAs: (party: Party) => `Play as the ${PARTY[party]} hears it`,
   stopAs: (party: Party) => `Stop the ${PARTY[party]}'s audio`,
-  heard: { voice: 'voice', noise: 'noise' },
+  heard: { voice: 'voice', noise: 'noise', silence: 'silence' },
   audioError: (message: string) => `The audio could not play: ${message}`,
 
   // Exports and fingerprint
