@@ -288,18 +288,24 @@ export class CaptureReader {
         this.interfaces.push({ linkType: this.u16(body), unitsPerSecond: this.tsResolution(body + 8, bodyEnd) });
         break;
       }
-      case 6: {
-        need(20, 'Enhanced Packet Block');
+      case 6:
+      case 2: {
+        // The Enhanced Packet Block and the obsolete Packet Block differ only in their first
+        // field: a 32-bit interface id, or a 16-bit one followed by a drops count.
+        const block = type === 6 ? 'Enhanced Packet Block' : 'Packet Block';
+        need(20, block);
         const captured = this.u32(body + 12);
-        if (captured > bodyEnd - body - 20)
+        if (captured > bodyEnd - body - 20) {
           throw new ParseError(
             'truncated',
             `packet of ${captured} bytes overruns its block`,
             this.bufOffset + body + 12,
-            'Enhanced Packet Block',
+            block,
           );
+        }
+        const interfaceId = type === 6 ? this.u32(body) : this.u16(body);
         this.emitPcapng(
-          this.u32(body),
+          interfaceId,
           this.u32(body + 4),
           this.u32(body + 8),
           body + 20,
@@ -314,27 +320,6 @@ export class CaptureReader {
         const original = this.u32(body);
         const captured = Math.min(original, bodyEnd - body - 4);
         this.emitPcapng(0, 0, 0, body + 4, captured, original, onRecord);
-        break;
-      }
-      case 2: {
-        need(20, 'Packet Block');
-        const captured = this.u32(body + 12);
-        if (captured > bodyEnd - body - 20)
-          throw new ParseError(
-            'truncated',
-            `packet of ${captured} bytes overruns its block`,
-            this.bufOffset + body + 12,
-            'Packet Block',
-          );
-        this.emitPcapng(
-          this.u16(body),
-          this.u32(body + 4),
-          this.u32(body + 8),
-          body + 20,
-          captured,
-          this.u32(body + 16),
-          onRecord,
-        );
         break;
       }
       default:
