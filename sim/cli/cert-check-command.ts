@@ -6,13 +6,13 @@
  * Files may be PEM (any number of CERTIFICATE blocks, leaf first) or a single
  * DER certificate. Exit 0 valid, 1 invalid, 2 unreadable input or bad usage.
  */
-import { readFileSync } from 'node:fs';
 import { parseCertificate } from '../pki/certificate';
 import { parseCertificatesPem } from '../pki/keys';
 import { validateChain, type ValidationResult } from '../pki/validate';
 import { isParseError } from '../wire/parse-error';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
+import { readInputFile } from './input-file';
 
 export const certCheckCommand: Command = {
   name: 'cert-check',
@@ -62,21 +62,7 @@ function parseTime(text: string): number {
 
 /** Every certificate in a PEM or DER file, or a UsageError naming the file and what is wrong. */
 function readCertificates(path: string): Uint8Array[] {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(path));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (code ?? String(e));
-    throw new UsageError(`cert-check: cannot read ${path}: ${why}`);
-  }
+  const bytes = readInputFile('cert-check', path);
   if (bytes.length === 0) throw new UsageError(`cert-check: ${path} is empty`);
   try {
     // DER starts with a SEQUENCE tag; anything else is read as PEM text.

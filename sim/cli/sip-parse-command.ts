@@ -8,7 +8,6 @@
  * from TCP or TLS (Content-Length required). Exit 0 valid, 1 invalid (the
  * line and the reason), 2 unreadable input or bad usage.
  */
-import { readFileSync } from 'node:fs';
 import { parseSipMessage, type ParsedSipMessage } from '../sip/parse';
 import { checkMessage } from '../sip/validate';
 import { isSipParseError } from '../sip/syntax-error';
@@ -17,6 +16,7 @@ import { unfoldedValue } from '../sip/message';
 import type { Field } from '../wire/field';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type CliContext, type Command } from './io';
+import { readInputFile } from './input-file';
 
 /** The bytes of FILE, or of standard input for `-`; a UsageError naming what went wrong. */
 export async function readMessageInput(command: string, path: string, ctx: CliContext): Promise<Uint8Array> {
@@ -24,20 +24,7 @@ export async function readMessageInput(command: string, path: string, ctx: CliCo
   if (path === '-') {
     bytes = await ctx.readStdin();
   } else {
-    try {
-      bytes = new Uint8Array(readFileSync(path));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why =
-        code === 'ENOENT'
-          ? 'no such file'
-          : code === 'EISDIR'
-            ? 'it is a directory'
-            : code === 'EACCES'
-              ? 'permission denied'
-              : (code ?? String(e));
-      throw new UsageError(`${command}: cannot read ${path}: ${why}`);
-    }
+    bytes = readInputFile(command, path);
   }
   if (bytes.length === 0) throw new UsageError(`${command}: ${path === '-' ? 'standard input' : path} is empty`);
   return bytes;

@@ -19,6 +19,7 @@ import { CaptureDecryption, findKeyedStream, MAX_ROC_GUESS } from '../rtp/captur
 import { hex32 } from '../rtp/rtp-packet';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
+import { openInputFile } from './input-file';
 
 const CHUNK = 64 * 1024;
 
@@ -28,12 +29,7 @@ function scanCapture(
   onDatagram: (d: UdpDatagram, record: { seconds: number; nanoseconds: number }) => void,
   onCutShort: () => void = () => undefined,
 ): CaptureReader {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new UsageError(`srtp-decrypt: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const fd = openInputFile('srtp-decrypt', path);
   const reader = new CaptureReader();
   const chunk = new Uint8Array(CHUNK);
   try {

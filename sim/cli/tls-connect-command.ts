@@ -4,13 +4,14 @@
  * TLS client over a real socket. Exit 0 when the handshake succeeds, 1 when
  * it fails (the JSON names the `alert`), 2 for bad usage or unreadable files.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { LiveRandom } from '../crypto/random';
 import { TlsClient } from '../tls/client';
 import { tlsConfig } from '../tls/config';
 import { fromUtf8 } from '../wire/bytes';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
+import { readInputFile } from './input-file';
 import { TlsSocket, systemClock } from './tcp-transport';
 import { anchorsOption, connectionReport, credentialsOption, formatReport, versionsOption } from './tls-options';
 
@@ -48,11 +49,7 @@ export const tlsConnectCommand: Command = {
     let payload: Uint8Array | undefined;
     if (values.send !== undefined) {
       if (values.send.startsWith('@')) {
-        try {
-          payload = new Uint8Array(readFileSync(values.send.slice(1)));
-        } catch {
-          throw new UsageError(`tls-connect: cannot read --send file "${values.send.slice(1)}"`);
-        }
+        payload = readInputFile('tls-connect', values.send.slice(1), `--send file "${values.send.slice(1)}"`);
       } else {
         // On the command line, \r\n and \n may be written as escapes; SIP needs CRLF line ends.
         payload = new TextEncoder().encode(values.send.replace(/\\r/g, '\r').replace(/\\n/g, '\n'));

@@ -3,21 +3,16 @@
  * certificate, key and CA files, the --tls version, and the summary of a
  * connection printed as text or JSON.
  */
-import { readFileSync } from 'node:fs';
 import { parseCertificatesPem, parsePrivateKeyPem } from '../pki/keys';
 import type { TlsCredentials } from '../tls/config';
 import type { TlsVersion } from '../tls/codepoints';
 import type { TlsEndpoint } from '../tls/endpoint';
 import type { CertificateVerdict, TlsOutput } from '../tls/output';
 import { UsageError } from './io';
+import { readInputText } from './input-file';
 
 export function readText(command: string, option: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const why = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : 'unreadable';
-    throw new UsageError(`${command}: cannot read ${option} file "${path}" (${why})`);
-  }
+  return readInputText(command, path, `${option} file "${path}"`);
 }
 
 export function versionsOption(command: string, text: string | undefined): TlsVersion[] {
