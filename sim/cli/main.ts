@@ -8,12 +8,11 @@ import { EXIT, UsageError, type CliContext } from './io';
 import { isParseError } from '../wire/parse-error';
 
 export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.synopsis.length));
   return [
     'trunklab — the Secure Trunk Lab engine on the command line',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.synopsis.padEnd(width)}  ${c.description}`),
+    ...COMMANDS.flatMap((c) => [`  ${c.synopsis}`, `      ${c.description}`]),
     '',
     'Exit status: 0 success, 1 a verdict of failure, 2 bad usage or unreadable input.',
     'Run `trunklab COMMAND --help` for a command’s options.',
