@@ -95,11 +95,13 @@ test('articles print without navigation, and print where the lab links lead', as
 });
 
 for (const article of ARTICLES) {
-  test(`${article.name}: each live step hydrates when scrolled into view`, async ({ page }) => {
+  test(`${article.name}: each live step hydrates when scrolled into view, and the page passes axe`, async ({
+    page,
+  }) => {
     await page.goto(article.path);
+    await page.waitForLoadState('load');
     const figures = page.locator('figure.kb-live-step[data-live-step]');
     const count = await figures.count();
-    test.skip(count === 0, 'no live step whose scenario the catalogue has yet');
     for (let i = 0; i < count; i++) {
       const figure = figures.nth(i);
       await figure.scrollIntoViewIfNeeded();
@@ -111,7 +113,7 @@ for (const article of ARTICLES) {
       await expect(region.getByRole('region', { name: 'Packet inspector' })).toBeVisible({ timeout: 30_000 });
       await expect(region.getByRole('list', { name: 'Packet ladder' })).toBeVisible();
     }
-    // And the article with its live steps running still passes axe.
+    // And the article, with any live steps running, passes axe.
     expect(await seriousIssues(page)).toEqual([]);
   });
 }

@@ -9,6 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
+import 'reflect-metadata';
+import { listScenarios } from '../../sim/index';
+import { defaultScenario } from '../../site/lib/lab-url';
 import { firstScenario } from './embed-fixtures';
 import { waitForIslands } from './hydration';
 
@@ -121,18 +124,24 @@ test('embed pages can be framed, and oEmbed discovery leads to a rich answer tha
   request,
 }) => {
   const { scenario } = await firstScenario();
+  const scenarios = listScenarios();
   const response = await request.get(`/embed/${scenario.id}/`);
   expect(response.status()).toBe(200);
   const headers = response.headers();
   expect(headers['x-frame-options']).toBeUndefined();
   expect(headers['content-security-policy'] ?? '').not.toContain('frame-ancestors');
 
-  for (const path of ['/', `/embed/${scenario.id}/`]) {
+  // The lab names the scenario it opens on; an embed page names its own.
+  const front = scenarios.find((s) => s.id === defaultScenario(scenarios))!;
+  for (const [path, named] of [
+    ['/', front],
+    [`/embed/${scenario.id}/`, scenario],
+  ] as const) {
     await page.goto(path);
     const link = page.locator('link[rel="alternate"][type="application/json+oembed"]');
     await expect(link, path).toHaveCount(1);
     const href = new URL((await link.getAttribute('href'))!);
-    expect(href.pathname).toBe(`/embed/${scenario.id}/oembed.json`);
+    expect(href.pathname).toBe(`/embed/${named.id}/oembed.json`);
     const answer = await request.get(href.pathname);
     expect(answer.status()).toBe(200);
     expect(answer.headers()['content-type']).toContain('application/json');
@@ -140,7 +149,7 @@ test('embed pages can be framed, and oEmbed discovery leads to a rich answer tha
     expect(oembed).toMatchObject({
       version: '1.0',
       type: 'rich',
-      title: scenario.title,
+      title: named.title,
       provider_name: 'Secure Trunk Lab',
       width: expect.any(Number),
       height: expect.any(Number),
@@ -158,8 +167,8 @@ test('embed pages can be framed, and oEmbed discovery leads to a rich answer tha
     }, oembed.html as string);
     expect(frame.count).toBe(1);
     expect(frame.iframes).toBe(1);
-    expect(new URL(frame.src!).pathname).toBe(`/embed/${scenario.id}/`);
+    expect(new URL(frame.src!).pathname).toBe(`/embed/${named.id}/`);
     expect(new URL(frame.src!).origin).toBe(href.origin);
-    expect(frame.title).toContain(scenario.title);
+    expect(frame.title).toContain(named.title);
   }
 });
