@@ -29,13 +29,13 @@ const args = (c: MatrixCase) => [
 ];
 
 describe('trunklab cert-check verdicts', () => {
-  it('gives the right verdict, reason and exit status for one case of each reason code', () => {
+  it('gives the right verdict, reason and exit status for one case of each reason code', async () => {
     const seen = new Set<string>();
     // One case per reason code keeps the number of child processes small.
     const picked = matrix.cases.filter((c) => !seen.has(c.expect) && seen.add(c.expect));
     expect(picked).toHaveLength(9);
     for (const c of picked) {
-      const r = trunklab(args(c));
+      const r = await trunklab(args(c));
       expect({ case: c.name, status: r.status, stderr: r.stderr }).toEqual({
         case: c.name,
         status: c.expect === 'ok' ? 0 : 1,
@@ -55,9 +55,9 @@ describe('trunklab cert-check verdicts', () => {
     }
   });
 
-  it('prints the verdict, the chain and the checks for people', () => {
+  it('prints the verdict, the chain and the checks for people', async () => {
     const c = matrix.cases.find((x) => x.expect === 'expired')!;
-    const r = trunklab(args(c).filter((a) => a !== '--json'));
+    const r = await trunklab(args(c).filter((a) => a !== '--json'));
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
       /^invalid \(expired\): the server’s certificate expired on 2026-03-01; the client’s clock says 2026-11-26\n/,
@@ -66,8 +66,8 @@ describe('trunklab cert-check verdicts', () => {
     expect(r.stdout).toMatch(/✗ validity: the server’s certificate expired/);
   });
 
-  it('reads a DER certificate as well as PEM', () => {
-    const r = trunklab([
+  it('reads a DER certificate as well as PEM', async () => {
+    const r = await trunklab([
       'cert-check',
       matrix.files.leafDer,
       '--ca',
@@ -165,8 +165,8 @@ describe('trunklab cert-check on input it cannot read', () => {
     ],
   ];
 
-  it.each(cases)('%s: exit 2 with one line on stderr and no stack trace', (_name, argv, message) => {
-    const r = trunklab(argv());
+  it.each(cases)('%s: exit 2 with one line on stderr and no stack trace', async (_name, argv, message) => {
+    const r = await trunklab(argv());
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^trunklab cert-check: [^\n]+\n$/);

@@ -1,29 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { trunklab } from './trunklab';
+import { trunklabProcess } from './trunklab';
 
 describe('trunklab', () => {
   it('lists its commands with --help', () => {
-    const r = trunklab(['--help']);
+    const r = trunklabProcess(['--help']);
     expect(r.status).toBe(0);
     for (const command of ['scenarios', 'run']) expect(r.stdout).toContain(`trunklab ${command}`);
   });
 
   it('exits 2 with one line for an unknown command', () => {
-    const r = trunklab(['frobnicate']);
+    const r = trunklabProcess(['frobnicate']);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('unknown command "frobnicate"');
   });
 
   it('lists scenarios as JSON', () => {
-    const r = trunklab(['scenarios', '--json']);
+    const r = trunklabProcess(['scenarios', '--json']);
     expect(r.status).toBe(0);
     const list = JSON.parse(r.stdout) as Array<{ id: string; expected: { ok: boolean } }>;
     expect(list.map((s) => s.id)).toContain('options-keepalive');
   });
 
   it('runs a scenario and prints the Timeline as JSON', () => {
-    const r = trunklab(['run', 'options-keepalive', '--seed', '3', '--json']);
+    const r = trunklabProcess(['run', 'options-keepalive', '--seed', '3', '--json']);
     expect(r.status).toBe(0);
     const t = JSON.parse(r.stdout);
     expect(t).toMatchObject({ scenario: 'options-keepalive', seed: 3, outcome: { ok: true, reason: 'ok' } });
@@ -31,13 +31,13 @@ describe('trunklab', () => {
   });
 
   it('exits 2 naming the valid ids for an unknown scenario, and for a bad seed', () => {
-    const unknown = trunklab(['run', 'no-such-scenario']);
+    const unknown = trunklabProcess(['run', 'no-such-scenario']);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('options-keepalive');
-    const badSeed = trunklab(['run', 'options-keepalive', '--seed', 'abc']);
+    const badSeed = trunklabProcess(['run', 'options-keepalive', '--seed', 'abc']);
     expect(badSeed.status).toBe(2);
     expect(badSeed.stderr).toContain('--seed must be a whole number');
-    const badOption = trunklab(['run', 'options-keepalive', '--frob']);
+    const badOption = trunklabProcess(['run', 'options-keepalive', '--frob']);
     expect(badOption.status).toBe(2);
     expect(badOption.stderr).toMatch(/unknown option '--frob'/i);
   });

@@ -13,8 +13,8 @@ import { scratchDir, tsharkFields } from '../net/tshark';
 import { trunklab } from './trunklab';
 
 describe('trunklab run', () => {
-  it('prints each step, what the attacker read, and the outcome; media runs are folded', () => {
-    const r = trunklab(['run', 'eavesdrop-secure', '--seed', '2']);
+  it('prints each step, what the attacker read, and the outcome; media runs are folded', async () => {
+    const r = await trunklab(['run', 'eavesdrop-secure', '--seed', '2']);
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe('eavesdrop-secure (seed 2)');
@@ -24,15 +24,15 @@ describe('trunklab run', () => {
     expect(lines.at(-2)).toMatch(/^outcome: ok — /);
   });
 
-  it('exits 1 for a run that ends in its failure, and says where and why', () => {
-    const r = trunklab(['run', 'mitm-self-signed']);
+  it('exits 1 for a run that ends in its failure, and says where and why', async () => {
+    const r = await trunklab(['run', 'mitm-self-signed']);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/Alert unknown_ca {2}✗ unknown_ca: /);
     expect(r.stdout).toMatch(/^outcome: failed at tls \(unknown_ca\) — The PBX ended the TLS handshake/m);
   });
 
-  it('--json prints one document: scenario, seed, outcome and steps', () => {
-    const r = trunklab(['run', 'digest-wrong-password', '--seed', '5', '--json']);
+  it('--json prints one document: scenario, seed, outcome and steps', async () => {
+    const r = await trunklab(['run', 'digest-wrong-password', '--seed', '5', '--json']);
     expect(r.status).toBe(1);
     const t = JSON.parse(r.stdout);
     expect(Object.keys(t)).toEqual(expect.arrayContaining(['scenario', 'seed', 'outcome', 'steps']));
@@ -42,10 +42,10 @@ describe('trunklab run', () => {
     expect(t.steps.map((s: { summary: string }) => s.summary)).toContain('403 Forbidden');
   });
 
-  it('writes the pcapng, the key log, the decrypted media and the diagram', () => {
+  it('writes the pcapng, the key log, the decrypted media and the diagram', async () => {
     const dir = scratchDir();
     const path = (name: string) => join(dir, name);
-    const r = trunklab([
+    const r = await trunklab([
       'run',
       'secure-call',
       '--pcap',
@@ -72,15 +72,15 @@ describe('trunklab run', () => {
     expect(sip.map((row) => row[0])).toEqual(['REGISTER', 'REGISTER', 'INVITE', 'ACK', 'BYE']);
   });
 
-  it('takes what-ifs and a talk length', () => {
-    const relayed = trunklab(['run', 'mitm-self-signed', '--what-if', 'verify=off', '--json']);
+  it('takes what-ifs and a talk length', async () => {
+    const relayed = await trunklab(['run', 'mitm-self-signed', '--what-if', 'verify=off', '--json']);
     expect(JSON.parse(relayed.stdout).outcome.reason).toBe('certificate_required');
     // Five seconds each way: 250 packets of 20 ms from each side, and their reports.
-    const long = trunklab(['run', 'secure-call', '--audio-ms', '5000']);
+    const long = await trunklab(['run', 'secure-call', '--audio-ms', '5000']);
     expect(long.stdout).toMatch(/accepted 250 and 250 media packets/);
   });
 
-  it('exits 2 with one line for a bad what-if, a file it cannot write, or an export the run does not have', () => {
+  it('exits 2 with one line for a bad what-if, a file it cannot write, or an export the run does not have', async () => {
     for (const args of [
       ['run', 'secure-call', '--what-if', 'tls=1.1'],
       ['run', 'secure-call', '--what-if', 'tls'],
@@ -90,7 +90,7 @@ describe('trunklab run', () => {
       ['run', 'plain-sip-eavesdrop', '--keylog', join(scratchDir(), 'none.keylog')],
       ['run', 'tls-version-mismatch', '--media-pcap', join(scratchDir(), 'none.pcap')],
     ]) {
-      const r = trunklab(args);
+      const r = await trunklab(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stdout).toBe('');
@@ -99,14 +99,14 @@ describe('trunklab run', () => {
 });
 
 describe('trunklab scenarios', () => {
-  it('lists every scenario with its expected outcome, and its what-ifs', () => {
-    const text = trunklab(['scenarios']);
+  it('lists every scenario with its expected outcome, and its what-ifs', async () => {
+    const text = await trunklab(['scenarios']);
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(
       /^mitm-self-signed +A man in the middle with a self-signed certificate \(fails at tls: unknown_ca\)$/m,
     );
     expect(text.stdout).toMatch(/^ +what-if: verify=on\|off, clientCert=required\|optional$/m);
-    const json = JSON.parse(trunklab(['scenarios', '--json']).stdout);
+    const json = JSON.parse((await trunklab(['scenarios', '--json'])).stdout);
     expect(json.find((s: { id: string }) => s.id === 'secure-call').whatIf[0]).toEqual({
       id: 'tls',
       label: 'TLS version',

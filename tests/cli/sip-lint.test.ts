@@ -25,8 +25,8 @@ function invite(overrides: Partial<PbxAgentConfig> = {}): Uint8Array {
   return serializeSipMessage(pbx.invite('+15555550199'));
 }
 
-const lint = (input: Uint8Array | string) => {
-  const r = trunklab(['sip-lint', '-', '--json'], { input });
+const lint = async (input: Uint8Array | string) => {
+  const r = await trunklab(['sip-lint', '-', '--json'], { input });
   return {
     status: r.status,
     doc: JSON.parse(r.stdout) as { errors: number; findings: Array<{ code: string; line: number; severity: string }> },
@@ -35,26 +35,26 @@ const lint = (input: Uint8Array | string) => {
 const codes = (doc: { findings: Array<{ code: string }> }) => doc.findings.map((f) => f.code);
 
 describe('trunklab sip-lint', () => {
-  it('finds nothing wrong with the lab PBX’s secure INVITE', () => {
-    const r = trunklab(['sip-lint', '-'], { input: invite() });
+  it('finds nothing wrong with the lab PBX’s secure INVITE', async () => {
+    const r = await trunklab(['sip-lint', '-'], { input: invite() });
     expect(r.stdout).toContain(`no secure-trunk problems found for ${carrier.name}`);
     expect(r.status).toBe(0);
   });
 
-  it('a PBX that advertises its private address: Contact and SDP c= (error, exit 1)', () => {
-    const { status, doc } = lint(invite({ advertisedIp: carrier.customer.pbxPrivateIp }));
+  it('a PBX that advertises its private address: Contact and SDP c= (error, exit 1)', async () => {
+    const { status, doc } = await lint(invite({ advertisedIp: carrier.customer.pbxPrivateIp }));
     expect(status).toBe(1);
     expect(codes(doc)).toEqual(['private-contact', 'private-media-address']);
     expect(doc.findings[0].line).toBe(8);
   });
 
-  it('plain RTP where SRTP is required', () => {
-    const { doc } = lint(invite({ media: { port: 40000, secure: false, suites: [] } }));
+  it('plain RTP where SRTP is required', async () => {
+    const { doc } = await lint(invite({ media: { port: 40000, secure: false, suites: [] } }));
     expect(codes(doc)).toEqual(['rtp-where-srtp-required']);
   });
 
-  it('sip: without transport=tls, UDP Via, SDES keys over plain transport', () => {
-    const { doc } = lint(invite({ transport: 'UDP', contactScheme: 'sip' }));
+  it('sip: without transport=tls, UDP Via, SDES keys over plain transport', async () => {
+    const { doc } = await lint(invite({ transport: 'UDP', contactScheme: 'sip' }));
     expect(codes(doc)).toEqual([
       'sip-uri-without-tls',
       'via-not-tls',
@@ -63,8 +63,8 @@ describe('trunklab sip-lint', () => {
     ]);
   });
 
-  it('an MKI, a lifetime and a suite the carrier does not accept', () => {
-    const { doc } = lint(
+  it('an MKI, a lifetime and a suite the carrier does not accept', async () => {
+    const { doc } = await lint(
       invite({
         media: {
           port: 40000,
@@ -83,7 +83,7 @@ describe('trunklab sip-lint', () => {
     ]);
   });
 
-  it('port 5060 with TLS, a malformed a=crypto, RTP/SAVP without keys, protection switched off', () => {
+  it('port 5060 with TLS, a malformed a=crypto, RTP/SAVP without keys, protection switched off', async () => {
     const text = new TextDecoder()
       .decode(invite())
       .replace('<sips:harbourstreet@203.0.113.10:5061>', '<sip:harbourstreet@203.0.113.10:5060;transport=tls>')
@@ -94,7 +94,7 @@ describe('trunklab sip-lint', () => {
       .replace(/Content-Length: \d+/, (m) => m); // lengths fixed below
     const [head, body] = text.split('\r\n\r\n');
     const fixed = `${head.replace(/Content-Length: \d+/, `Content-Length: ${Buffer.byteLength(body)}`)}\r\n\r\n${body}`;
-    const { doc } = lint(fixed);
+    const { doc } = await lint(fixed);
     expect(codes(doc).sort()).toEqual([
       'malformed-crypto',
       'no-acceptable-crypto',
@@ -104,12 +104,15 @@ describe('trunklab sip-lint', () => {
     const noKeys = fixed.replace(/a=crypto:[^\r]*\r\n/g, '');
     const [h2, b2] = noKeys.split('\r\n\r\n');
     expect(
-      codes(lint(`${h2.replace(/Content-Length: \d+/, `Content-Length: ${Buffer.byteLength(b2)}`)}\r\n\r\n${b2}`).doc),
+      codes(
+        (await lint(`${h2.replace(/Content-Length: \d+/, `Content-Length: ${Buffer.byteLength(b2)}`)}\r\n\r\n${b2}`))
+          .doc,
+      ),
     ).toContain('missing-crypto');
   });
 
-  it('a message that does not parse is an error finding with its line', () => {
-    const { status, doc } = lint('INVITE <sip:x@y> SIP/2.0\r\n\r\n');
+  it('a message that does not parse is an error finding with its line', async () => {
+    const { status, doc } = await lint('INVITE <sip:x@y> SIP/2.0\r\n\r\n');
     expect(status).toBe(1);
     expect(doc.findings).toEqual([expect.objectContaining({ code: 'invalid-message', line: 1, severity: 'error' })]);
   });

@@ -33,9 +33,9 @@ function payloadsOf(file: string): Uint8Array[] {
 }
 
 describe('trunklab srtp-decrypt', () => {
-  it('decrypts a call across a sequence wrap; tshark reads the output as RTP, byte-identical to what was sent', () => {
+  it('decrypts a call across a sequence wrap; tshark reads the output as RTP, byte-identical to what was sent', async () => {
     const cap = writeSecureCallCapture(join(dir, 'call.pcap'), { packets: 120, firstSequence: 65480, rtcpEvery: 50 });
-    const r = trunklab([
+    const r = await trunklab([
       'srtp-decrypt',
       join(dir, 'call.pcap'),
       '--key',
@@ -105,10 +105,10 @@ describe('trunklab srtp-decrypt', () => {
     'AEAD_AES_128_GCM',
     'AEAD_AES_256_GCM',
   ] as const) {
-    it(`finds the suite from the key and a trial decryption: ${suite}, Ethernet, pcapng`, () => {
+    it(`finds the suite from the key and a trial decryption: ${suite}, Ethernet, pcapng`, async () => {
       const cap = writeSecureCallCapture(join(dir, `${suite}.pcap`), { suite, packets: 30, ethernet: true });
       execFileSync('editcap', ['-F', 'pcapng', join(dir, `${suite}.pcap`), join(dir, `${suite}.pcapng`)]);
-      const r = trunklab([
+      const r = await trunklab([
         'srtp-decrypt',
         join(dir, `${suite}.pcapng`),
         '--key',
@@ -123,9 +123,9 @@ describe('trunklab srtp-decrypt', () => {
     });
   }
 
-  it('picks the other direction with the other key, and honours --ssrc and a whole a=crypto line', () => {
+  it('picks the other direction with the other key, and honours --ssrc and a whole a=crypto line', async () => {
     const cap = writeSecureCallCapture(join(dir, 'both.pcap'), { packets: 20 });
-    const r = trunklab([
+    const r = await trunklab([
       'srtp-decrypt',
       join(dir, 'both.pcap'),
       '--key',
@@ -136,7 +136,7 @@ describe('trunklab srtp-decrypt', () => {
     ]);
     expect(JSON.parse(r.stdout).stream).toMatchObject({ src: '198.51.100.20:20000', ssrc: '0x0b0b0b0b' });
     const line = `a=crypto:1 AES_CM_128_HMAC_SHA1_80 ${cap.callerKey}`;
-    const viaLine = trunklab([
+    const viaLine = await trunklab([
       'srtp-decrypt',
       join(dir, 'both.pcap'),
       '--key',
@@ -151,9 +151,9 @@ describe('trunklab srtp-decrypt', () => {
     expect(viaLine.stdout).toContain('tshark -r');
   });
 
-  it('finds the rollover counter of a capture that began mid-call', () => {
+  it('finds the rollover counter of a capture that began mid-call', async () => {
     const cap = writeSecureCallCapture(join(dir, 'late.pcap'), { packets: 20, firstRoc: 7, suite: 'AEAD_AES_128_GCM' });
-    const r = trunklab([
+    const r = await trunklab([
       'srtp-decrypt',
       join(dir, 'late.pcap'),
       '--key',
@@ -165,9 +165,9 @@ describe('trunklab srtp-decrypt', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ decrypted: 20, roc: 7 });
   });
 
-  it('counts tampered packets and replays, drops them, and gives the verdict exit 1', () => {
+  it('counts tampered packets and replays, drops them, and gives the verdict exit 1', async () => {
     const cap = writeSecureCallCapture(join(dir, 'bad.pcap'), { packets: 50, tamper: [10, 11], duplicate: [20] });
-    const r = trunklab([
+    const r = await trunklab([
       'srtp-decrypt',
       join(dir, 'bad.pcap'),
       '--key',
@@ -181,16 +181,16 @@ describe('trunklab srtp-decrypt', () => {
     expect(payloadsOf(join(dir, 'bad-out.pcap'))).toHaveLength(48);
   });
 
-  it('a wrong key is a verdict (exit 1) with advice, not a crash', () => {
+  it('a wrong key is a verdict (exit 1) with advice, not a crash', async () => {
     writeSecureCallCapture(join(dir, 'k.pcap'), { packets: 10 });
     const wrong = `inline:${Buffer.alloc(30, 9).toString('base64')}`;
-    const r = trunklab(['srtp-decrypt', join(dir, 'k.pcap'), '--key', wrong, '--out', join(dir, 'k-out.pcap')]);
+    const r = await trunklab(['srtp-decrypt', join(dir, 'k.pcap'), '--key', wrong, '--out', join(dir, 'k-out.pcap')]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/authentication failures/);
     expect(r.stdout).toMatch(/does not decrypt this capture/);
   });
 
-  it('bad input: one line on stderr and exit 2, never a crash', () => {
+  it('bad input: one line on stderr and exit 2, never a crash', async () => {
     const cap = writeSecureCallCapture(join(dir, 'ok.pcap'), { packets: 5 });
     const whole = readFileSync(join(dir, 'ok.pcap'));
     writeFileSync(join(dir, 'cut.pcap'), whole.subarray(0, whole.length - 7));
@@ -225,7 +225,7 @@ describe('trunklab srtp-decrypt', () => {
       ],
     ];
     for (const [args, message] of cases) {
-      const r = trunklab(['srtp-decrypt', ...args]);
+      const r = await trunklab(['srtp-decrypt', ...args]);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(r.stderr).toMatch(message);

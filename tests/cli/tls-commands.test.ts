@@ -123,7 +123,7 @@ describe('trunklab tls-connect', () => {
     }
   });
 
-  it('exits 2 with one line for bad usage and unreadable files', () => {
+  it('exits 2 with one line for bad usage and unreadable files', async () => {
     for (const args of [
       ['tls-connect'],
       ['tls-connect', 'no-port'],
@@ -132,7 +132,7 @@ describe('trunklab tls-connect', () => {
       ['tls-connect', '127.0.0.1:1', '--ca', join(pki.dir, 'missing.pem')],
       ['tls-connect', '127.0.0.1:1', '--ca', pki.server.ec.key],
     ]) {
-      const r = trunklab(args);
+      const r = await trunklab(args);
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
@@ -235,8 +235,8 @@ describe('trunklab tls-serve', () => {
     }
   });
 
-  it('exits 2 without a certificate and key', () => {
-    const r = trunklab(['tls-serve', '0']);
+  it('exits 2 without a certificate and key', async () => {
+    const r = await trunklab(['tls-serve', '0']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--cert and --key are required');
   });

@@ -64,7 +64,7 @@ describe('decrypted media capture', () => {
     const dir = scratchDir();
     const capture = writeScratch(dir, 'call.pcapng', exportRun(t, 'pcapng').bytes);
     const out = join(dir, 'pbx-media.pcap');
-    const r = trunklab(['srtp-decrypt', capture, '--key', key, '--out', out, '--json']);
+    const r = await trunklab(['srtp-decrypt', capture, '--key', key, '--out', out, '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ authFailures: 0, replays: 0 });
     const theirs = rtpPayloads(new Uint8Array(readFileSync(out)), '203.0.113.10');
