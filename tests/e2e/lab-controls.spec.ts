@@ -14,7 +14,7 @@ async function openLab(page: Page, search = '?scenario=options-keepalive') {
 }
 
 test('scenario select, step buttons, ladder and inspector by their names', async ({ page }) => {
-  const timeline = runInNode('options-keepalive');
+  const timeline = await runInNode('options-keepalive');
   await openLab(page);
 
   const scenario = page.getByRole('combobox', { name: 'Scenario' });

@@ -1,29 +1,34 @@
 /**
  * The engine as Node runs it, for the lab's browser tests to compare with:
- * the real `trunklab` command in a child process, and a fingerprint computed
- * independently with node:crypto over the bytes it prints. To find which
- * scenarios show a feature (keys, media, what-ifs), the catalogue is also
- * run in this process, once.
+ * the `trunklab` command's own `main` (as bin/trunklab.js calls it, in this
+ * process), and a fingerprint computed independently with node:crypto over
+ * the bytes it prints. To find which scenarios show a feature (keys, media,
+ * what-ifs), the catalogue is also run in this process, once.
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { listScenarios, runScenario } from '../../sim/index';
 import type { CarrierProfile, ScenarioInfo, Step, Timeline } from '../../sim/index';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
-
-/** The real `trunklab` command; a run with media prints megabytes of JSON. */
-function trunklab(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 30 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr || String(r.error ?? '') };
-}
+import { main } from '../../sim/cli/main';
 
 const CARRIER = JSON.parse(
   readFileSync(new URL('../../content/carrier.json', import.meta.url), 'utf8'),
 ) as CarrierProfile;
+
+/** `trunklab ARGS` with the carrier profile bin/trunklab.js loads; a run with media prints megabytes of JSON. */
+async function trunklab(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = await main(args, {
+    carrier: CARRIER,
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    readStdin: () => Promise.resolve(new Uint8Array()),
+  });
+  return { status, stdout, stderr };
+}
+
 let runs: Promise<Array<{ info: ScenarioInfo; timeline: Timeline }>> | undefined;
 
 /** Every scenario of the catalogue run with seed 1, in this process. */
@@ -48,14 +53,14 @@ export async function findStepWhere(
   return undefined;
 }
 
+/** The catalogue, read when a spec file loads, to make one test per scenario. */
 export function scenariosInNode(): ScenarioInfo[] {
-  const r = trunklab(['scenarios', '--json']);
-  if (r.status !== 0) throw new Error(`trunklab scenarios failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as ScenarioInfo[];
+  return listScenarios();
 }
 
-export function runInNode(scenario: string, seed = 1): Timeline {
-  const r = trunklab(['run', scenario, '--seed', String(seed), '--json']);
+/** The Timeline `trunklab run SCENARIO --seed SEED --json` prints. */
+export async function runInNode(scenario: string, seed = 1): Promise<Timeline> {
+  const r = await trunklab(['run', scenario, '--seed', String(seed), '--json']);
   // 0: the run succeeded; 1: it ended in the failure the scenario is about. Both print the Timeline.
   if (r.status !== 0 && r.status !== 1) throw new Error(`trunklab run ${scenario} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Timeline;

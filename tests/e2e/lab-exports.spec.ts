@@ -23,7 +23,7 @@ test('the Timeline export is the run Node prints for the same seed', async ({ pa
 
   const { filename, bytes } = await download(page, 'Timeline (JSON)');
   expect(filename).toBe('options-keepalive-seed5.timeline.json');
-  expect(JSON.parse(bytes.toString('utf8'))).toEqual(runInNode('options-keepalive', 5));
+  expect(JSON.parse(bytes.toString('utf8'))).toEqual(await runInNode('options-keepalive', 5));
   await expect(page.getByRole('status').filter({ hasText: `Saved ${filename}.` })).toBeVisible();
 });
 
@@ -48,7 +48,7 @@ test('the pcapng export opens in tshark, packet for packet', async ({ page }) =>
   );
   expect(tshark.status, tshark.stderr).toBe(0);
   const rows = tshark.stdout.trim().split('\n');
-  const timeline = runInNode('options-keepalive', 3);
+  const timeline = await runInNode('options-keepalive', 3);
   expect(rows).toHaveLength(timeline.steps.length);
   for (const [i, step] of timeline.steps.entries()) {
     const [src, srcPort, dst, dstPort, method, status, length] = rows[i].split('|');
@@ -67,7 +67,7 @@ test('the mermaid export is the engine’s sequence diagram of the run', async (
   const { filename, bytes } = await download(page, 'Sequence diagram (mermaid)');
   expect(filename).toBe('options-keepalive-seed2.mmd');
   const text = bytes.toString('utf8');
-  const timeline = runInNode('options-keepalive', 2);
+  const timeline = await runInNode('options-keepalive', 2);
   expect(text.split('\n')[0]).toBe('sequenceDiagram');
   expect(text).toMatch(/participant PBX/);
   expect(text).toMatch(/participant SBC/);
@@ -81,7 +81,7 @@ test('a secure call’s pcapng decrypts in tshark with no other file, and its me
   page,
 }) => {
   const scenario = 'secure-call';
-  const timeline = runInNode(scenario);
+  const timeline = await runInNode(scenario);
   expect(timeline.keyLog, 'the secure call has a TLS key log').toBeTruthy();
   await page.goto(`/?scenario=${scenario}`);
   await waitForIslands(page);

@@ -46,7 +46,7 @@ async function bytePoint(hex: Locator, offset: number): Promise<{ x: number; y: 
 }
 
 test('hovering or focusing a field lights exactly its bytes', async ({ page }) => {
-  const step = runInNode('options-keepalive').steps[0];
+  const step = (await runInNode('options-keepalive')).steps[0];
   await openLab(page);
   const wire = page.getByRole('region', { name: /^On the wire/ });
   const hex = wire.getByRole('textbox', { name: /bytes in hexadecimal/ });
@@ -72,7 +72,7 @@ test('hovering or focusing a field lights exactly its bytes', async ({ page }) =
 });
 
 test('selecting bytes opens the field they belong to, with the mouse and with the keyboard', async ({ page }) => {
-  const step = runInNode('options-keepalive').steps[0];
+  const step = (await runInNode('options-keepalive')).steps[0];
   await openLab(page);
   const wire = page.getByRole('region', { name: /^On the wire/ });
   const hex = wire.getByRole('textbox', { name: /bytes in hexadecimal/ });
@@ -113,7 +113,7 @@ test('selecting bytes opens the field they belong to, with the mouse and with th
 });
 
 test('layers are stacked, and each field links to its specification', async ({ page }) => {
-  const step = runInNode('options-keepalive').steps[0];
+  const step = (await runInNode('options-keepalive')).steps[0];
   await openLab(page);
   const wire = page.getByRole('region', { name: /^On the wire/ });
   const stack = wire.getByRole('navigation', { name: /^Layers/ });
@@ -138,7 +138,7 @@ test('layers are stacked, and each field links to its specification', async ({ p
 
 test('copy as hex and as text put the packet on the clipboard', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const step = runInNode('options-keepalive').steps[0];
+  const step = (await runInNode('options-keepalive')).steps[0];
   await openLab(page);
   const wire = page.getByRole('region', { name: /^On the wire/ });
 

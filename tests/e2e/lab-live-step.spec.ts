@@ -46,7 +46,7 @@ test('a live step hydrates only when scrolled into view, shows its step and open
   const pages = pagesWithLiveSteps();
   expect(pages.length, 'built pages that embed a live step').toBeGreaterThan(0);
   const { path, scenario, step, lens } = pages[0];
-  const expected = runInNode(scenario).steps[step - 1];
+  const expected = (await runInNode(scenario)).steps[step - 1];
 
   const scripts: string[] = [];
   page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
