@@ -20,18 +20,21 @@ export interface ResponseOptions {
 }
 
 export function responseTo(request: SipRequest, status: number, options: ResponseOptions = {}): SipResponse {
-  const copied = request.headers.filter((h) => ['Via', 'From', 'Call-ID', 'CSeq'].some((n) => sameHeader(h.name, n)));
-  const vias = copied.filter((h) => sameHeader(h.name, 'Via')).map((h) => ({ name: 'Via', value: h.value }));
-  let to = headerValue(request, 'To') ?? '';
-  if (options.toTag && status > 100 && !/;\s*tag\s*=/i.test(to)) to += `;tag=${options.toTag}`;
-  const headers: SipHeader[] = [
-    ...vias,
-    { name: 'From', value: headerValue(request, 'From') ?? '' },
-    { name: 'To', value: to },
-    { name: 'Call-ID', value: headerValue(request, 'Call-ID') ?? '' },
-    { name: 'CSeq', value: headerValue(request, 'CSeq') ?? '' },
-    ...(options.headers ?? []),
-  ];
+  const vias = request.headers.filter((h) => sameHeader(h.name, 'Via')).map((h) => ({ name: 'Via', value: h.value }));
+  let to = headerValue(request, 'To');
+  if (to !== undefined && options.toTag && status > 100 && !/;\s*tag\s*=/i.test(to)) to += `;tag=${options.toTag}`;
+  // A request refused for lacking From, To or Call-ID (RFC 4475 §3.3.1) still
+  // gets its 400: the response copies what there is rather than write a header
+  // with no value, which no parser would accept.
+  const copied = (
+    [
+      ['From', headerValue(request, 'From')],
+      ['To', to],
+      ['Call-ID', headerValue(request, 'Call-ID')],
+      ['CSeq', headerValue(request, 'CSeq')],
+    ] as const
+  ).flatMap(([name, value]) => (value === undefined ? [] : [{ name, value }]));
+  const headers: SipHeader[] = [...vias, ...copied, ...(options.headers ?? [])];
   const body = options.body ?? new Uint8Array(0);
   if (body.length > 0 && options.contentType) headers.push({ name: 'Content-Type', value: options.contentType });
   return withContentLength<SipResponse>({

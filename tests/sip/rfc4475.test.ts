@@ -17,6 +17,13 @@ import { checkCoverage } from '../../sim/wire/coverage';
 import type { NameAddress } from '../../sim/sip/address';
 import type { Via } from '../../sim/sip/via';
 import { unescapeUriPart, type SipUri } from '../../sim/sip/uri';
+import { SbcServer } from '../../sim/sip/sbc-server';
+import { HmacDrbg } from '../../sim/crypto/random';
+import { VirtualClock } from '../../sim/crypto/clock';
+import type { CarrierProfile } from '../../sim/carrier';
+import carrierJson from '../../content/carrier.json';
+
+const carrier = carrierJson as CarrierProfile;
 
 const vector = (name: string) =>
   new Uint8Array(readFileSync(new URL(`./vectors/rfc4475/${name}.dat`, import.meta.url)));
@@ -204,6 +211,18 @@ describe('RFC 4475 §3.3: application layer — well-formed, answered by what th
       status: 400,
       detail: expect.stringMatching(/To, From, Call-ID/),
     });
+  });
+  it('§3.3.1 insuf: the SBC answers 400 with what it can copy, and the answer itself parses', () => {
+    const sbc = new SbcServer(
+      { carrier, transport: 'TLS', port: 5061, callee: 'answer' },
+      HmacDrbg.fromSeed(1, 'sbc'),
+      VirtualClock.at('2026-11-26T09:00:00Z'),
+    );
+    const { send } = sbc.receive(parsed('insuf'), { ip: '192.0.2.10', port: 5061 });
+    expect(send.map((r) => r.status)).toEqual([400]);
+    const answer = parseSipMessage(serializeSipMessage(send[0])).message;
+    expect(answer.headers.map((h) => h.name)).toEqual(['Via', 'CSeq', 'Content-Length']);
+    expect(answer.headers.every((h) => h.value.trim() !== '')).toBe(true);
   });
   it('§3.3.2 unkscm: unknown Request-URI scheme: 416', () => {
     expect(admitRequest(parsed('unkscm'))).toMatchObject({ status: 416 });
