@@ -177,29 +177,25 @@ export class TlsLens implements StreamLens {
         case HANDSHAKE_TYPE.certificate:
           return this.certificate(m);
         case HANDSHAKE_TYPE.certificate_request:
-          return this.simple(m, 'CertificateRequest: the server asks for a client certificate', {
+          return this.simple('CertificateRequest: the server asks for a client certificate', {
             name: 'Client certificate requested',
             value: 'yes',
             source: 'CertificateRequest (RFC 5246 §7.4.4)',
           });
         case HANDSHAKE_TYPE.server_key_exchange:
-          return this.simple(m, 'ServerKeyExchange: the server’s ephemeral key, signed', {
+          return this.simple('ServerKeyExchange: the server’s ephemeral key, signed', {
             name: 'Key exchange',
             value: keyExchangeGroup(m.bytes),
             source: 'ServerKeyExchange (RFC 8422 §5.4)',
           });
         case HANDSHAKE_TYPE.client_key_exchange:
-          return this.simple(
-            m,
-            `ClientKeyExchange from the ${this.sender}: ${m.bytes.length - 4} bytes of key exchange`,
-            {
-              name: 'ClientKeyExchange',
-              value: `${m.bytes.length - 4} bytes`,
-              source: 'ClientKeyExchange (RFC 5246 §7.4.7)',
-            },
-          );
+          return this.simple(`ClientKeyExchange from the ${this.sender}: ${m.bytes.length - 4} bytes of key exchange`, {
+            name: 'ClientKeyExchange',
+            value: `${m.bytes.length - 4} bytes`,
+            source: 'ClientKeyExchange (RFC 5246 §7.4.7)',
+          });
         default:
-          return this.simple(m, `${typeName} from the ${this.sender} (in clear)`);
+          return this.simple(`${typeName} from the ${this.sender} (in clear)`);
       }
     } catch (e) {
       if (!isParseError(e) && !(e instanceof TlsFailure)) throw e;
@@ -207,7 +203,7 @@ export class TlsLens implements StreamLens {
     }
   }
 
-  private simple(m: HandshakeMessage, summary: string, fact?: Fact): Revelation {
+  private simple(summary: string, fact?: Fact): Revelation {
     return { access: 'all', summary, facts: fact ? [fact] : [], layers: [] };
   }
 
