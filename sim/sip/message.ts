@@ -23,6 +23,12 @@ export interface SipHeader {
 interface SipCommon {
   headers: SipHeader[];
   body: Uint8Array;
+  /**
+   * The SIP-Version as a parsed message wrote it, when not `SIP/2.0`:
+   * RFC 3261 §7.1 makes it case-insensitive, and `sip/2.0` or `SIP/2.00` is
+   * still version 2.0. Kept so that the message serializes to its own bytes.
+   */
+  version?: string;
 }
 
 export interface SipRequest extends SipCommon {
@@ -67,7 +73,8 @@ export function sipSummary(m: SipMessage): string {
  * `withContentLength` to make it match the body.
  */
 export function serializeSipMessage(m: SipMessage): Uint8Array {
-  let head = m.kind === 'request' ? `${m.method} ${m.uri} SIP/2.0\r\n` : `SIP/2.0 ${m.status} ${m.reason}\r\n`;
+  const version = m.version ?? 'SIP/2.0';
+  let head = m.kind === 'request' ? `${m.method} ${m.uri} ${version}\r\n` : `${version} ${m.status} ${m.reason}\r\n`;
   for (const h of m.headers) head += `${h.name}${h.separator ?? ': '}${h.value}\r\n`;
   head += '\r\n';
   const headBytes = utf8(head);

@@ -257,6 +257,7 @@ export function parseSipMessage(bytes: Uint8Array, options: SipParseOptions = {}
           headers: headers.map((h) => h.header),
           body,
         };
+  if (startLine.version !== 'SIP/2.0') message.version = startLine.version;
 
   const result: ParsedSipMessage = {
     message,
@@ -334,9 +335,10 @@ function gapField(start: number, end: number): Field {
   return { name: 'separator', start, end };
 }
 
+/** `version` is the SIP-Version as written (RFC 3261 §7.1). */
 type StartLine =
-  | { kind: 'request'; method: string; uri: Uri; uriText: string; uriRaw: string }
-  | { kind: 'response'; status: number; reason: string };
+  | { kind: 'request'; method: string; uri: Uri; uriText: string; uriRaw: string; version: string }
+  | { kind: 'response'; status: number; reason: string; version: string };
 
 function parseStartLine(
   s: string,
@@ -364,7 +366,7 @@ function parseStartLine(
   if (/^SIP\//i.test(line)) {
     // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (RFC 3261 §7.2, §25.1).
     lines.where = 'Status-Line';
-    checkVersion(sc, marks, 'SIP-Version');
+    const version = checkVersion(sc, marks, 'SIP-Version');
     sc.expect(' ', 'after the SIP-Version');
     const codeStart = sc.at;
     const code = sc.take(DIGIT, 'a three-digit Status-Code');
@@ -388,7 +390,7 @@ function parseStartLine(
     const reason = utf8Text(s.slice(sc.at, end));
     if (end > reasonStart)
       marks.push({ name: 'Reason-Phrase', value: reason, spec: 'RFC 3261 §7.2', start: reasonStart, end });
-    return { kind: 'response', status: Number(code), reason };
+    return { kind: 'response', status: Number(code), reason, version };
   }
 
   // Request-Line = Method SP Request-URI SP SIP-Version CRLF (RFC 3261 §7.1).
@@ -420,13 +422,13 @@ function parseStartLine(
   const uri = scanUri(uriScanner, uriEnd, { context: 'Request-URI', label: 'Request-URI' });
   marks.push(...uriScanner.fields);
   sc.at = uriEnd + 1;
-  checkVersion(sc, marks, 'SIP-Version');
+  const version = checkVersion(sc, marks, 'SIP-Version');
   if (!sc.done) sc.fail(`unexpected ${sc.describeHere()} after the SIP-Version`);
-  return { kind: 'request', method, uri, uriText: utf8Text(parts[1]), uriRaw: parts[1] };
+  return { kind: 'request', method, uri, uriText: utf8Text(parts[1]), uriRaw: parts[1], version };
 }
 
 /** SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; only 2.0 is spoken (RFC 3261 §7.1; 505 otherwise, RFC 4475 §3.1.2.16). */
-function checkVersion(sc: Scanner, marks: Field[], name: string): void {
+function checkVersion(sc: Scanner, marks: Field[], name: string): string {
   const start = sc.at;
   const m = /^SIP\/(\d+)\.(\d+)/i.exec(sc.s.slice(sc.at, Math.min(sc.end, sc.at + 24)));
   if (!m) sc.fail(`expected SIP/2.0, found ${sc.describeHere()}`);
@@ -441,7 +443,9 @@ function checkVersion(sc: Scanner, marks: Field[], name: string): void {
       505,
     );
   }
-  marks.push({ name, value: 'SIP/2.0', spec: 'RFC 3261 §7.1', start, end: sc.at });
+  const value = m[0] === 'SIP/2.0' ? m[0] : `${m[0]}: version 2.0, written otherwise`;
+  marks.push({ name, value, spec: 'RFC 3261 §7.1', start, end: sc.at });
+  return m[0];
 }
 
 function parseHeaderLine(

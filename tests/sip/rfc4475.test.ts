@@ -184,6 +184,18 @@ describe('RFC 4475 §3.1.2: invalid messages are refused with the line and the r
     });
   }
 
+  it('§3.1.2.16 beside badvers: 2.0 written in lower case or with a leading zero is still 2.0, and keeps its bytes', () => {
+    const text = new TextDecoder().decode(vector('badvers'));
+    for (const written of ['sip/2.0', 'SIP/2.00', 'Sip/02.0']) {
+      const bytes = new TextEncoder().encode(text.replace('SIP/7.0', written));
+      const p = parseSipMessage(bytes);
+      expect(p.message.version).toBe(written);
+      expect(Buffer.from(serializeSipMessage(p.message)).equals(Buffer.from(bytes))).toBe(true);
+    }
+    // Written as RFC 3261 §7.1 says to send it, the version is left implicit.
+    expect(parsed('wsinv').message.version).toBeUndefined();
+  });
+
   it('§3.1.2.17 mismatch01: CSeq method differs from the request method: 400 naming the CSeq line', () => {
     const p = parsed('mismatch01');
     expect(checkMessage(p)).toMatchObject({ status: 400, line: 6, header: 'CSeq' });
