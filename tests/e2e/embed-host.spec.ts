@@ -33,15 +33,16 @@ test('the loader and a plain iframe show the step the engine computes, sized to 
   host.page(
     '/both-ways.html',
     article(`
-<div id="by-loader" data-trunklab-scenario="${id}" data-step="1"><a href="${baseURL}/?scenario=${id}">Open the lab</a></div>
-<iframe id="by-iframe" src="${baseURL}/embed/${id}/?step=${total}&lens=attacker" title="Plain embed" width="640" height="400"></iframe>
 <script>
+  // Listening before the frame exists, so that not even its first message is missed.
   window.resizeMessages = [];
   window.addEventListener('message', (event) => {
     const plain = document.getElementById('by-iframe');
     if (event.source === plain.contentWindow) window.resizeMessages.push({ origin: event.origin, data: event.data });
   });
 </script>
+<div id="by-loader" data-trunklab-scenario="${id}" data-step="1"><a href="${baseURL}/?scenario=${id}">Open the lab</a></div>
+<iframe id="by-iframe" src="${baseURL}/embed/${id}/?step=${total}&lens=attacker" title="Plain embed" width="640" height="400"></iframe>
 <script async src="${baseURL}/embed.js"></script>`),
   );
   await page.goto(`${host.origin}/both-ways.html`);
@@ -99,12 +100,18 @@ test('the loader and a plain iframe show the step the engine computes, sized to 
   await expect(plain.getByText('This embed was given settings it cannot use')).toHaveCount(0);
   // It tells its parent its height, from the lab's origin, in the documented shape.
   const plainFrame = await frameOf(page.locator('#by-iframe'));
-  const lastMessageMatches = async () => {
+  // 'match', or both sides, so that a failure shows what arrived and what was expected.
+  const lastMessage = async () => {
     const last = await page.evaluate(() => (window as unknown as { resizeMessages: unknown[] }).resizeMessages.at(-1));
     const height = await contentHeight(plainFrame);
-    return JSON.stringify(last) === JSON.stringify({ origin: baseURL, data: { type: 'trunklab:resize', height } });
+    const [got, want] = [last, { origin: baseURL, data: { type: 'trunklab:resize', height } }].map((v) =>
+      JSON.stringify(v),
+    );
+    return got === want ? 'match' : `${got} ≠ ${want}`;
   };
-  await expect.poll(lastMessageMatches, { message: 'the last resize message names the embed height' }).toBe(true);
+  await expect
+    .poll(lastMessage, { message: 'the last resize message names the embed height', timeout: 15_000 })
+    .toBe('match');
   // The host did not listen for them, so the plain frame keeps the height the author gave it.
   expect(await page.locator('#by-iframe').evaluate((el) => el.clientHeight)).toBe(400);
 });

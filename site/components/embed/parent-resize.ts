@@ -10,6 +10,13 @@
  *
  * The height measured is the document's own (the root element's box), not
  * the frame's viewport, so a frame made taller never reports itself taller.
+ *
+ * A ResizeObserver alone is not enough: a browser need not render a frame
+ * that is out of view (Chromium throttles off-screen cross-origin frames),
+ * and its resize observations wait until it is scrolled to. Changes to the
+ * document are also a cue to measure, since mutation records are delivered
+ * either way; so a frame further down an article has its height before the
+ * reader reaches it, and the article does not jump then.
  */
 import { RESIZE_MESSAGE } from './embed-markup';
 
@@ -30,12 +37,15 @@ export function reportHeightToParent(): () => void {
     const message: ResizeMessage = { type: RESIZE_MESSAGE, height };
     window.parent.postMessage(message, '*');
   };
-  const observer = new ResizeObserver(report);
-  observer.observe(root);
+  const resizes = new ResizeObserver(report);
+  resizes.observe(root);
+  const mutations = new MutationObserver(report);
+  mutations.observe(root, { childList: true, subtree: true, characterData: true, attributes: true });
   window.addEventListener('load', report);
   report();
   return () => {
-    observer.disconnect();
+    resizes.disconnect();
+    mutations.disconnect();
     window.removeEventListener('load', report);
   };
 }
