@@ -5,7 +5,16 @@
  * The outer SEQUENCE's length is checked here first (X.690 §8.1.3, DER's
  * definite lengths): a certificate cut short or followed by stray bytes is
  * named as such, rather than left to the ASN.1 library's own wording.
+ *
+ * Then the bytes must be DER (X.690 §10): the one encoding of what they
+ * decode to. A reader that accepts other encodings — a wrong tag the library
+ * skips over, a non-minimal length — can be shown one certificate while the
+ * signature covers another; so the decoded structure is encoded again and
+ * must give back the same bytes. And the outer signatureAlgorithm must be
+ * the one inside the signed part (RFC 5280 §4.1.1.2).
  */
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
 import { X509Certificate } from '@peculiar/x509';
 import { toHex } from '../wire/bytes';
 import { ParseError } from '../wire/parse-error';
@@ -26,6 +35,7 @@ export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Ce
   const known = parsed.get(id);
   if (known) return known;
   try {
+    checkDistinguishedEncoding(der, where);
     const certificate = new X509Certificate(der as Uint8Array<ArrayBuffer>);
     // Parts of the library decode lazily: read every field validation uses, so bad bytes fail here.
     void [certificate.subject, certificate.issuer, certificate.notBefore, certificate.notAfter];
@@ -34,9 +44,41 @@ export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Ce
     parsed.set(id, certificate);
     return certificate;
   } catch (e) {
+    if (e instanceof ParseError) throw e;
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new ParseError('invalid_value', `not a valid X.509 certificate (${why})`, 0, where);
   }
+}
+
+/** X.690 §10 and RFC 5280 §4.1.1.2; the ASN.1 library's own errors are caught by the caller. */
+function checkDistinguishedEncoding(der: Uint8Array, where: string): void {
+  const structure = AsnConvert.parse(der, Certificate);
+  const again = new Uint8Array(AsnConvert.serialize(structure));
+  const differs = firstDifference(der, again);
+  if (differs !== undefined) {
+    throw new ParseError(
+      'invalid_value',
+      `not DER: byte ${differs} (0x${hex(der[differs] ?? 0)}) is not how DER encodes what it stands for`,
+      differs,
+      where,
+    );
+  }
+  const outer = new Uint8Array(AsnConvert.serialize(structure.signatureAlgorithm));
+  const inner = new Uint8Array(AsnConvert.serialize(structure.tbsCertificate.signature));
+  if (firstDifference(outer, inner) !== undefined) {
+    throw new ParseError(
+      'invalid_value',
+      'signatureAlgorithm differs from the signature algorithm inside the signed part (RFC 5280 §4.1.1.2)',
+      0,
+      where,
+    );
+  }
+}
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number | undefined {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return undefined;
 }
 
 /** The certificate's DER: tag 0x30 (SEQUENCE), a definite length, exactly that many bytes. */

@@ -185,6 +185,31 @@ describe('publicKeyOfCertificate and parseCertificatesPem', () => {
     expect(toPem('CERTIFICATE', ders[1])).toBe(readFileSync(file('rsa.crt'), 'utf8'));
   });
 
+  it('refuses bytes that decode but are not DER, and a signatureAlgorithm that is not the signed one', () => {
+    const [der] = parseCertificatesPem(readFileSync(file('ec.crt'), 'utf8'));
+    // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280 §4.1).
+    const lengthOf = (at: number) =>
+      der[at + 1] < 0x80
+        ? [2, der[at + 1]]
+        : [2 + (der[at + 1] & 0x7f), parseInt(toHex(der.subarray(at + 2, at + 2 + (der[at + 1] & 0x7f))), 16)];
+    const [outerHeader] = lengthOf(0);
+    const [tbsHeader, tbsLength] = lengthOf(outerHeader);
+    const algorithm = outerHeader + tbsHeader + tbsLength;
+    expect(der[algorithm]).toBe(0x30);
+    // The outer AlgorithmIdentifier under a context tag [16] instead of SEQUENCE: the library would read past it.
+    const retagged = der.slice();
+    retagged[algorithm] = 0xb0;
+    expect(() => parseCertificatesPem(toPem('CERTIFICATE', retagged))).toThrowError(
+      new RegExp(`^PEM block 1 \\(CERTIFICATE\\): not DER: byte ${algorithm} \\(0xb0\\)`),
+    );
+    // ecdsa-with-SHA256 (1.2.840.10045.4.3.2) outside, while the signed part still says SHA-256: now SHA-384 (…4.3.3).
+    const oid = toHex(der).indexOf('2a8648ce3d040302', algorithm * 2) / 2;
+    expect(oid).toBeGreaterThan(algorithm);
+    const swapped = der.slice();
+    swapped[oid + 7] = 0x03;
+    expect(() => parseCertificatesPem(toPem('CERTIFICATE', swapped))).toThrowError(/RFC 5280 §4\.1\.1\.2/);
+  });
+
   it('names the block that is damaged', () => {
     const two = readFileSync(file('ec.crt'), 'utf8') + readFileSync(file('rsa.crt'), 'utf8').replace(/^MII/m, 'XII');
     expect(() => parseCertificatesPem(two)).toThrowError(
