@@ -75,6 +75,11 @@ ${divs}
   page.on('request', (request) => requests.push(request));
   await page.goto(`${host.origin}/hostile.html`);
 
+  // The loader makes each frame as its placeholder nears the view: bring each one there.
+  for (const [name] of placeholders) {
+    await page.locator(`#${name}`).scrollIntoViewIfNeeded();
+    await expect(page.locator(`#${name} iframe`)).toHaveCount(1);
+  }
   const frameOf = (name: string) => page.locator(`#${name} iframe`).contentFrame();
   const heading = (name: string) =>
     frameOf(name).getByRole('region', { name: 'Packet inspector' }).getByRole('heading', { level: 2 });

@@ -66,7 +66,11 @@ test('the copied snippet, pasted into a help centre, shows the packet the lab ha
 test('the article for help-centre authors carries a live example made with the loader', async ({ page }) => {
   await page.goto('/docs/embedding/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Embedding a live step in a help centre');
+  // Below the fold, the example is only a placeholder: the loader frames it when the reader nears it.
   const frame = page.locator('.embed-example iframe');
+  await expect(page.locator('.embed-example [data-trunklab-scenario]')).toHaveCount(1);
+  expect(await frame.count()).toBe(0);
+  await page.locator('.embed-example').scrollIntoViewIfNeeded();
   await expect(frame).toHaveCount(1);
   const embed = frame.contentFrame();
   await expect(

@@ -6,7 +6,8 @@
  *
  * On the page that includes it, every
  *   <div data-trunklab-scenario="ID" data-step="N" data-lens="…" data-theme="…"></div>
- * gets one iframe of the lab's `/embed/ID/?step=N&…` page, and the frame's
+ * gets one iframe of the lab's `/embed/ID/?step=N&…` page once it nears the
+ * viewport, and the frame's
  * height then follows the `{ type: 'trunklab:resize', height }` messages
  * (HTML §9.3.3) the embed posts — believed only when they come from the
  * lab's origin and from a frame this loader made, and only as a number.
@@ -92,10 +93,33 @@ function startTrunklabEmbeds(settings) {
     placeholder.replaceChildren(frame);
   }
 
+  // A frame is made when its placeholder comes near the viewport, as the lab's own live steps
+  // hydrate: the lab's engine is a few hundred kilobytes, and a reader who never scrolls that far
+  // should not pay for it. (A browser's own lazy loading of frames starts thousands of pixels away.)
+  const nearView =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              nearView?.unobserve(entry.target);
+              embed(entry.target);
+            }
+          },
+          { rootMargin: '400px 0px' },
+        )
+      : undefined;
+
+  /** @param {Element} placeholder */
+  function embedWhenNear(placeholder) {
+    if (nearView) nearView.observe(placeholder);
+    else embed(placeholder);
+  }
+
   /** @param {ParentNode} root */
   function embedAll(root) {
-    if (root instanceof Element && root.matches(PLACEHOLDER)) embed(root);
-    for (const placeholder of root.querySelectorAll(PLACEHOLDER)) embed(placeholder);
+    if (root instanceof Element && root.matches(PLACEHOLDER)) embedWhenNear(root);
+    for (const placeholder of root.querySelectorAll(PLACEHOLDER)) embedWhenNear(placeholder);
   }
 
   window.addEventListener('message', (event) => {
