@@ -1,33 +1,21 @@
 /**
  * The engine as Node runs it, for the lab's browser tests to compare with:
- * the `trunklab` command's own `main` (as bin/trunklab.js calls it, in this
- * process), and a fingerprint computed independently with node:crypto over
- * the bytes it prints. To find which scenarios show a feature (keys, media,
- * what-ifs), the catalogue is also run in this process, once.
+ * the `trunklab` command's own `main` (tests/cli/trunklab.ts, as
+ * bin/trunklab.js calls it, in this process), and a fingerprint computed
+ * independently with node:crypto over the bytes it prints. To find which
+ * scenarios show a feature (keys, media, what-ifs), the catalogue is also
+ * run in this process, once.
  */
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { listScenarios, runScenario } from '../../sim/index';
 import type { CarrierProfile, ScenarioInfo, Step, Timeline } from '../../sim/index';
-import { main } from '../../sim/cli/main';
+import { trunklab } from '../cli/trunklab';
 
 const CARRIER = JSON.parse(
   readFileSync(new URL('../../content/carrier.json', import.meta.url), 'utf8'),
 ) as CarrierProfile;
-
-/** `trunklab ARGS` with the carrier profile bin/trunklab.js loads; a run with media prints megabytes of JSON. */
-async function trunklab(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    carrier: CARRIER,
-    stdout: (text) => void (stdout += text),
-    stderr: (text) => void (stderr += text),
-    readStdin: () => Promise.resolve(new Uint8Array()),
-  });
-  return { status, stdout, stderr };
-}
 
 let runs: Promise<Array<{ info: ScenarioInfo; timeline: Timeline }>> | undefined;
 
@@ -51,11 +39,6 @@ export async function findStepWhere(
     if (step) return { info, timeline, step };
   }
   return undefined;
-}
-
-/** The catalogue, read when a spec file loads, to make one test per scenario. */
-export function scenariosInNode(): ScenarioInfo[] {
-  return listScenarios();
 }
 
 /** The Timeline `trunklab run SCENARIO --seed SEED --json` prints. */

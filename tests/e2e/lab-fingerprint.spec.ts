@@ -6,7 +6,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { waitForIslands } from './hydration';
-import { fingerprintInNode, runInNode, scenariosInNode } from './lab-engine';
+import { listScenarios } from '../../sim/index';
+import { fingerprintInNode, runInNode } from './lab-engine';
 
 /** Opens the lab on a run and waits until it shows the fingerprint Node computed for the same run. */
 async function expectSameRun(page: Page, scenario: string, seed: number): Promise<string> {
@@ -19,7 +20,7 @@ async function expectSameRun(page: Page, scenario: string, seed: number): Promis
   return expected;
 }
 
-for (const { id } of scenariosInNode()) {
+for (const { id } of listScenarios()) {
   test(`${id}: the browser and Node produce byte-identical runs`, async ({ page }) => {
     await expectSameRun(page, id, 1);
   });
