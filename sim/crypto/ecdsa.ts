@@ -4,6 +4,14 @@
  *
  * Signatures are deterministic (RFC 6979), so a seeded run repeats byte for
  * byte; they are DER-encoded as TLS and X.509 carry them (RFC 3279 §2.2.3).
+ *
+ * A signature is read as exact DER or not at all (`ecdsaSignatureFromDer`):
+ * an Ecdsa-Sig-Value (RFC 5480 §2.2) is `SEQUENCE { r INTEGER, s INTEGER }`,
+ * and DER allows one encoding of it (X.690 §10) — definite lengths in their
+ * shortest form that agree with the bytes there are, minimal positive
+ * integers, nothing after the SEQUENCE. A reader that accepts a length one
+ * short, or a stray byte, lets the bytes a signature is carried in differ
+ * from the bytes that were signed over.
  */
 import { p256 } from '@noble/curves/nist.js';
 
@@ -12,10 +20,12 @@ export function ecdsaP256Sign(privateKey: Uint8Array, message: Uint8Array): Uint
   return p256.sign(message, privateKey, { format: 'der', prehash: true, lowS: true });
 }
 
-/** Verifies a DER signature; false for a bad signature or a malformed key or signature. */
+/** Verifies a DER signature; false for a bad signature, a malformed key, or a signature that is not exact DER. */
 export function ecdsaP256Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const compact = ecdsaSignatureFromDer(signature);
+  if (!compact) return false;
   try {
-    return p256.verify(signature, message, publicKey, { format: 'der', prehash: true, lowS: false });
+    return p256.verify(compact, message, publicKey, { format: 'compact', prehash: true, lowS: false });
   } catch {
     return false;
   }
@@ -23,4 +33,72 @@ export function ecdsaP256Verify(publicKey: Uint8Array, message: Uint8Array, sign
 
 export function ecdsaP256PublicKey(privateKey: Uint8Array): Uint8Array {
   return p256.getPublicKey(privateKey, false);
+}
+
+/** P-256's r and s are below the group order n, so each fits in 32 bytes (SEC 1 §4.1.3). */
+const SCALAR_BYTES = 32;
+
+/**
+ * The P-256 signature `r || s` (32 bytes each) that `der` encodes as an
+ * Ecdsa-Sig-Value in exact DER; undefined when it is anything else, or when
+ * r or s is 0 or not below the group order (SEC 1 §4.1.4 step 1).
+ */
+export function ecdsaSignatureFromDer(der: Uint8Array): Uint8Array | undefined {
+  const value = readEcdsaSigValue(der);
+  if (!value || value.r.length > SCALAR_BYTES || value.s.length > SCALAR_BYTES) return undefined;
+  const compact = new Uint8Array(2 * SCALAR_BYTES);
+  compact.set(value.r, SCALAR_BYTES - value.r.length);
+  compact.set(value.s, 2 * SCALAR_BYTES - value.s.length);
+  try {
+    p256.Signature.fromBytes(compact, 'compact'); // range check: 1 <= r, s < n
+  } catch {
+    return undefined;
+  }
+  return compact;
+}
+
+/**
+ * r and s (big-endian, without the sign byte) of an Ecdsa-Sig-Value in
+ * exact DER, on any curve; undefined when the bytes are not exactly that.
+ */
+export function readEcdsaSigValue(der: Uint8Array): { r: Uint8Array; s: Uint8Array } | undefined {
+  const sequence = readElement(der, 0, 0x30);
+  if (!sequence || sequence.end !== der.length) return undefined;
+  const r = readElement(der, sequence.start, 0x02);
+  if (!r) return undefined;
+  const s = readElement(der, r.end, 0x02);
+  if (!s || s.end !== sequence.end) return undefined;
+  const rValue = positiveInteger(der.subarray(r.start, r.end));
+  const sValue = positiveInteger(der.subarray(s.start, s.end));
+  return rValue && sValue ? { r: rValue, s: sValue } : undefined;
+}
+
+/** One element with the expected tag at `at`: where its contents start and end, if its length is DER. */
+function readElement(der: Uint8Array, at: number, tag: number): { start: number; end: number } | undefined {
+  if (der[at] !== tag || at + 1 >= der.length) return undefined;
+  const first = der[at + 1];
+  let length: number;
+  let start: number;
+  if (first < 0x80) {
+    // X.690 §8.1.3.4: the short form, for lengths below 128.
+    length = first;
+    start = at + 2;
+  } else if (first === 0x81) {
+    // X.690 §8.1.3.5 and §10.1: one length byte, and only for what the short form cannot say.
+    length = der[at + 2];
+    start = at + 3;
+    if (length === undefined || length < 0x80) return undefined;
+  } else {
+    // Longer forms (no curve's signature needs them) and the indefinite form 0x80, which DER forbids.
+    return undefined;
+  }
+  const end = start + length;
+  return end <= der.length ? { start, end } : undefined;
+}
+
+/** X.690 §8.3: a non-negative INTEGER in its fewest bytes (a leading 0x00 only to keep the top bit clear). */
+function positiveInteger(contents: Uint8Array): Uint8Array | undefined {
+  if (contents.length === 0 || contents[0] & 0x80) return undefined; // empty, or negative
+  if (contents.length > 1 && contents[0] === 0 && !(contents[1] & 0x80)) return undefined; // not minimal (§8.3.2)
+  return contents[0] === 0 ? contents.subarray(1) : contents;
 }

@@ -30,6 +30,7 @@ import {
   KeyUsagesExtension,
   type X509Certificate,
 } from '@peculiar/x509';
+import { readEcdsaSigValue } from '../crypto/ecdsa';
 import { equalBytes } from '../wire/bytes';
 import { parseCertificate } from './certificate';
 import { matchHostName } from './host-name';
@@ -342,6 +343,9 @@ export async function validateChain(presented: Uint8Array[], options: Validation
 const verifyKeys = new WeakMap<X509Certificate, Map<string, Promise<CryptoKey>>>();
 
 async function signatureVerifies(subject: X509Certificate, issuer: X509Certificate): Promise<boolean> {
+  // The library reads an ECDSA signature leniently (a SEQUENCE length one short still verifies); hold it to DER.
+  if (subject.signatureAlgorithm.name === 'ECDSA' && !readEcdsaSigValue(new Uint8Array(subject.signature)))
+    return false;
   try {
     const algorithm = { ...issuer.publicKey.algorithm, ...subject.signatureAlgorithm };
     let keys = verifyKeys.get(issuer);

@@ -16,7 +16,7 @@
  * faster than bigint arithmetic; RSA is in crypto/rsa.ts.
  */
 import { p256 } from '@noble/curves/nist.js';
-import { ecdsaP256Sign, ecdsaP256Verify } from '../crypto/ecdsa';
+import { ecdsaP256Sign, ecdsaP256Verify, ecdsaSignatureFromDer } from '../crypto/ecdsa';
 import { rsaPkcs1Sign, rsaPkcs1Verify, rsaPssSign, rsaPssVerify } from '../crypto/rsa';
 import type { RandomSource } from '../crypto/random';
 import { concatBytes, utf8 } from '../wire/bytes';
@@ -116,12 +116,9 @@ async function ecdsaVerify(point: Uint8Array, message: Uint8Array, der: Uint8Arr
     }
     const cryptoKey = await pending;
     if (cryptoKey) {
-      let compact: Uint8Array;
-      try {
-        compact = p256.Signature.fromBytes(der, 'der').toBytes('compact');
-      } catch {
-        return false;
-      }
+      // WebCrypto wants r || s; only exact DER gets that far (RFC 5480 §2.2, X.690 §10).
+      const compact = ecdsaSignatureFromDer(der);
+      if (!compact) return false;
       return subtle.verify(
         { name: 'ECDSA', hash: 'SHA-256' },
         cryptoKey,

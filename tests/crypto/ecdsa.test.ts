@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
-import { ecdsaP256PublicKey, ecdsaP256Sign, ecdsaP256Verify } from '../../sim/crypto/ecdsa';
+import {
+  ecdsaP256PublicKey,
+  ecdsaP256Sign,
+  ecdsaP256Verify,
+  ecdsaSignatureFromDer,
+  readEcdsaSigValue,
+} from '../../sim/crypto/ecdsa';
 import { fromHex, toHex, utf8 } from '../../sim/wire/bytes';
 
 const X = fromHex('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721');
@@ -61,5 +67,57 @@ describe('ECDSA P-256 against node:crypto', () => {
     expect(verify('sha256', message, publicKey, ecdsaP256Sign(d, message))).toBe(true);
     const point = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(-65));
     expect(ecdsaP256Verify(point, message, new Uint8Array(sign('sha256', message, privateKey)))).toBe(true);
+  });
+});
+
+describe('ECDSA signatures are read as exact DER (RFC 5480 §2.2, X.690 §10)', () => {
+  const message = utf8('OPTIONS sip:sbc1.trunks.quillfeather.example SIP/2.0');
+  const der = ecdsaP256Sign(X, message);
+  const key = ecdsaP256PublicKey(X);
+  const sig = p256.Signature.fromBytes(der, 'der');
+  /** An Ecdsa-Sig-Value written by hand from integer contents, to make encodings DER forbids. */
+  const sigValue = (r: number[], s: number[], lengthOf = (n: number) => [n]) => {
+    const body = [0x02, ...lengthOf(r.length), ...r, 0x02, ...lengthOf(s.length), ...s];
+    return Uint8Array.from([0x30, ...lengthOf(body.length), ...body]);
+  };
+  const bytesOf = (n: bigint) => [...fromHex(n.toString(16).padStart(64, '0'))];
+  const minimal = (b: number[]) => {
+    let i = 0;
+    while (i < b.length - 1 && b[i] === 0 && !(b[i + 1] & 0x80)) i++;
+    const rest = b.slice(i);
+    return rest[0] & 0x80 ? [0, ...rest] : rest;
+  };
+  const r = minimal(bytesOf(sig.r));
+  const s = minimal(bytesOf(sig.s));
+
+  it('reads the engine’s own signature, and one rebuilt from its r and s', () => {
+    expect(toHex(ecdsaSignatureFromDer(der)!)).toBe(toHex(sig.toBytes('compact')));
+    expect(toHex(sigValue(r, s))).toBe(toHex(der));
+    expect(ecdsaP256Verify(key, message, der)).toBe(true);
+  });
+
+  it('refuses the SEQUENCE length one short that once verified (fast-check seed 878003439, path 76:31:31:31)', () => {
+    const short = der.slice();
+    short[1] -= 1;
+    expect(ecdsaSignatureFromDer(short)).toBeUndefined();
+    expect(ecdsaP256Verify(key, message, short)).toBe(false);
+  });
+
+  it('refuses trailing bytes, a long-form length, a padded or negative integer, and a zero', () => {
+    const cases: Record<string, Uint8Array> = {
+      'a byte after the SEQUENCE': Uint8Array.from([...der, 0]),
+      'a SEQUENCE one longer than its contents': Uint8Array.from([0x30, der[1] + 1, ...der.subarray(2), 0]),
+      'a length in the long form where the short one fits': sigValue(r, s, (n) => [0x81, n]),
+      'r padded with a needless 0x00': sigValue([0, ...r], s),
+      'r negative (top bit set, no 0x00)': sigValue(r[0] === 0 ? r.slice(1) : [0x80 | r[0], ...r.slice(1)], s),
+      'r zero': sigValue([0], s),
+      'an empty INTEGER': sigValue([], s),
+      'r of 33 bytes': sigValue([0x01, ...bytesOf(sig.r)], s),
+    };
+    for (const [name, bad] of Object.entries(cases)) {
+      expect(ecdsaSignatureFromDer(bad), name).toBeUndefined();
+      expect(ecdsaP256Verify(key, message, bad), name).toBe(false);
+    }
+    expect(readEcdsaSigValue(Uint8Array.from([0x30, 0x80, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0, 0]))).toBeUndefined();
   });
 });

@@ -160,6 +160,25 @@ describe('DER certificates', () => {
       { numRuns: 150 },
     );
   });
+
+  it('a CA certificate whose ECDSA signature is not exact DER never validates (once found with seed 878003439)', async () => {
+    // The issuing CA's certificate with its Ecdsa-Sig-Value's SEQUENCE length one short (RFC 5480 §2.2):
+    // a lenient reader ignores the stray byte at the end and the signature still verifies.
+    const issuing = cast.sbc.chain[1];
+    const signature = new Uint8Array(parseCertificate(issuing).signature);
+    const at = issuing.length - signature.length; // the BIT STRING's contents end the certificate
+    expect(signature[0]).toBe(0x30);
+    const damaged = issuing.slice();
+    damaged[at + 1] -= 1;
+    const r = await validateChain([cast.sbc.chain[0], damaged], {
+      anchors: cast.anchors,
+      at: AT,
+      host: carrier.sbc.host,
+      purpose: 'server',
+    });
+    expect(r.valid).toBe(false);
+    expect(r.reason).toBe('bad_signature');
+  });
 });
 
 function toPemOfKey(): string {

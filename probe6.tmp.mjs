@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+import fs from 'node:fs';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--disable-gpu','--disable-dev-shm-usage','--disable-background-networking'] });
+const ctx = await browser.newContext({viewport:{width:1440,height:900}}); const page = await ctx.newPage();
+let t=Date.now();
+await page.goto('http://127.0.0.1:4400/?scenario=secure-call&step=12');
+await page.waitForFunction(() => document.querySelectorAll('astro-island[ssr]').length === 0);
+await page.getByText(/^Step \d+ of \d+$/).waitFor();
+console.log('open', Date.now()-t);
+const src = fs.readFileSync('node_modules/axe-core/axe.min.js','utf8');
+t=Date.now(); await page.evaluate(src); console.log('inject', Date.now()-t);
+const run = (o) => page.evaluate(async (o) => { const s = performance.now(); const r = await axe.run(document, o); return [Math.round(performance.now() - s), r.violations.map(v=>v.id+':'+v.impact)]; }, o);
+console.log('full', await run({ resultTypes: ['violations'] }));
+console.log('nocontrast', await run({ resultTypes: ['violations'], rules: {'color-contrast': {enabled:false}} }));
+console.log('nodes', await page.evaluate(() => document.querySelectorAll('*').length));
+t=Date.now(); await page.screenshot({path:'/tmp/x.png', fullPage:true}); console.log('shot', Date.now()-t);
+await browser.close();
