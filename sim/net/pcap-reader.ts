@@ -13,13 +13,21 @@
  * shown); the per-packet record headers, read hundreds of thousands of times,
  * with direct byte access. Bad input is a `ParseError` naming the offset.
  *
- * `udpDatagramOf` then unwraps a captured frame — Ethernet (with 802.1Q
- * tags), raw IP, IPv4, IPv6, Linux cooked v1 and v2, or BSD loopback — down
- * to its UDP datagram (RFC 768) over IPv4 (RFC 791) or IPv6 (RFC 8200).
+ * A pcapng Decryption Secrets Block (pcapng §4.7) is handed to `onSecrets`
+ * as it is read: a capture may carry its own TLS key log, placed before the
+ * packets it decrypts.
+ *
+ * `ipPacketOf` unwraps a captured frame — Ethernet (with 802.1Q tags), raw
+ * IP, IPv4, IPv6, Linux cooked v1 and v2, or BSD loopback — down to the IP
+ * packet it carries, and `udpDatagramOf` further to its UDP datagram (RFC
+ * 768) over IPv4 (RFC 791) or IPv6 (RFC 8200).
  */
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import type { Field } from '../wire/field';
+import { formatIpv6 } from './address';
+
+export { formatIpv6 };
 
 /** Link-layer header types (tcpdump.org LINKTYPE_ values) this reader unwraps. */
 export const LINKTYPE = {
@@ -68,6 +76,21 @@ const PCAP_MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
 
+/** Secrets Type of a TLS key log in a Decryption Secrets Block (pcapng §4.7): "TLSK". */
+export const SECRETS_TYPE_TLS_KEY_LOG = 0x544c534b;
+
+/** The content of a Decryption Secrets Block (pcapng §4.7). */
+export interface DecryptionSecrets {
+  /** Secrets Type: `SECRETS_TYPE_TLS_KEY_LOG` for an NSS key log. */
+  type: number;
+  data: Uint8Array;
+}
+
+export interface CaptureReaderOptions {
+  /** Hears each Decryption Secrets Block as it is read, before the packets after it. */
+  onSecrets?: (secrets: DecryptionSecrets) => void;
+}
+
 interface PcapngInterface {
   linkType: number;
   /** Timestamp units per second, as a bigint (if_tsresol, default 10^6). */
@@ -86,6 +109,8 @@ export class CaptureReader {
   private count = 0;
   /** The annotated file header (pcap) or first section header (pcapng). */
   headerFields: Field[] = [];
+
+  constructor(private readonly options: CaptureReaderOptions = {}) {}
 
   get format(): CaptureFormat | undefined {
     return this.fmt;
@@ -322,8 +347,25 @@ export class CaptureReader {
         this.emitPcapng(0, 0, 0, body + 4, captured, original, onRecord);
         break;
       }
+      case 10: {
+        need(8, 'Decryption Secrets Block');
+        const secretsLength = this.u32(body + 4);
+        if (secretsLength > bodyEnd - body - 8) {
+          throw new ParseError(
+            'length_mismatch',
+            `secrets of ${secretsLength} bytes overrun their block`,
+            this.bufOffset + body + 4,
+            'Decryption Secrets Block',
+          );
+        }
+        this.options.onSecrets?.({
+          type: this.u32(body),
+          data: this.buf.slice(body + 8, body + 8 + secretsLength),
+        });
+        break;
+      }
       default:
-        // Name resolution, statistics, decryption secrets, custom blocks: nothing here needs them.
+        // Name resolution, statistics, custom blocks: nothing here needs them.
         break;
     }
     return length;
@@ -414,8 +456,25 @@ export interface UdpDatagram {
 /** Why a frame yielded no datagram: not IP, not UDP, a fragment, or too short to read. */
 export type NotUdp = 'not-ip' | 'not-udp' | 'fragment' | 'short' | 'unknown-link';
 
-/** Unwraps a captured frame to the UDP datagram it carries. */
-export function udpDatagramOf(linkType: number, frame: Uint8Array): UdpDatagram | NotUdp {
+/** Why a frame holds no IP packet: another protocol, too short to read, or a link type this reader does not know. */
+export type NotIp = 'not-ip' | 'short' | 'unknown-link';
+
+/** The IP packet a frame carries. */
+export interface FramedIpPacket {
+  version: 4 | 6;
+  /** Where the IP header starts in the frame (the link-layer header's length). */
+  offset: number;
+  /**
+   * The packet: from its header to the length its header states, so link-layer
+   * padding and trailers are left out (a view into the frame).
+   */
+  bytes: Uint8Array;
+  /** True when the capture kept fewer bytes than the header states (snap length). */
+  cut: boolean;
+}
+
+/** Unwraps a captured frame to the IP packet it carries. */
+export function ipPacketOf(linkType: number, frame: Uint8Array): FramedIpPacket | NotIp {
   let at: number;
   let etherType: number | undefined;
   switch (linkType) {
@@ -460,9 +519,27 @@ export function udpDatagramOf(linkType: number, frame: Uint8Array): UdpDatagram 
   if (at >= frame.length) return 'short';
   const version = frame[at] >> 4;
   if (etherType !== undefined && etherType !== 0x0800 && etherType !== 0x86dd) return 'not-ip';
-  if (version === 4) return ipv4Udp(frame, at);
-  if (version === 6) return ipv6Udp(frame, at);
+  if (version === 4) {
+    if (frame.length - at < 20) return 'short';
+    // Total Length (RFC 791 §3.1); a frame may pad a short packet (Ethernet's 60-byte minimum).
+    const end = at + ((frame[at + 2] << 8) | frame[at + 3]);
+    return { version: 4, offset: at, bytes: frame.subarray(at, Math.min(end, frame.length)), cut: end > frame.length };
+  }
+  if (version === 6) {
+    if (frame.length - at < 40) return 'short';
+    // Payload Length counts what follows the 40-byte header (RFC 8200 §3); 0 is a jumbogram's (RFC 2675), read to the frame's end.
+    const payloadLength = (frame[at + 4] << 8) | frame[at + 5];
+    const end = payloadLength === 0 ? frame.length : at + 40 + payloadLength;
+    return { version: 6, offset: at, bytes: frame.subarray(at, Math.min(end, frame.length)), cut: end > frame.length };
+  }
   return 'not-ip';
+}
+
+/** Unwraps a captured frame to the UDP datagram it carries. */
+export function udpDatagramOf(linkType: number, frame: Uint8Array): UdpDatagram | NotUdp {
+  const ip = ipPacketOf(linkType, frame);
+  if (typeof ip === 'string') return ip;
+  return ip.version === 4 ? ipv4Udp(ip.bytes, 0) : ipv6Udp(ip.bytes, 0);
 }
 
 function ipv4Udp(f: Uint8Array, at: number): UdpDatagram | NotUdp {
@@ -529,27 +606,4 @@ function udpOf(
     payload: f.subarray(udp + 8, end),
     truncated: cut || udp + udpLength > ipEnd,
   };
-}
-
-/** RFC 5952 §4 text form: lower case, longest run of zero groups as "::". */
-export function formatIpv6(b: Uint8Array): string {
-  const groups = Array.from({ length: 8 }, (_, i) => (b[2 * i] << 8) | b[2 * i + 1]);
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }

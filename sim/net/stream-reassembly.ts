@@ -6,6 +6,10 @@
  * are skipped; segments beyond a gap wait until it fills. A tap that starts
  * in the middle of a connection begins at the first segment it sees.
  * Waiting data is bounded, so a stream of garbage cannot grow memory.
+ *
+ * Stream offsets count from the first data byte (the one after the SYN, or
+ * the first byte seen), so a reader can say which bytes of the stream each
+ * segment carried.
  */
 import { TCP_FLAG, seqAdd, seqDiff } from './tcp-segment';
 
@@ -14,6 +18,8 @@ const MAX_HELD = 1 << 20;
 
 export class StreamReassembly {
   private next?: number;
+  /** Sequence number of stream offset 0. */
+  private first?: number;
   private readonly held = new Map<number, Uint8Array>();
   private heldBytes = 0;
   /** The peer's FIN has been seen in order: the stream is complete. */
@@ -22,11 +28,11 @@ export class StreamReassembly {
   /** Takes one segment; returns the bytes it (and any held segments it unblocks) add to the in-order stream. */
   push(seq: number, flags: number, payload: Uint8Array): Uint8Array[] {
     if (flags & TCP_FLAG.SYN) {
-      if (this.next === undefined) this.next = seqAdd(seq, 1);
+      if (this.next === undefined) this.next = this.first = seqAdd(seq, 1);
       seq = seqAdd(seq, 1);
     }
     if (flags & TCP_FLAG.RST) return [];
-    if (this.next === undefined) this.next = seq;
+    if (this.next === undefined) this.next = this.first = seq;
     const out: Uint8Array[] = [];
     this.place(seq, payload, out);
     for (let more = this.held.get(this.next); more; more = this.held.get(this.next)) {
@@ -36,6 +42,17 @@ export class StreamReassembly {
     }
     if (flags & TCP_FLAG.FIN && seqAdd(seq, payload.length) === this.next) this.ended = true;
     return out;
+  }
+
+  /** The stream offset of the byte `seq` numbers (data after a SYN counts from the byte after it); undefined before any segment. */
+  offsetOf(seq: number, flags = 0): number | undefined {
+    if (this.first === undefined) return undefined;
+    return seqDiff(flags & TCP_FLAG.SYN ? seqAdd(seq, 1) : seq, this.first);
+  }
+
+  /** Bytes delivered in order so far. */
+  get delivered(): number {
+    return this.first === undefined ? 0 : seqDiff(this.next!, this.first);
   }
 
   private place(seq: number, payload: Uint8Array, out: Uint8Array[]): void {

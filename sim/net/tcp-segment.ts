@@ -24,7 +24,7 @@ import { ByteWriter } from '../wire/writer';
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import { shiftFields, type Field } from '../wire/field';
-import { ipv4Bytes } from './address';
+import { transportPseudoHeader } from './pseudo-header';
 import { internetChecksum } from './checksum';
 import { IP_PROTOCOL, type Encoded } from './ipv4';
 import { describePort } from './udp';
@@ -74,7 +74,7 @@ export interface SequenceContext {
   irs?: number;
 }
 
-/** The addresses the checksum's pseudo-header covers (RFC 9293 §3.1). */
+/** The addresses the checksum's pseudo-header covers (RFC 9293 §3.1; over IPv6, RFC 8200 §8.1). */
 export interface PseudoHeader {
   src: string;
   dst: string;
@@ -102,11 +102,7 @@ export function seqDiff(a: number, b: number): number {
 }
 
 function pseudoHeader(p: PseudoHeader, tcpLength: number): Uint8Array {
-  const out = new Uint8Array(12);
-  out.set(ipv4Bytes(p.src), 0);
-  out.set(ipv4Bytes(p.dst), 4);
-  out.set([0, IP_PROTOCOL.tcp, tcpLength >> 8, tcpLength & 0xff], 8);
-  return out;
+  return transportPseudoHeader(p.src, p.dst, IP_PROTOCOL.tcp, tcpLength);
 }
 
 function optionsLength(options: readonly TcpOption[]): number {

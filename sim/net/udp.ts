@@ -7,6 +7,7 @@ import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import { shiftFields, type Field } from '../wire/field';
 import { ipv4Bytes } from './address';
+import { transportPseudoHeader } from './pseudo-header';
 import { internetChecksum } from './checksum';
 import { IP_PROTOCOL, writeIpv4Packet, type Encoded } from './ipv4';
 
@@ -108,7 +109,7 @@ export interface ParsedUdpDatagram {
   fields: Field[];
 }
 
-/** Parses a UDP datagram found at `base` in a packet from `src` to `dst` (RFC 768). */
+/** Parses a UDP datagram found at `base` in a packet from `src` to `dst` (RFC 768; over IPv6, RFC 8200 §8.1). */
 export function readUdpDatagram(
   bytes: Uint8Array,
   addresses: { src: string; dst: string },
@@ -144,10 +145,7 @@ export function readUdpDatagram(
       spec: SPEC,
     });
   }
-  const pseudo = new Uint8Array(12);
-  pseudo.set(ipv4Bytes(addresses.src), 0);
-  pseudo.set(ipv4Bytes(addresses.dst), 4);
-  pseudo.set([0, IP_PROTOCOL.udp, length >> 8, length & 0xff], 8);
+  const pseudo = transportPseudoHeader(addresses.src, addresses.dst, IP_PROTOCOL.udp, length);
   return {
     srcPort,
     dstPort,

@@ -79,35 +79,51 @@ export function writeKeyLog(entries: readonly KeyLogEntry[], comment?: string): 
 }
 
 /**
- * Reads a key log. Comments and empty lines are skipped; any other line that
- * is not `<known label> <64 hex> <hex>` is a `ParseError` whose offset is the
- * line's first character.
+ * Reads a key log as Wireshark does, line by line: comments and empty lines
+ * are skipped, every good line is kept, and each line that is not
+ * `<known label> <64 hex> <hex>` is reported as a `ParseError` whose offset
+ * is the line's first character, without stopping the reading.
  */
-export function readKeyLog(text: string): KeyLogEntry[] {
+export function scanKeyLog(text: string): { entries: KeyLogEntry[]; problems: ParseError[] } {
   const entries: KeyLogEntry[] = [];
+  const problems: ParseError[] = [];
   let offset = 0;
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.replace(/\r$/, '');
-    const where = `key log line ${index + 1}`;
     const start = offset;
     offset += raw.length + 1;
     if (line.trim() === '' || line.startsWith('#')) continue;
-    const parts = line.trim().split(/\s+/);
-    if (parts.length !== 3) {
-      throw new ParseError('invalid_value', `has ${parts.length} fields, not 3`, start, where);
-    }
-    const [label, random, secret] = parts;
-    if (!(KEY_LOG_LABELS as readonly string[]).includes(label)) {
-      throw new ParseError('unsupported', `unknown label ${JSON.stringify(label.slice(0, 40))}`, start, where);
-    }
-    if (!/^[0-9a-fA-F]{64}$/.test(random)) {
-      throw new ParseError('invalid_value', 'client random is not 64 hex digits', start, where);
-    }
-    if (!/^(?:[0-9a-fA-F]{2}){16,64}$/.test(secret)) {
-      throw new ParseError('invalid_value', 'secret is not 16 to 64 bytes of hex', start, where);
-    }
-    entries.push({ label: label as KeyLogLabel, clientRandom: fromHex(random), secret: fromHex(secret) });
+    const read = readKeyLogLine(line, start, `key log line ${index + 1}`);
+    if (read instanceof ParseError) problems.push(read);
+    else entries.push(read);
   }
+  return { entries, problems };
+}
+
+function readKeyLogLine(line: string, start: number, where: string): KeyLogEntry | ParseError {
+  const parts = line.trim().split(/\s+/);
+  if (parts.length !== 3) return new ParseError('invalid_value', `has ${parts.length} fields, not 3`, start, where);
+  const [label, random, secret] = parts;
+  if (!(KEY_LOG_LABELS as readonly string[]).includes(label)) {
+    return new ParseError('unsupported', `unknown label ${JSON.stringify(label.slice(0, 40))}`, start, where);
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(random)) {
+    return new ParseError('invalid_value', 'client random is not 64 hex digits', start, where);
+  }
+  if (!/^(?:[0-9a-fA-F]{2}){16,64}$/.test(secret)) {
+    return new ParseError('invalid_value', 'secret is not 16 to 64 bytes of hex', start, where);
+  }
+  return { label: label as KeyLogLabel, clientRandom: fromHex(random), secret: fromHex(secret) };
+}
+
+/**
+ * Reads a key log strictly: comments and empty lines are skipped; any other
+ * line that is not `<known label> <64 hex> <hex>` is a `ParseError` whose
+ * offset is the line's first character.
+ */
+export function readKeyLog(text: string): KeyLogEntry[] {
+  const { entries, problems } = scanKeyLog(text);
+  if (problems.length > 0) throw problems[0];
   return entries;
 }
 

@@ -10,6 +10,7 @@
 /** Which protocol layer a field belongs to, so the inspector can stack layers. */
 export type Layer =
   | 'ipv4'
+  | 'ipv6'
   | 'udp'
   | 'tcp'
   | 'tls-record'

@@ -1,0 +1,130 @@
+/**
+ * The headers of one captured IP packet, read straight from the bytes: the
+ * addresses (RFC 791 §3.1, RFC 8200 §3), the transport ports, TCP's
+ * sequence numbers and flags (RFC 9293 §3.1), and where the payload starts.
+ * No field tree is built here: this runs on every packet of a capture of any
+ * length; the field tree of a packet someone looks at is built apart
+ * (packet-fields.ts), by the same parsers the lab's own network uses.
+ *
+ * A capture is real traffic, so nothing here throws: a packet too short to
+ * read, a fragment or another protocol is a value saying so.
+ */
+import { formatIpv6 } from '../net/address';
+import type { FramedIpPacket } from '../net/pcap-reader';
+
+export interface CapturedHeaders {
+  version: 4 | 6;
+  src: string;
+  dst: string;
+  transport: 'tcp' | 'udp' | 'other';
+  /** The IP protocol number of what follows the IP headers. */
+  protocolNumber: number;
+  srcPort: number;
+  dstPort: number;
+  /** TCP only. */
+  seq: number;
+  ack: number;
+  flags: number;
+  /** Offset of the transport payload in the IP packet. */
+  payloadOffset: number;
+  /** The transport payload (a view into the packet). */
+  payload: Uint8Array;
+  /** The capture kept fewer bytes than the packet had (snap length): the payload is cut short. */
+  cut: boolean;
+  /** Only part of a fragmented datagram: its payload cannot be read on its own. */
+  fragment: boolean;
+}
+
+/** Why a packet's headers could not be read. */
+export type UnreadableHeaders = 'short' | 'bad-header';
+
+const IPV6_EXTENSIONS = new Set([0, 43, 60]);
+
+export function readCapturedHeaders(ip: FramedIpPacket): CapturedHeaders | UnreadableHeaders {
+  const b = ip.bytes;
+  let at: number;
+  let protocol: number;
+  let fragment = false;
+  let src: string;
+  let dst: string;
+  if (ip.version === 4) {
+    const ihl = (b[0] & 0x0f) * 4;
+    if (ihl < 20) return 'bad-header';
+    if (b.length < ihl) return 'short';
+    protocol = b[9];
+    fragment = (((b[6] << 8) | b[7]) & 0x3fff) !== 0;
+    // Formatted in place: this runs for every packet of a long capture.
+    src = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+    dst = `${b[16]}.${b[17]}.${b[18]}.${b[19]}`;
+    at = ihl;
+  } else {
+    protocol = b[6];
+    src = formatIpv6(b.subarray(8, 24));
+    dst = formatIpv6(b.subarray(24, 40));
+    at = 40;
+    // Hop-by-hop, routing and destination options may come before the payload (RFC 8200 §4).
+    while (IPV6_EXTENSIONS.has(protocol)) {
+      if (at + 2 > b.length) return 'short';
+      const next = b[at];
+      at += 8 + b[at + 1] * 8;
+      protocol = next;
+    }
+    if (protocol === 44) {
+      // The Fragment header (§4.5): a first fragment still carries the transport header, but not the whole payload.
+      if (at + 8 > b.length) return 'short';
+      protocol = b[at];
+      fragment = true;
+      at += 8;
+    }
+    if (at > b.length) return 'short';
+  }
+  const base = {
+    version: ip.version,
+    src,
+    dst,
+    protocolNumber: protocol,
+    seq: 0,
+    ack: 0,
+    flags: 0,
+    cut: ip.cut,
+    fragment,
+  };
+  if (fragment || (protocol !== 6 && protocol !== 17)) {
+    return { ...base, transport: 'other', srcPort: 0, dstPort: 0, payloadOffset: at, payload: b.subarray(at) };
+  }
+  if (protocol === 17) {
+    if (b.length - at < 8) return 'short';
+    // The UDP length bounds the payload (RFC 768); a capture cut short keeps what it has.
+    const length = (b[at + 4] << 8) | b[at + 5];
+    if (length < 8) return 'bad-header';
+    return {
+      ...base,
+      transport: 'udp',
+      srcPort: (b[at] << 8) | b[at + 1],
+      dstPort: (b[at + 2] << 8) | b[at + 3],
+      payloadOffset: at + 8,
+      payload: b.subarray(at + 8, Math.min(at + length, b.length)),
+      cut: ip.cut || at + length > b.length,
+    };
+  }
+  if (b.length - at < 20) return 'short';
+  const dataOffset = (b[at + 12] >> 4) * 4;
+  if (dataOffset < 20) return 'bad-header';
+  if (b.length - at < dataOffset) return 'short';
+  return {
+    ...base,
+    transport: 'tcp',
+    srcPort: (b[at] << 8) | b[at + 1],
+    dstPort: (b[at + 2] << 8) | b[at + 3],
+    seq: ((b[at + 4] << 24) | (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]) >>> 0,
+    ack: ((b[at + 8] << 24) | (b[at + 9] << 16) | (b[at + 10] << 8) | b[at + 11]) >>> 0,
+    flags: b[at + 13],
+    payloadOffset: at + dataOffset,
+    payload: b.subarray(at + dataOffset),
+  };
+}
+
+/** `198.51.100.20:5061`, or `[2001:db8::1]:5061` for IPv6 (RFC 3986 §3.2.2). */
+export function formatCapturedEndpoint(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
