@@ -86,6 +86,8 @@ export interface ArticleLink {
 
 export interface Step {
   index: number;
+  /** For a step read from a capture file: the packet's number in the file, from 1, as Wireshark numbers it. */
+  packet?: number;
   /** Virtual milliseconds since the run started. */
   time: number;
   from: Party;
@@ -139,7 +141,20 @@ export interface CallAudio {
   payload: string;
 }
 
+/** Where a Timeline read from a capture file (rather than run from a scenario) came from. */
+export interface CaptureSource {
+  /** The file's name. */
+  name: string;
+  /** Packets in the file. */
+  packets: number;
+  /** Packets of the trunk past the Timeline's limit, read by the diagnosis but not shown. */
+  notShown: number;
+  /** Packets between other hosts, or of protocols other than TCP and UDP, left out. */
+  otherTraffic: number;
+}
+
 export interface Timeline {
+  /** A scenario's id; `capture` for a Timeline read from a capture file. */
   scenario: string;
   seed: number;
   /** True when the run used real randomness and cannot be replayed. */
@@ -155,4 +170,6 @@ export interface Timeline {
    * when it has any: what lets a capture of the run be decrypted.
    */
   keyLog?: string;
+  /** Set when the Timeline was read from a capture file. */
+  capture?: CaptureSource;
 }

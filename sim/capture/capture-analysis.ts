@@ -82,8 +82,9 @@ export interface StreamUnit {
   layers: DecodedLayer[];
   /** The record or message is protected and was not opened. */
   sealed: boolean;
-  /** For TLS records: the record, as read. */
+  /** For TLS records: the record, as read, and the session's version. */
   record?: TlsRecordUnit;
+  tlsVersion?: '1.2' | '1.3';
   sip: CapturedSipMessage[];
   /** A failure this unit proves, in words. */
   failure?: string;
@@ -92,8 +93,26 @@ export interface StreamUnit {
 
 export interface CaptureObserver {
   packet(p: SeenPacket): void;
-  /** Where a TCP packet's payload sits in its side's stream (undefined before the stream's start is known). */
-  segment(packet: number, connection: TcpConnection, side: TcpSide, offset: number | undefined): void;
+  /**
+   * Where a TCP packet's payload sits in its side's stream (undefined before the stream's start is known),
+   * and, when the stream had every byte of it already, whether it repeats them (`same`: a retransmission)
+   * or carries other bytes at the same place (`changed`).
+   */
+  segment(
+    packet: number,
+    connection: TcpConnection,
+    side: TcpSide,
+    offset: number | undefined,
+    copy: 'same' | 'changed' | undefined,
+  ): void;
+  /** In-order bytes of a side's stream delivered when `packet` arrived, and what the stream was found to carry. */
+  chunk(
+    packet: number,
+    connection: TcpConnection,
+    side: TcpSide,
+    bytes: Uint8Array,
+    content: 'tls' | 'sip' | 'other',
+  ): void;
   /** Units of a side's stream completed when `packet` arrived. */
   units(packet: number, connection: TcpConnection, side: TcpSide, units: StreamUnit[]): void;
   /** A UDP datagram read as SIP. */
@@ -191,6 +210,8 @@ interface ConnectionState {
   /** Packet numbers of the TLS alerts sent, by side. */
   alertPackets: Array<{ packet: number; side: TcpSide; alert: TlsAlert; encrypted: boolean }>;
   handshakeDone?: number;
+  /** The first segment of each side that repeated stream bytes with other content. */
+  changedCopies: Partial<Record<TcpSide, number>>;
 }
 
 /** An open SIP transaction whose final failure may yet be answered by a new request. */
@@ -268,6 +289,11 @@ export class CaptureAnalysis {
     return this.packets;
   }
 
+  /** When the capture's first packet was taken, in milliseconds since 1970. */
+  get firstPacketTimeMs(): number | undefined {
+    return this.firstTimeMs;
+  }
+
   /** Ends the capture: what it shows. Throws a ParseError when the file ends inside a record. */
   end(): CaptureReport {
     if (this.ended) return this.ended;
@@ -301,9 +327,19 @@ export class CaptureAnalysis {
         to: state.parties[side === 'client' ? 'server' : 'client'],
       });
       const stream = c.streams[side];
+      const before = stream.delivered;
+      const offset = stream.offsetOf(h.seq, h.flags);
+      // Bytes the stream already delivered, sent again: the same bytes (a retransmission), or changed ones.
+      const again = offset !== undefined && offset < before && h.payload.length > 0;
+      const copy = again ? c.history[side].compare(offset, h.payload) : 'unknown';
+      if (copy === 'different') this.changedCopy(state, side, packet);
       const chunks = stream.push(h.seq, h.flags, h.payload);
-      if (this.observer && h.payload.length > 0)
-        this.observer.segment(packet, c, side, stream.offsetOf(h.seq, h.flags));
+      for (const chunk of chunks) c.history[side].append(chunk);
+      if (this.observer && h.payload.length > 0) {
+        const at = offset ?? stream.offsetOf(h.seq, h.flags);
+        const repeated = at !== undefined && at + h.payload.length <= before;
+        this.observer.segment(packet, c, side, at, repeated ? (copy === 'different' ? 'changed' : 'same') : undefined);
+      }
       for (const chunk of chunks) this.streamBytes(state, side, chunk, packet);
       if (h.flags & TCP_FLAG.SYN && h.flags & TCP_FLAG.ACK) {
         this.diagnosis.reach(
@@ -342,6 +378,12 @@ export class CaptureAnalysis {
     });
   }
 
+  /** A segment repeats stream bytes with other content: noted once per direction, as a finding. */
+  private changedCopy(s: ConnectionState, side: TcpSide, packet: number): void {
+    if (s.changedCopies[side] !== undefined) return;
+    s.changedCopies[side] = packet;
+  }
+
   private state(c: TcpConnection): ConnectionState {
     let s = this.states.get(c);
     if (!s) {
@@ -351,7 +393,14 @@ export class CaptureAnalysis {
       const server: Party = client === 'pbx' ? 'sbc' : 'pbx';
       this.roles.learn(c.client.ip, c.client.port, client);
       this.roles.learn(c.server.ip, c.server.port, server);
-      s = { connection: c, parties: { client, server }, sip: {}, serverAnswered: false, alertPackets: [] };
+      s = {
+        connection: c,
+        parties: { client, server },
+        sip: {},
+        serverAnswered: false,
+        alertPackets: [],
+        changedCopies: {},
+      };
       this.states.set(c, s);
     }
     return s;
@@ -366,6 +415,7 @@ export class CaptureAnalysis {
         );
     }
     if (side === 'server' && !s.serverAnswered) s.serverAnswered = true;
+    this.observer?.chunk(packet, s.connection, side, chunk, s.content);
     if (s.content === 'tls') return this.tlsBytes(s, side, chunk, packet);
     if (s.content === 'sip') {
       const reader = (s.sip[side] ??= new SipStreamReader('segment'));
@@ -438,6 +488,7 @@ export class CaptureAnalysis {
         layers: r.layers,
         sealed: r.encrypted && !r.readable,
         record: r,
+        ...(tls.version === '1.2' || tls.version === '1.3' ? { tlsVersion: tls.version } : {}),
         sip: sip.map((p) => p.message),
         keys: r.keys,
       };

@@ -56,8 +56,11 @@ export function describeHandshakeMessage(
         return { label, fields: readEncryptedExtensions(m).fields };
       case HANDSHAKE_TYPE.certificate_request:
         return { label, fields: readCertificateRequest(m, tls12).fields };
-      case HANDSHAKE_TYPE.certificate:
-        return { label, fields: readCertificate(m, tls12).fields };
+      case HANDSHAKE_TYPE.certificate: {
+        // An empty certificate_list: a client with no certificate to answer CertificateRequest with (RFC 8446 §4.4.2.4).
+        const read = readCertificate(m, tls12);
+        return { label: read.value.chain.length === 0 ? 'Certificate (empty)' : label, fields: read.fields };
+      }
       case HANDSHAKE_TYPE.certificate_verify:
         return { label, fields: readCertificateVerify(m, tls12).fields };
       case HANDSHAKE_TYPE.finished:

@@ -12,7 +12,8 @@
  */
 import { toHex } from '../wire/bytes';
 import type { ParseError } from '../wire/parse-error';
-import { scanKeyLog, type KeyLogLabel } from '../tls/key-log';
+import { keyLogLine, scanKeyLog, type KeyLogLabel } from '../tls/key-log';
+import { fromHex } from '../wire/bytes';
 
 export interface LoggedSecret {
   label: KeyLogLabel;
@@ -48,6 +49,15 @@ export class KeyLogSecrets {
 
   find(clientRandom: Uint8Array, label: KeyLogLabel): LoggedSecret | undefined {
     return this.byRandom.get(toHex(clientRandom))?.get(label);
+  }
+
+  /** The secrets as an NSS key log, one line each: what a capture of these connections decrypts with. */
+  text(): string {
+    let out = '';
+    for (const [random, labels] of this.byRandom) {
+      for (const s of labels.values()) out += `${keyLogLine(s.label, fromHex(random), s.secret)}\n`;
+    }
+    return out;
   }
 
   /** Whether any line names this connection's ClientHello.random. */

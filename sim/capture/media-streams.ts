@@ -55,6 +55,8 @@ export interface MediaVerdict {
   detail?: string;
   /** The plain RTP or RTCP packet, when it was read and the caller asked for it. */
   plain?: Uint8Array;
+  /** A copy of a packet already received: sent again as it was, or changed (its tag no longer verifies). */
+  copy?: 'replayed' | 'tampered';
 }
 
 interface Candidate {
@@ -399,6 +401,7 @@ export class MediaStreams {
         kind,
         stream: s,
         outcome: 'auth_failure',
+        copy: 'tampered',
         detail: `a packet with the index of one already received (${r.index}) whose tag does not verify: it was changed on the way`,
       });
     }
@@ -407,7 +410,14 @@ export class MediaStreams {
     if (outcome === 'replay') s.replays++;
     else if (outcome === 'malformed') s.malformed++;
     else s.authFailures++;
-    this.verdict(s, { packet, kind, stream: s, outcome, detail: r.detail });
+    this.verdict(s, {
+      packet,
+      kind,
+      stream: s,
+      outcome,
+      detail: r.detail,
+      ...(outcome === 'replay' ? { copy: 'replayed' } : {}),
+    });
   }
 
   private verdict(s: MediaStream, v: MediaVerdict): void {

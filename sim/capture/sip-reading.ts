@@ -30,7 +30,7 @@ export interface CapturedSipMessage {
 export interface SipPiece {
   /** Fields covering the piece, ranges from its first byte. */
   fields: Field[];
-  /** Ladder labels: `SIP INVITE`, `SIP 200 OK (part)`. */
+  /** Ladder labels: `INVITE`, `SIP message (part)`. */
   labels: string[];
   /** Whole messages completed in it, as layers an endpoint reads. */
   layers: DecodedLayer[];
@@ -39,9 +39,9 @@ export interface SipPiece {
   problem?: string;
 }
 
-/** The ladder label of a message: `SIP INVITE`, `SIP 200 OK`. */
+/** The ladder label of a message, as the simulated runs label it: `INVITE`, `200 OK`. */
 export function sipLabel(p: ParsedSipMessage): string {
-  return `SIP ${sipSummary(p.message)}`;
+  return sipSummary(p.message);
 }
 
 /** One direction of a SIP stream over TCP or inside TLS. */
@@ -98,7 +98,7 @@ export class SipStreamReader {
     }
     if (this.framed < this.read) {
       const start = Math.max(this.framed, from) - from;
-      piece.labels.push('SIP (part)');
+      piece.labels.push('SIP message (part)');
       piece.fields.push({
         name: 'Part of a SIP message',
         start,
@@ -159,7 +159,7 @@ export function readSipDatagram(payload: Uint8Array): SipPiece {
 }
 
 function sipLayer(bytes: Uint8Array, parsed: ParsedSipMessage): DecodedLayer {
-  return { title: sipLabel(parsed), bytes: toHex(bytes), fields: parsed.fields };
+  return { title: `SIP ${sipLabel(parsed)}`, bytes: toHex(bytes), fields: parsed.fields };
 }
 
 /** Whether bytes begin like a SIP message: a request line's method or `SIP/2.0` (RFC 3261 §7.1, §7.2). */

@@ -17,11 +17,44 @@ export interface TcpEndpoint {
   port: number;
 }
 
+/** Bytes of each direction's stream kept to compare with a retransmission of them. */
+const HISTORY_BYTES = 64 * 1024;
+
+/**
+ * The last bytes a stream delivered, to tell a retransmission (the same bytes
+ * again, RFC 9293 §3.8.1) from a copy whose bytes differ: TCP never sends
+ * different data at the same sequence numbers, so such a copy was changed on
+ * the way.
+ */
+export class StreamHistory {
+  /** A ring: stream offset `i` is kept at `i % HISTORY_BYTES`, once the first bytes arrive. */
+  private ring?: Uint8Array;
+  /** Stream offset one past the last byte delivered. */
+  private end = 0;
+
+  append(bytes: Uint8Array): void {
+    const ring = (this.ring ??= new Uint8Array(HISTORY_BYTES));
+    const from = Math.max(0, bytes.length - HISTORY_BYTES);
+    for (let i = from; i < bytes.length; i++) ring[(this.end + i) % HISTORY_BYTES] = bytes[i];
+    this.end += bytes.length;
+  }
+
+  /** Whether `bytes` at `offset` repeat what the stream delivered there; `unknown` when that is no longer held. */
+  compare(offset: number, bytes: Uint8Array): 'same' | 'different' | 'unknown' {
+    const from = Math.max(offset, this.end - HISTORY_BYTES, 0);
+    const to = Math.min(offset + bytes.length, this.end);
+    if (!this.ring || from >= to) return 'unknown';
+    for (let i = from; i < to; i++) if (this.ring[i % HISTORY_BYTES] !== bytes[i - offset]) return 'different';
+    return 'same';
+  }
+}
+
 export class TcpConnection {
   readonly streams: Record<TcpSide, StreamReassembly> = {
     client: new StreamReassembly(),
     server: new StreamReassembly(),
   };
+  readonly history: Record<TcpSide, StreamHistory> = { client: new StreamHistory(), server: new StreamHistory() };
   /** Packet numbers of the handshake's segments, and of the first RST or FIN from each side. */
   syn?: number;
   synCount = 0;

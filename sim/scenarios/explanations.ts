@@ -10,7 +10,6 @@ import { TCP_FLAG } from '../net/tcp-segment';
 import { headerValue, type SipMessage } from '../sip/message';
 import type { StepNote, Topic } from './step-ledger';
 import { ARTICLES } from './article-links';
-import type { TrunkRun } from './trunk-run';
 import { partyName } from './verdicts';
 
 export interface StepText {
@@ -18,20 +17,35 @@ export interface StepText {
   articles: ArticleLink[];
 }
 
+/**
+ * What an explanation needs to know about the trunk it explains: the PBX's
+ * address and the SBC's ports (to say which service a connection opens), and
+ * the article of the run, linked from a step that carries a failure. A
+ * scenario run gives its carrier profile and definition; an opened capture,
+ * what it found.
+ */
+export interface ExplanationContext {
+  carrier: {
+    customer: { pbxIp: string };
+    sbc: { ip: string; tlsPort: number; plainPort: number };
+  };
+  definition: { article: string; title: string };
+}
+
 const The = (p: Party) => (p === 'attacker' ? 'The attacker' : `The ${partyName(p)}`);
 const the = (p: Party) => (p === 'attacker' ? 'the attacker' : `the ${partyName(p)}`);
 
 /** Whether the sender of a TLS record on this packet plays the server (it sends towards the PBX). */
-function actsAsServer(sender: Party, record: WirePacket, run: TrunkRun): boolean {
+function actsAsServer(sender: Party, record: WirePacket, run: ExplanationContext): boolean {
   if (sender === 'sbc') return true;
   if (sender === 'pbx') return false;
   return record.dst.ip === run.carrier.customer.pbxIp;
 }
 
 /** Explanations of plain media packets, the same for every packet of a stream: written once per run. */
-const mediaTexts = new WeakMap<TrunkRun, Map<string, StepText>>();
+const mediaTexts = new WeakMap<ExplanationContext, Map<string, StepText>>();
 
-export function explainStep(run: TrunkRun, record: WirePacket, note: StepNote | undefined): StepText {
+export function explainStep(run: ExplanationContext, record: WirePacket, note: StepNote | undefined): StepText {
   const topic = note?.topics[0];
   const plainMedia =
     topic?.kind === 'media' &&
@@ -49,7 +63,7 @@ export function explainStep(run: TrunkRun, record: WirePacket, note: StepNote | 
   return text;
 }
 
-function explainAnew(run: TrunkRun, record: WirePacket, note: StepNote | undefined): StepText {
+function explainAnew(run: ExplanationContext, record: WirePacket, note: StepNote | undefined): StepText {
   const parts: string[] = [];
   const articles: ArticleLink[] = [];
   const topic = note?.topics[0];
@@ -85,7 +99,7 @@ function explainAnew(run: TrunkRun, record: WirePacket, note: StepNote | undefin
   };
 }
 
-function tcpText(run: TrunkRun, r: WirePacket): string {
+function tcpText(run: ExplanationContext, r: WirePacket): string {
   const flags = r.tcp?.flags ?? 0;
   const from = The(r.from);
   const to = the(r.to);
@@ -108,7 +122,7 @@ function tcpText(run: TrunkRun, r: WirePacket): string {
   return `${from} acknowledges the bytes it has received. TCP confirms every byte so that a lost segment can be sent again; this segment carries no data of its own.`;
 }
 
-function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): string {
+function tlsText(run: ExplanationContext, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): string {
   const who = The(t.sender);
   const server = actsAsServer(t.sender, r, run);
   const tls12 = t.version === '1.2';
@@ -164,7 +178,7 @@ function rsaKeyTransport(r: WirePacket): boolean {
   return length >= 130;
 }
 
-function tlsArticles(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): ArticleLink[] {
+function tlsArticles(run: ExplanationContext, r: WirePacket, t: Extract<Topic, { kind: 'tls' }>): ArticleLink[] {
   const server = actsAsServer(t.sender, r, run);
   const tls12 = t.version === '1.2';
   const message = t.message.replace(/ \((second|empty)\)$/, '');
@@ -314,7 +328,7 @@ function mediaText(t: Extract<Topic, { kind: 'media' }>): string {
   }
 }
 
-function attackText(run: TrunkRun, r: WirePacket, note: StepNote | undefined, articles: ArticleLink[]): string[] {
+function attackText(run: ExplanationContext, r: WirePacket, note: StepNote | undefined, articles: ArticleLink[]): string[] {
   const out: string[] = [];
   switch (r.origin) {
     case 'tampered':
