@@ -527,7 +527,7 @@ export class CaptureAnalysis {
       this.diagnosis.reach(
         'tls',
         packet,
-        `TLS ${tls.version} with ${tls.suite?.name ?? 'an unknown suite'}${tls.serverName ? ` to ${tls.serverName}` : ''}: both Finished messages verified by decryption`,
+        `TLS ${tls.version} with ${tls.suite?.name ?? 'an unknown suite'}${tls.serverName ? ` to ${tls.serverName}` : ''}: both sides' Finished messages read`,
       );
     }
     // Without the keys, application data flowing both ways shows the handshake completed.

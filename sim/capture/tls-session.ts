@@ -298,6 +298,7 @@ export class PassiveTlsSession {
   }
 
   private opaque(unit: TlsRecordUnit, raw: RawRecord, problem: string): TlsRecordUnit {
+    this.problem ??= problem;
     unit.encrypted = true;
     unit.readable = false;
     unit.problem = problem;
@@ -559,7 +560,6 @@ export class PassiveTlsSession {
       else {
         const missing = sender === 'client' ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' : 'SERVER_HANDSHAKE_TRAFFIC_SECRET';
         this.dirs[sender].blocked = `the key log has no ${missing} line for client_random ${shortRandom(clientRandom)}`;
-        this.problem ??= this.dirs[sender].blocked;
       }
     }
   }
@@ -575,7 +575,6 @@ export class PassiveTlsSession {
       const label = sender === 'client' ? 'CLIENT_TRAFFIC_SECRET_0' : 'SERVER_TRAFFIC_SECRET_0';
       d.cipher = undefined;
       d.blocked = `the key log has no ${label} line for client_random ${shortRandom(this.clientRandom!)}: the records after the ${sender}'s Finished cannot be opened`;
-      this.problem ??= d.blocked;
       return;
     }
     if (secret.label) {

@@ -8,12 +8,14 @@ import { tlsConnectCommand } from './tls-connect-command';
 import { tlsServeCommand } from './tls-serve-command';
 import { sipParseCommand } from './sip-parse-command';
 import { sipLintCommand } from './sip-lint-command';
+import { analyzeCommand } from './analyze-command';
 
 export const COMMANDS: readonly Command[] = [
   scenariosCommand,
   runCommand,
   certCheckCommand,
   srtpDecryptCommand,
+  analyzeCommand,
   tlsConnectCommand,
   tlsServeCommand,
   sipParseCommand,
