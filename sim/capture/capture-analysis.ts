@@ -361,10 +361,12 @@ export class CaptureAnalysis {
           return;
         }
       }
-      const from = this.roles.of(h.src, h.srcPort);
-      const to = this.roles.of(h.dst, h.dstPort);
-      this.observer?.packet({ number: packet, timeMs, ip, version: h.version, headers: h, from, to });
-      if (!this.media.offer(packet, h.src, h.srcPort, h.dst, h.dstPort, h.payload, h.cut)) return;
+      if (this.observer) {
+        const from = this.roles.of(h.src, h.srcPort);
+        const to = this.roles.of(h.dst, h.dstPort);
+        this.observer.packet({ number: packet, timeMs, ip, version: h.version, headers: h, from, to });
+      }
+      this.media.offer(packet, h.src, h.srcPort, h.dst, h.dstPort, h.payload, h.cut);
       return;
     }
     this.observer?.packet({

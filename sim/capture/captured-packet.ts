@@ -40,6 +40,19 @@ export type UnreadableHeaders = 'short' | 'bad-header';
 
 const IPV6_EXTENSIONS = new Set([0, 43, 60]);
 
+/** IPv4 addresses already formatted, by their 32-bit value: a capture's packets name a handful of hosts, again and again. */
+const IPV4_TEXT = new Map<number, string>();
+
+function ipv4Text(b: Uint8Array, at: number): string {
+  const value = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  let text = IPV4_TEXT.get(value);
+  if (text === undefined) {
+    text = `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+    if (IPV4_TEXT.size < 4096) IPV4_TEXT.set(value, text);
+  }
+  return text;
+}
+
 export function readCapturedHeaders(ip: FramedIpPacket): CapturedHeaders | UnreadableHeaders {
   const b = ip.bytes;
   let at: number;
@@ -53,9 +66,8 @@ export function readCapturedHeaders(ip: FramedIpPacket): CapturedHeaders | Unrea
     if (b.length < ihl) return 'short';
     protocol = b[9];
     fragment = (((b[6] << 8) | b[7]) & 0x3fff) !== 0;
-    // Formatted in place: this runs for every packet of a long capture.
-    src = `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-    dst = `${b[16]}.${b[17]}.${b[18]}.${b[19]}`;
+    src = ipv4Text(b, 12);
+    dst = ipv4Text(b, 16);
     at = ihl;
   } else {
     protocol = b[6];
@@ -78,49 +90,86 @@ export function readCapturedHeaders(ip: FramedIpPacket): CapturedHeaders | Unrea
     }
     if (at > b.length) return 'short';
   }
-  const base = {
-    version: ip.version,
-    src,
-    dst,
-    protocolNumber: protocol,
-    seq: 0,
-    ack: 0,
-    flags: 0,
-    cut: ip.cut,
-    fragment,
-  };
+  // One object literal per packet, all fields in one order: this runs for every packet of a long capture.
   if (fragment || (protocol !== 6 && protocol !== 17)) {
-    return { ...base, transport: 'other', srcPort: 0, dstPort: 0, payloadOffset: at, payload: b.subarray(at) };
+    return headers(ip, src, dst, 'other', protocol, 0, 0, 0, 0, 0, at, b.subarray(at), ip.cut, fragment);
   }
   if (protocol === 17) {
     if (b.length - at < 8) return 'short';
     // The UDP length bounds the payload (RFC 768); a capture cut short keeps what it has.
     const length = (b[at + 4] << 8) | b[at + 5];
     if (length < 8) return 'bad-header';
-    return {
-      ...base,
-      transport: 'udp',
-      srcPort: (b[at] << 8) | b[at + 1],
-      dstPort: (b[at + 2] << 8) | b[at + 3],
-      payloadOffset: at + 8,
-      payload: b.subarray(at + 8, Math.min(at + length, b.length)),
-      cut: ip.cut || at + length > b.length,
-    };
+    const end = at + length;
+    return headers(
+      ip,
+      src,
+      dst,
+      'udp',
+      protocol,
+      (b[at] << 8) | b[at + 1],
+      (b[at + 2] << 8) | b[at + 3],
+      0,
+      0,
+      0,
+      at + 8,
+      b.subarray(at + 8, Math.min(end, b.length)),
+      ip.cut || end > b.length,
+      false,
+    );
   }
   if (b.length - at < 20) return 'short';
   const dataOffset = (b[at + 12] >> 4) * 4;
   if (dataOffset < 20) return 'bad-header';
   if (b.length - at < dataOffset) return 'short';
+  return headers(
+    ip,
+    src,
+    dst,
+    'tcp',
+    protocol,
+    (b[at] << 8) | b[at + 1],
+    (b[at + 2] << 8) | b[at + 3],
+    ((b[at + 4] << 24) | (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]) >>> 0,
+    ((b[at + 8] << 24) | (b[at + 9] << 16) | (b[at + 10] << 8) | b[at + 11]) >>> 0,
+    b[at + 13],
+    at + dataOffset,
+    b.subarray(at + dataOffset),
+    ip.cut,
+    false,
+  );
+}
+
+function headers(
+  ip: FramedIpPacket,
+  src: string,
+  dst: string,
+  transport: CapturedHeaders['transport'],
+  protocolNumber: number,
+  srcPort: number,
+  dstPort: number,
+  seq: number,
+  ack: number,
+  flags: number,
+  payloadOffset: number,
+  payload: Uint8Array,
+  cut: boolean,
+  fragment: boolean,
+): CapturedHeaders {
   return {
-    ...base,
-    transport: 'tcp',
-    srcPort: (b[at] << 8) | b[at + 1],
-    dstPort: (b[at + 2] << 8) | b[at + 3],
-    seq: ((b[at + 4] << 24) | (b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7]) >>> 0,
-    ack: ((b[at + 8] << 24) | (b[at + 9] << 16) | (b[at + 10] << 8) | b[at + 11]) >>> 0,
-    flags: b[at + 13],
-    payloadOffset: at + dataOffset,
-    payload: b.subarray(at + dataOffset),
+    version: ip.version,
+    src,
+    dst,
+    transport,
+    protocolNumber,
+    srcPort,
+    dstPort,
+    seq,
+    ack,
+    flags,
+    payloadOffset,
+    payload,
+    cut,
+    fragment,
   };
 }
 

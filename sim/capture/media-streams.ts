@@ -119,6 +119,8 @@ export interface MediaStreamsOptions {
 
 /** Packets a stream keeps while it waits for the SDP that keys it. */
 const MAX_PENDING = 64;
+/** Streams looked up by their fields before the map: both directions of a call or two. */
+const RECENT = 4;
 /** Packets whose tags are tried before a candidate key is declared wrong. */
 const SAMPLES = 4;
 
@@ -136,6 +138,7 @@ export class MediaStreams {
     payload: Uint8Array;
   }> = [];
   private readonly out = new Uint8Array(65536);
+  private readonly recent: MediaStream[] = [];
   private nextId = 1;
 
   constructor(
@@ -179,11 +182,19 @@ export class MediaStreams {
     }
     if (!looksLikeRtp(payload)) return false;
     const ssrc = ((payload[8] << 24) | (payload[9] << 16) | (payload[10] << 8) | payload[11]) >>> 0;
-    const key = `${src}|${srcPort}|${dst}|${dstPort}|${ssrc}`;
-    let s = this.streams.get(key);
+    // A call alternates between a few streams: look among the last ones before building a key.
+    let s = this.recent.find(
+      (r) => r.ssrc === ssrc && r.srcPort === srcPort && r.dstPort === dstPort && r.src === src && r.dst === dst,
+    );
     if (!s) {
-      s = this.newStream(packet, src, srcPort, dst, dstPort, ssrc);
-      this.streams.set(key, s);
+      const key = `${src}|${srcPort}|${dst}|${dstPort}|${ssrc}`;
+      s = this.streams.get(key);
+      if (!s) {
+        s = this.newStream(packet, src, srcPort, dst, dstPort, ssrc);
+        this.streams.set(key, s);
+      }
+      this.recent.unshift(s);
+      if (this.recent.length > RECENT) this.recent.pop();
     }
     s.packets++;
     s.lastPacket = packet;

@@ -164,6 +164,9 @@ function sipLayer(bytes: Uint8Array, parsed: ParsedSipMessage): DecodedLayer {
 
 /** Whether bytes begin like a SIP message: a request line's method or `SIP/2.0` (RFC 3261 §7.1, §7.2). */
 export function looksLikeSip(bytes: Uint8Array): boolean {
+  // A method or `SIP/2.0` starts with an upper-case letter, after any CRLFs; RTP starts with version bits 10.
+  const first = bytes[0];
+  if (first !== 0x0d && (first < 0x41 || first > 0x5a)) return false;
   let text = '';
   for (let i = 0; i < Math.min(bytes.length, 16); i++) text += String.fromCharCode(bytes[i]);
   return /^(?:\r\n)*(?:SIP\/2\.0 |[A-Z]{3,10} [a-zA-Z])/.test(text);
