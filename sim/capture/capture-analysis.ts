@@ -894,6 +894,7 @@ export class CaptureAnalysis {
           ? 'SIP was exchanged without a failure; the capture holds no call.'
           : 'Nothing failed in what the capture holds.';
     return {
+      outcome: this.diagnosis.outcome(summary, this.unread()),
       capture: {
         ...(this.reader.format ? { format: this.reader.format } : {}),
         packets: this.packets,
@@ -909,12 +910,31 @@ export class CaptureAnalysis {
       },
       stages: this.diagnosis.stages(),
       failure,
-      outcome: this.diagnosis.outcome(summary),
       tls,
       sip: this.sip,
       sipNotListed: this.sipCount - this.sip.length,
       media,
     };
+  }
+
+  /** What the capture holds but could not read, when nothing else failed: SIP inside TLS, or SRTP, without keys. */
+  private unread(): { stage: 'tls' | 'srtp'; summary: string } | undefined {
+    for (const s of this.states.values()) {
+      const t = s.tls;
+      if (s.content !== 'tls' || !t?.problem || s.sip.client || s.sip.server) continue;
+      return {
+        stage: 'tls',
+        summary: `The SIP travels inside TLS that was not decrypted (${s.connection.describe()}: ${t.problem}): give its key log (--keylog, or a pcapng with a Decryption Secrets Block) to see the registration, the call and the media keys.`,
+      };
+    }
+    const streams = this.media.all.filter((m) => m.packets > 0);
+    if (streams.length > 0 && streams.every((m) => m.decrypted === 0)) {
+      return {
+        stage: 'srtp',
+        summary: `The media was not decrypted: ${streams[0].problem ?? 'no key for it'}.`,
+      };
+    }
+    return undefined;
   }
 
   /** The packet being read, for messages that name it. */

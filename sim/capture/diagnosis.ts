@@ -17,7 +17,9 @@
  *   that only goes one way (`one_way_audio`).
  *
  * When nothing was refused and the call carried media both ways, the trunk
- * worked: stage `complete`, reason `ok`.
+ * worked: stage `complete`, reason `ok`. When nothing was refused but the
+ * SIP or the media could not be decrypted, the capture cannot tell:
+ * reason `not_decrypted`.
  */
 import type { Outcome, Party, Stage } from '../timeline';
 
@@ -89,12 +91,18 @@ export class Diagnosis {
     return this.reached.has(stage);
   }
 
-  /** The outcome in the Timeline's terms. */
-  outcome(summaryWhenOk: string): Outcome {
+  /**
+   * The outcome in the Timeline's terms. With no failure, a capture whose
+   * content could not all be read (`unread`: TLS without its secrets, SRTP
+   * without its keys) is no proof that the trunk worked: its outcome says
+   * `not_decrypted` at the stage that hides the rest.
+   */
+  outcome(summaryWhenOk: string, unread?: { stage: Stage; summary: string }): Outcome {
     const f = this.failure;
     if (f) {
       return { ok: false, stage: f.stage, reason: f.reason, summary: `Packet ${f.packet}: ${f.detail}` };
     }
+    if (unread) return { ok: false, stage: unread.stage, reason: 'not_decrypted', summary: unread.summary };
     return { ok: true, stage: 'complete', reason: 'ok', summary: summaryWhenOk };
   }
 }

@@ -12,7 +12,8 @@
  * memory stays flat however long the capture.
  *
  * Exit status: 0 nothing failed (the call, if any, carried media both ways);
- * 1 the capture shows a failure; 2 unreadable input.
+ * 1 the capture shows a failure; 2 unreadable input, including a capture
+ * whose SIP or media could not be decrypted with what was given.
  */
 import { closeSync, readSync } from 'node:fs';
 import { isParseError } from '../wire/parse-error';
@@ -63,7 +64,11 @@ export const analyzeCommand: Command = {
       );
     }
     ctx.stdout(values.json ? `${JSON.stringify(json(report), null, 2)}\n` : text(path, report));
-    return report.failure ? EXIT.failed : EXIT.ok;
+    if (report.failure) return EXIT.failed;
+    if (report.outcome.ok) return EXIT.ok;
+    // Nothing failed, but what would show it was not decrypted: the input is not enough to tell.
+    ctx.stderr(`trunklab analyze: ${report.outcome.summary}\n`);
+    return EXIT.usage;
   },
 };
 
@@ -156,7 +161,7 @@ function text(path: string, r: CaptureReport): string {
       );
   }
   lines.push(
-    `verdict: ${r.failure ? `the trunk fails at ${r.failure.stage} (${r.failure.reason}), packet ${r.failure.packet}` : r.outcome.summary}`,
+    `verdict: ${r.failure ? `the trunk fails at ${r.failure.stage} (${r.failure.reason}), packet ${r.failure.packet}` : r.outcome.ok ? r.outcome.summary : `cannot tell: ${r.outcome.summary}`}`,
   );
   return `${lines.join('\n')}\n`;
 }
