@@ -9,6 +9,12 @@ const HOW = {
   sox: 'install SoX (the tests compare our G.711 and audio with it): on Debian or Ubuntu `sudo apt-get install -y sox`; on macOS `brew install sox`.',
   tshark:
     'install tshark (Wireshark’s command-line tool): on Debian or Ubuntu `sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tshark`; on macOS `brew install wireshark`.',
+  dumpcap:
+    'install dumpcap (Wireshark’s capture engine, which comes with tshark): on Debian or Ubuntu `sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tshark`; on macOS `brew install wireshark`.',
+  gcc: 'install a C compiler (the capture tests build a small libsrtp program): on Debian or Ubuntu `sudo apt-get install -y gcc`.',
+  'pkg-config': 'install pkg-config (it finds libsrtp for the capture tests): on Debian or Ubuntu `sudo apt-get install -y pkg-config`.',
+  libsrtp2:
+    'install libsrtp 2 and its headers (the reference SRTP the capture tests check against): on Debian or Ubuntu `sudo apt-get install -y libsrtp2-dev`; on macOS `brew install srtp`.',
 };
 
 /** The absolute path of a program on PATH, or undefined. */
@@ -20,6 +26,12 @@ export function which(program) {
 export function requireTool(program) {
   if (which(program)) return;
   throw new Error(`The tests need \`${program}\` and it is not installed: ${HOW[program]}`);
+}
+
+/** A C library the tests build against, found by pkg-config. */
+export function requireLibrary(name) {
+  if (spawnSync('pkg-config', ['--exists', name]).status === 0) return;
+  throw new Error(`The tests need the \`${name}\` library and it is not installed: ${HOW[name]}`);
 }
 
 const CHROMIUM_FLAGS_HELP =

@@ -77,6 +77,8 @@ export interface TlsRecordUnit {
   /** Why a protected record could not be opened, in words. */
   problem?: string;
   alert?: TlsAlert;
+  /** The content type the record really carries (inside it, in TLS 1.3), when it was read. */
+  contentType?: number;
   /** Handshake messages the record completed. */
   messages: number[];
   /** Secrets taken from the key log, and keys derived from them, when they came into use. */
@@ -255,6 +257,7 @@ export class PassiveTlsSession {
     }
     if (!isProtected) {
       const opened = new PlaintextCipher().open(raw);
+      unit.contentType = opened.type;
       const content = this.content(sender, d, unit, opened.type, opened.content, false);
       unit.fields = opened.describe(content).fields;
       if (raw.type === CONTENT_TYPE.change_cipher_spec && !tls13) this.changeCipherSpec(sender, d);
@@ -270,6 +273,7 @@ export class PassiveTlsSession {
       if (!(e instanceof TlsFailure)) throw e;
       return this.openFailure(sender, d, unit, raw, e);
     }
+    unit.contentType = opened.type;
     const content = this.content(sender, d, unit, opened.type, opened.content, true);
     const described = opened.describe(content);
     unit.fields = described.fields;

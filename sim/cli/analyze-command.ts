@@ -51,7 +51,7 @@ export const analyzeCommand: Command = {
         ? undefined
         : readInputText('analyze', values.keylog, `--keylog file "${values.keylog}"`);
     const analysis = new CaptureAnalysis({ keyLog, keys });
-    if (keyLog !== undefined && analysis.secrets.count === 0) {
+    if (keyLog !== undefined && analysis.secrets.count === 0 && analysis.secrets.skipped > 0) {
       const first = analysis.secrets.problems[0];
       throw new UsageError(
         `analyze: ${values.keylog} holds no NSS key log line (LABEL <64 hex client_random> <hex secret>)${first ? `; ${first.message}` : ''}`,
