@@ -18,6 +18,11 @@ export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
 export { PARTIES } from './timeline';
 export { UnknownWhatIfError } from './scenarios/setup';
+export { CaptureOpening, openCapture } from './capture/open-capture';
+export type { OpenedCapture, OpenCaptureOptions } from './capture/open-capture';
+export type { CaptureReport, MediaReport, TlsReport, SipReport } from './capture/capture-analysis';
+export type { CaptureFailure, StageReport, TrunkStage } from './capture/diagnosis';
+export { MAX_CAPTURE_STEPS } from './capture/capture-steps';
 
 /** Id, title and expected outcome of every scenario, without their code. */
 export function listScenarios(): ScenarioInfo[] {

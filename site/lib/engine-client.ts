@@ -6,6 +6,8 @@
 import type { Party, Step } from '../../sim/index';
 import type {
   AudioResult,
+  CaptureProgress,
+  CaptureResult,
   EngineRequest,
   EngineResponse,
   EngineResult,
@@ -23,6 +25,7 @@ interface Waiter {
   resolve: (r: EngineResult) => void;
   reject: (e: Error) => void;
   progress?: (steps: Step[]) => void;
+  reading?: (p: CaptureProgress) => void;
 }
 const pending = new Map<number, Waiter>();
 
@@ -35,6 +38,10 @@ function engine(): Worker {
       if (!waiter) return;
       if ('progress' in r) {
         waiter.progress?.(r.progress);
+        return;
+      }
+      if ('reading' in r) {
+        waiter.reading?.(r.reading);
         return;
       }
       pending.delete(r.requestId);
@@ -53,10 +60,14 @@ function engine(): Worker {
   return worker;
 }
 
-function ask<T extends EngineResult>(request: Ask, progress?: (steps: Step[]) => void): Promise<T> {
-  const requestId = nextId++;
+function ask<T extends EngineResult>(
+  request: Ask,
+  progress?: (steps: Step[]) => void,
+  reading?: (p: CaptureProgress) => void,
+  requestId = nextId++,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    pending.set(requestId, { resolve: resolve as (r: EngineResult) => void, reject, progress });
+    pending.set(requestId, { resolve: resolve as (r: EngineResult) => void, reject, progress, reading });
     engine().postMessage({ ...request, requestId } as EngineRequest);
   });
 }
@@ -72,4 +83,27 @@ export function audioFromEngine(run: RunKey, party: Party): Promise<AudioResult>
 
 export function exportFromEngine(run: RunKey, kind: ExportKind): Promise<ExportFile> {
   return ask<ExportFile>({ type: 'export', run, kind });
+}
+
+/**
+ * Opens a capture file (and an NSS key log) in the worker, which reads them
+ * itself: nothing is uploaded anywhere. `reading` hears how far it got;
+ * `cancel` stops it, and the promise then rejects.
+ */
+export function openCaptureInEngine(
+  capture: File,
+  keyLog: File | undefined,
+  reading: (p: CaptureProgress) => void,
+): { result: Promise<CaptureResult>; cancel: () => void } {
+  const requestId = nextId++;
+  const result = ask<CaptureResult>(
+    { type: 'open-capture', capture, name: capture.name, ...(keyLog ? { keyLog } : {}) },
+    undefined,
+    reading,
+    requestId,
+  );
+  return {
+    result,
+    cancel: () => engine().postMessage({ type: 'cancel-capture', target: requestId, requestId: nextId++ }),
+  };
 }

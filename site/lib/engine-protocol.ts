@@ -3,7 +3,7 @@
  * worker runs the engine and answers with plain data (and, for audio and
  * export files, transferable buffers).
  */
-import type { Party, RunExportKind, Step, Timeline } from '../../sim/index';
+import type { CaptureReport, Party, RunExportKind, Step, Timeline } from '../../sim/index';
 
 /** What identifies a run: the same key always gives the same bytes. */
 export interface RunKey {
@@ -40,18 +40,38 @@ export interface ExportFile {
   bytes: Uint8Array;
 }
 
+/** A capture opened in the engine: shown like a run, under its own key, with the diagnosis. */
+export interface CaptureResult extends RunResult {
+  /** The key audio and export requests name it by. */
+  key: RunKey;
+  report: CaptureReport;
+}
+
+/** How far the engine has read a capture file. */
+export interface CaptureProgress {
+  bytes: number;
+  total: number;
+  packets: number;
+}
+
 export type EngineRequest =
   | { requestId: number; type: 'run'; run: RunKey }
   | { requestId: number; type: 'audio'; run: RunKey; party: Party }
-  | { requestId: number; type: 'export'; run: RunKey; kind: ExportKind };
+  | { requestId: number; type: 'export'; run: RunKey; kind: ExportKind }
+  /** Read a capture file (and its key log) in the worker: the files never leave the browser. */
+  | { requestId: number; type: 'open-capture'; capture: Blob; name: string; keyLog?: Blob }
+  /** Stop reading the capture that request `target` opens. */
+  | { requestId: number; type: 'cancel-capture'; target: number };
 
-export type EngineResult = RunResult | AudioResult | ExportFile;
+export type EngineResult = RunResult | AudioResult | ExportFile | CaptureResult;
 
 export type EngineResponse =
   | { requestId: number; ok: true; result: EngineResult }
   | { requestId: number; ok: false; error: string }
   /** Steps of a run still being computed, in order, as the engine yields them. */
-  | { requestId: number; progress: Step[] };
+  | { requestId: number; progress: Step[] }
+  /** How far a capture has been read. */
+  | { requestId: number; reading: CaptureProgress };
 
 export function runKeyString(key: RunKey): string {
   const whatIf = Object.keys(key.whatIf)

@@ -25,6 +25,7 @@ import {
   type RunKey,
   type RunResult,
 } from './engine-protocol';
+import { cancelCapture, capturedTimeline, openCaptureFile } from './capture-reading';
 
 /** Recent runs, so audio and exports for the run on screen need no second run. */
 const CACHE_SIZE = 4;
@@ -38,6 +39,12 @@ const BATCH_MS = 40;
  * (a run already cached, or being computed for another request, has none to report).
  */
 function run(key: RunKey, progress?: (steps: Step[]) => void): Promise<Timeline> {
+  if (key.scenario.startsWith('capture:')) {
+    const captured = capturedTimeline(key.scenario);
+    return captured
+      ? Promise.resolve(captured)
+      : Promise.reject(new Error('this capture is no longer open; open it again'));
+  }
   const id = runKeyString(key);
   let timeline = runs.get(id);
   if (!timeline) {
@@ -87,6 +94,22 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
   const request = event.data;
   let response: EngineResponse;
   const transfer: Transferable[] = [];
+  if (request.type === 'cancel-capture') {
+    cancelCapture(request.target);
+    return;
+  }
+  if (request.type === 'open-capture') {
+    try {
+      const result = await openCaptureFile(request, (reading) =>
+        self.postMessage({ requestId: request.requestId, reading } satisfies EngineResponse),
+      );
+      response = { requestId: request.requestId, ok: true, result };
+    } catch (e) {
+      response = { requestId: request.requestId, ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    self.postMessage(response);
+    return;
+  }
   try {
     const timeline = await run(request.run, (steps) =>
       self.postMessage({ requestId: request.requestId, progress: steps } satisfies EngineResponse),

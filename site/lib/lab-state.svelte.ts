@@ -10,7 +10,7 @@
  */
 import { SvelteSet } from 'svelte/reactivity';
 import type { Party, ScenarioInfo, Step, Timeline } from '../../sim/index';
-import type { RunKey, RunResult } from './engine-protocol';
+import type { CaptureResult, RunKey, RunResult } from './engine-protocol';
 import { runInEngine } from './engine-client';
 import { isMedia } from './ladder-rows';
 import { defaultScenario, type LabLocation } from './lab-url';
@@ -72,6 +72,8 @@ export class LabState {
   readonly finished = $derived(this.complete && this.shown === this.total);
   /** Whether the run carries a call's media (so how long the parties talk matters). */
   readonly hasMedia = $derived(this.steps.some(isMedia));
+  /** Set while a capture file, rather than a scenario's run, is on screen. */
+  readonly capture = $derived(this.result?.timeline.capture);
 
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -186,7 +188,25 @@ export class LabState {
   }
 
   #navigate(mode: NavigationMode = 'push'): void {
+    // A capture lives only in this page: no link can open it again, so the address keeps the last scenario.
+    if (this.capture) return;
     this.onnavigate?.(mode);
+  }
+
+  /** Shows a capture the engine opened, from its first packet, in place of the run on screen. */
+  showCapture(result: CaptureResult): void {
+    this.pause();
+    ++this.#generation;
+    this.openRuns.clear();
+    // The seed stays as it was: a capture has none, and the worker finds it by its key's scenario alone.
+    this.scenario = result.key.scenario;
+    this.whatIf = {};
+    this.talk = undefined;
+    this.error = undefined;
+    this.running = false;
+    this.streamed = [];
+    this.result = result;
+    this.#place({});
   }
 
   async choose(key: Partial<RunKey>): Promise<void> {
