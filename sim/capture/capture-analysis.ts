@@ -35,7 +35,7 @@ import { readCapturedHeaders, formatCapturedEndpoint, type CapturedHeaders } fro
 import { KeyLogSecrets } from './key-log-secrets';
 import { PassiveTlsSession, shortRandom, type TlsRecordUnit, type TlsSender } from './tls-session';
 import { SipStreamReader, readSipDatagram, looksLikeSip, type CapturedSipMessage, type SipPiece } from './sip-reading';
-import { announcedMedia, isSecureProfile, type AnnouncedMedia } from './announced-media';
+import { announcedMedia } from './announced-media';
 import { MediaStreams, describeDirection, type MediaStream, type MediaVerdict } from './media-streams';
 import { PartyRoles } from './party-roles';
 import { TcpConnections, type TcpConnection, type TcpSide } from './tcp-connections';
@@ -246,7 +246,7 @@ export class CaptureAnalysis {
   private ended?: CaptureReport;
   private readonly observer?: CaptureObserver;
 
-  constructor(private readonly options: CaptureAnalysisOptions = {}) {
+  constructor(options: CaptureAnalysisOptions = {}) {
     this.observer = options.observer;
     if (options.keyLog !== undefined) this.secrets.add(options.keyLog, 'the key log');
     this.reader = new CaptureReader({
@@ -412,9 +412,7 @@ export class CaptureAnalysis {
     if (s.content === undefined) {
       s.content = chunk[0] === 0x16 && chunk[1] === 0x03 ? 'tls' : looksLikeSip(chunk) ? 'sip' : 'other';
       if (s.content === 'tls')
-        s.tls = new PassiveTlsSession(this.secrets, (sender, content) =>
-          this.tlsApplication(s, sender, content, packet),
-        );
+        s.tls = new PassiveTlsSession(this.secrets, (sender, content) => this.tlsApplication(s, sender, content));
     }
     if (side === 'server' && !s.serverAnswered) s.serverAnswered = true;
     this.observer?.chunk(packet, s.connection, side, chunk, s.content);
@@ -467,7 +465,7 @@ export class CaptureAnalysis {
   /** SIP messages completed inside the TLS application data being read, waiting for their record's packet. */
   private pendingSip: Array<{ message: CapturedSipMessage; side: TcpSide }> = [];
 
-  private tlsApplication(s: ConnectionState, sender: TlsSender, content: Uint8Array, _packet: number) {
+  private tlsApplication(s: ConnectionState, sender: TlsSender, content: Uint8Array) {
     const reader = (s.sip[sender] ??= new SipStreamReader('record'));
     const piece = reader.push(content);
     for (const m of piece.messages) this.pendingSip.push({ message: m, side: sender });
@@ -805,7 +803,7 @@ export class CaptureAnalysis {
         : from.connection.server.ip
       : undefined;
     if (!source || source === s.dst || isPrivateAddress(source)) return undefined;
-    return `the ${partyLabel(s.from ?? other2(s.to))} sends it to ${formatCapturedEndpoint(s.dst, s.dstPort)}, a private address from the ${partyLabel(s.to)}'s SDP (packet ${signalling.packet}), while the ${partyLabel(s.to)}'s signalling comes from ${source}: the packets never reach it across the internet`;
+    return `the ${partyLabel(s.from ?? flip(s.to)!)} sends it to ${formatCapturedEndpoint(s.dst, s.dstPort)}, a private address from the ${partyLabel(s.to)}'s SDP (packet ${signalling.packet}), while the ${partyLabel(s.to)}'s signalling comes from ${source}: the packets never reach it across the internet`;
   }
 
   private mediaVerdict(v: MediaVerdict): void {
@@ -950,10 +948,3 @@ function other(side: TcpSide): TcpSide {
 function flip(p: Party | undefined): Party | undefined {
   return p === 'pbx' ? 'sbc' : p === 'sbc' ? 'pbx' : undefined;
 }
-
-function other2(p: Party): Party {
-  return p === 'pbx' ? 'sbc' : 'pbx';
-}
-
-export { isSecureProfile };
-export type { AnnouncedMedia };

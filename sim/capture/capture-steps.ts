@@ -44,7 +44,7 @@ import { describeSrtcpPacket, describeSrtpPacket } from '../rtp/srtp-packet-fiel
 import type { SipMessage } from '../sip/message';
 import { explainStep, type ExplanationContext } from '../scenarios/explanations';
 import { tcpLabel } from '../scenarios/timeline-steps';
-import type { StepNote, Topic } from '../scenarios/step-ledger';
+import type { StepNote } from '../scenarios/step-ledger';
 import { formatCapturedEndpoint, type CapturedHeaders } from './captured-packet';
 import type { CaptureObserver, SeenPacket, StreamUnit } from './capture-analysis';
 import type { MediaStream, MediaVerdict } from './media-streams';
@@ -188,7 +188,7 @@ export class CaptureSteps implements CaptureObserver, TapMemory {
     if (lens && e) e.revelations.push(...lens.read(bytes));
   }
 
-  units(packet: number, connection: TcpConnection, side: TcpSide, units: StreamUnit[]): void {
+  units(_packet: number, connection: TcpConnection, side: TcpSide, units: StreamUnit[]): void {
     const key = `${connection.id}|${side}`;
     let list = this.spans.get(key);
     if (!list) this.spans.set(key, (list = []));
@@ -628,5 +628,3 @@ function wireRecord(e: Entry, fields: Field[], index: number): WirePacket {
     seenBy: [e.from, e.to],
   };
 }
-
-export type { Topic };

@@ -22,7 +22,7 @@
  * memory stays flat however long the call.
  */
 import type { Party } from '../timeline';
-import { hex32, describePayloadType } from '../rtp/rtp-packet';
+import { describePayloadType } from '../rtp/rtp-packet';
 import { looksLikeRtcp, looksLikeRtp } from '../rtp/rtp-stream-finder';
 import { SrtpContext } from '../rtp/srtp-context';
 import { MAX_ROC_GUESS } from '../rtp/capture-decryption';
@@ -537,5 +537,3 @@ export function describeDirection(s: MediaStream): string {
 export function describeStreamTypes(s: MediaStream): string {
   return s.payloadTypes.map(describePayloadType).join(', ');
 }
-
-export { hex32 };
