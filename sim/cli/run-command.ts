@@ -11,15 +11,7 @@
  * scenario or what-if, bad options, or a file that cannot be written.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  exportRun,
-  listScenarios,
-  runExports,
-  runScenario,
-  UnknownScenarioError,
-  UnknownWhatIfError,
-  type RunExportKind,
-} from '../index';
+import type { RunExportKind } from '../index';
 import type { Step, Timeline } from '../timeline';
 import { integerOption, parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
@@ -43,6 +35,8 @@ export const runCommand: Command = {
       'what-if': { type: 'string', multiple: true },
       'audio-ms': { type: 'string' },
     });
+    const { exportRun, listScenarios, runExports, runScenario, UnknownScenarioError, UnknownWhatIfError } =
+      await import('../index');
     const known = listScenarios();
     if (positionals.length !== 1) {
       throw new UsageError(`run: give one scenario id; one of: ${known.map((s) => s.id).join(', ')}`);

@@ -32,7 +32,7 @@ import {
 } from '@peculiar/x509';
 import { readEcdsaSigValue } from '../crypto/ecdsa';
 import { equalBytes } from '../wire/bytes';
-import { parseCertificate } from './certificate';
+import { certificateNames, parseCertificate, type CertificateNames } from './certificate';
 import { matchHostName } from './host-name';
 
 export type CertificateReason =
@@ -94,19 +94,59 @@ const EKU = {
 const MAX_PATH = 8;
 
 /**
+ * The most certificates read from a presented chain: a path of MAX_PATH and a
+ * few more, since a sender may add certificates the verifier does not need
+ * (RFC 8446 §4.4.2). Reading one costs milliseconds, so a longer list is
+ * refused before any certificate in it is parsed.
+ */
+export const MAX_PRESENTED = MAX_PATH + 4;
+
+/**
+ * Certificates read only when the path needs them: the issuer of each link
+ * is picked by the DER of its Name (RFC 5280 §4.1.2.4), which costs a walk of
+ * a few bytes, and only the certificates taken onto the path are parsed.
+ */
+class CertificatePool {
+  private readonly parsed = new Map<number, X509Certificate>();
+  private readonly names: Array<CertificateNames | undefined>;
+
+  constructor(
+    readonly ders: Uint8Array[],
+    private readonly what: (i: number) => string,
+  ) {
+    this.names = ders.map(certificateNames);
+  }
+
+  cert(i: number): X509Certificate {
+    let c = this.parsed.get(i);
+    if (!c) this.parsed.set(i, (c = parseCertificate(this.ders[i], this.what(i))));
+    return c;
+  }
+
+  /** Indices (not in `used`) of the certificates whose subject is `der`'s issuer, in the order given. */
+  issuersOf(der: Uint8Array, used: ReadonlySet<number> = new Set()): number[] {
+    const issuer = certificateNames(der)?.issuer;
+    const hits: number[] = [];
+    this.ders.forEach((_, i) => {
+      if (used.has(i)) return;
+      const subject = this.names[i]?.subject;
+      // A certificate whose outline cannot be walked is parsed, which says what is wrong with it.
+      if (subject === undefined) this.cert(i);
+      else if (issuer !== undefined && equalBytes(subject, issuer)) hits.push(i);
+    });
+    return hits;
+  }
+}
+
+/**
  * Validates `presented` (DER, leaf first, as a TLS Certificate message
  * carries them) against `anchors`. Throws `ParseError` only when a
- * certificate's bytes cannot be read at all.
+ * certificate the path needs cannot be read at all.
  */
 export async function validateChain(presented: Uint8Array[], options: ValidationOptions): Promise<ValidationResult> {
   if (!Number.isFinite(options.at)) throw new RangeError(`validation time is not a number: ${options.at}`);
   const presenter = options.names?.presenter ?? (options.purpose === 'server' ? 'server' : 'client');
   const verifier = options.names?.verifier ?? (options.purpose === 'server' ? 'client' : 'server');
-  const certs = presented.map((der, i) => ({ der, cert: parseCertificate(der, `presented certificate ${i + 1}`) }));
-  const anchors = options.anchors.map((der, i) => ({
-    der,
-    cert: parseCertificate(der, `trusted CA certificate ${i + 1}`),
-  }));
   const trace: ValidationStep[] = [];
   const path: X509Certificate[] = [];
   const finish = (reason: CertificateReason, detail: string): ValidationResult => ({
@@ -122,30 +162,39 @@ export async function validateChain(presented: Uint8Array[], options: Validation
   };
   const pass = (check: string, detail: string) => trace.push({ check, result: 'pass', detail });
 
-  if (certs.length === 0)
+  if (presented.length === 0)
     return fail('certificate presented', 'unknown_issuer', `the ${presenter} presented no certificate`);
+  if (presented.length > MAX_PRESENTED) {
+    return fail(
+      'certificate presented',
+      'unknown_issuer',
+      `the ${presenter} presented ${presented.length} certificates; a path is at most ${MAX_PATH} long, so no more than ${MAX_PRESENTED} are read, and none of these was`,
+    );
+  }
+  const certs = new CertificatePool(presented, (i) => `presented certificate ${i + 1}`);
+  const anchors = new CertificatePool(options.anchors, (i) => `trusted CA certificate ${i + 1}`);
+  const leaf = { der: presented[0], cert: certs.cert(0) };
   pass(
     'certificate presented',
-    `the ${presenter} presented ${certs.length} certificate${certs.length > 1 ? 's' : ''}: ${certs.map((c) => `“${label(c.cert)}”`).join(', ')}`,
+    `the ${presenter} presented ${presented.length} certificate${presented.length > 1 ? 's' : ''}, its own “${label(leaf.cert)}”${presented.length > 1 ? ' first' : ''}`,
   );
 
   // 1. Build the path upwards, verifying each link's signature as it is made.
-  const leaf = certs[0];
   path.push(leaf.cert);
   const used = new Set<number>([0]);
   let current = leaf;
   let anchored = false;
   for (let depth = 0; depth < MAX_PATH && !anchored; depth++) {
     const who = depth === 0 ? `the ${presenter}’s certificate “${label(current.cert)}”` : `“${label(current.cert)}”`;
-    if (anchors.some((a) => equalBytes(a.der, current.der))) {
+    if (options.anchors.some((der) => equalBytes(der, current.der))) {
       pass('trust anchor', `${who} is itself one of the ${verifier}’s trusted certificates`);
       anchored = true;
       break;
     }
-    const trustedIssuers = anchors.filter((a) => a.cert.subject === current.cert.issuer);
+    const trustedIssuers = anchors.issuersOf(current.der).map((i) => anchors.cert(i));
     let verifiedBy: X509Certificate | undefined;
     for (const a of trustedIssuers) {
-      if (await signatureVerifies(current.cert, a.cert)) verifiedBy = a.cert;
+      if (await signatureVerifies(current.cert, a)) verifiedBy = a;
     }
     if (verifiedBy) {
       pass(
@@ -157,9 +206,9 @@ export async function validateChain(presented: Uint8Array[], options: Validation
       anchored = true;
       break;
     }
-    const nextIndex = certs.findIndex((c, i) => !used.has(i) && c.cert.subject === current.cert.issuer);
-    if (nextIndex >= 0) {
-      const next = certs[nextIndex];
+    const nextIndex = certs.issuersOf(current.der, used)[0];
+    if (nextIndex !== undefined) {
+      const next = { der: presented[nextIndex], cert: certs.cert(nextIndex) };
       if (!(await signatureVerifies(current.cert, next.cert))) {
         return fail(
           'signature',
@@ -180,7 +229,7 @@ export async function validateChain(presented: Uint8Array[], options: Validation
       return fail(
         'signature',
         'bad_signature',
-        `${who} claims to be issued by the trusted CA “${label(trustedIssuers[0].cert)}”, but the signature does not verify with that CA’s key: it was altered or forged`,
+        `${who} claims to be issued by the trusted CA “${label(trustedIssuers[0])}”, but the signature does not verify with that CA’s key: it was altered or forged`,
       );
     }
     if (current.cert.subject === current.cert.issuer) {

@@ -169,7 +169,7 @@ describe('trunklab tls-serve', () => {
       ]);
       expect(r.status, r.stderr + r.stdout).toBe(0);
       const json = JSON.parse(r.stdout);
-      expect(json).toMatchObject({ ok: true, clientAuthenticated: true });
+      expect(json).toMatchObject({ ok: true, clientCertificateSent: true, clientCertificateAccepted: true });
       expect(json.received).toMatch(/^SIP\/2.0 200 OK\r\n/);
       expect(json.received).toContain('CSeq: 1 OPTIONS');
       expect(await server.exited).toBe(0);
