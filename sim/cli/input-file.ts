@@ -34,7 +34,7 @@ export function describeSize(bytes: number): string {
 
 /** The error for an input over its limit. */
 export function tooLarge(command: string, what: string, size: number | undefined, limit: number): UsageError {
-  const actual = size === undefined ? 'more than that' : describeSize(size);
+  const actual = size === undefined ? `over ${describeSize(limit)}` : describeSize(size);
   return new UsageError(`${command}: ${what} is too large: ${actual}; at most ${describeSize(limit)} is read`);
 }
 
