@@ -81,6 +81,7 @@ writeFileSync(
       type: 'module',
       engines: pkg.engines,
       bin: { trunklab: 'bin.js' },
+      files: ['bin.js', 'trunklab.js', 'trunklab.js.map', 'chunks/'],
     },
     null,
     2,
