@@ -6,7 +6,7 @@
  * still going after its limit is killed and fails the test (status null).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,7 @@ async function scriptedPeer(script: (socket: Socket) => void): Promise<{ port: n
   };
 }
 
-describe('tls-connect checks the name it connected to', () => {
+describe.concurrent('tls-connect checks the name it connected to', () => {
   it('an IP address target: a certificate for another name from the trusted CA fails with name_mismatch', async () => {
     const server = await sServer(['-cert', elsewhere.cert, '-key', elsewhere.key]);
     try {
@@ -147,7 +147,7 @@ describe('tls-connect checks the name it connected to', () => {
   });
 });
 
-describe('tls-connect ends by itself, whatever the peer does', () => {
+describe.concurrent('tls-connect ends by itself, whatever the peer does', () => {
   const peers: Array<[string, (s: Socket) => void, RegExp]> = [
     ['a peer that accepts and stays silent (a plain SIP port)', () => undefined, /no handshake within 2 s/],
     [
@@ -189,7 +189,7 @@ describe('tls-connect ends by itself, whatever the peer does', () => {
   });
 });
 
-describe('tls-serve is bounded against clients', () => {
+describe.concurrent('tls-serve is bounded against clients', () => {
   it('--once ends after a client that never speaks and never closes, at --timeout', async () => {
     const server = await trunklabServer([
       '--cert',
@@ -336,6 +336,44 @@ describe('tls-serve is bounded against clients', () => {
       expect(await server.exited).toBe(1);
     } finally {
       client.destroy();
+      server.kill();
+    }
+  });
+
+  it('refuses a client certificate list longer than a path unread: openssl s_client sending 20 extra', async () => {
+    const server = await trunklabServer([
+      '--cert',
+      pki.server.ec.cert,
+      '--key',
+      pki.server.ec.key,
+      '--ca',
+      pki.ca,
+      '--require-client-cert',
+      '--once',
+      '--json',
+    ]);
+    const extra = join(pki.dir, 'twenty.pem');
+    writeFileSync(extra, readFileSync(pki.otherCa, 'utf8').repeat(20));
+    const client = openssl([
+      's_client',
+      '-connect',
+      `127.0.0.1:${server.port}`,
+      '-tls1_3',
+      '-cert',
+      pki.client.ec.cert,
+      '-key',
+      pki.client.ec.key,
+      '-cert_chain',
+      extra,
+    ]);
+    try {
+      expect(await Promise.race([server.exited, ended(LIMIT_MS)])).toBe(1);
+      const report = JSON.parse(server.output().split('\n')[1]);
+      expect(report).toMatchObject({ ok: false, alert: 'unknown_ca', certificateCheck: { reason: 'unknown_issuer' } });
+      expect(report.certificateCheck.detail).toContain('the client presented 21 certificates');
+      expect(await client.waitFor(/alert unknown ca/, LIMIT_MS)).toBe(true);
+    } finally {
+      client.kill();
       server.kill();
     }
   });
