@@ -64,6 +64,11 @@ beforeAll(() => {
 });
 afterAll(() => pki?.dispose());
 
+/** tls-serve with the interop server's ECDSA certificate and key. */
+const serving = () => ['--cert', pki.server.ec.cert, '--key', pki.server.ec.key];
+/** The same, requiring a client certificate from the interop CA, for one connection. */
+const requiringClientCert = () => [...serving(), '--ca', pki.ca, '--require-client-cert', '--once'];
+
 /** A TCP peer on 127.0.0.1 that does `script` with each connection and never closes it itself. */
 async function scriptedPeer(script: (socket: Socket) => void): Promise<{ port: number; close(): void }> {
   const sockets: Socket[] = [];
@@ -191,15 +196,7 @@ describe.concurrent('tls-connect ends by itself, whatever the peer does', () => 
 
 describe.concurrent('tls-serve is bounded against clients', () => {
   it('--once ends after a client that never speaks and never closes, at --timeout', async () => {
-    const server = await trunklabServer([
-      '--cert',
-      pki.server.ec.cert,
-      '--key',
-      pki.server.ec.key,
-      '--once',
-      '--timeout',
-      '1',
-    ]);
+    const server = await trunklabServer([...serving(), '--once', '--timeout', '1']);
     const client = connect({ host: '127.0.0.1', port: server.port, allowHalfOpen: true });
     client.on('error', () => undefined);
     try {
@@ -212,7 +209,7 @@ describe.concurrent('tls-serve is bounded against clients', () => {
   });
 
   it('closes idle clients fully (not half) after --timeout, releasing their descriptors', async () => {
-    const server = await trunklabServer(['--cert', pki.server.ec.cert, '--key', pki.server.ec.key, '--timeout', '1']);
+    const server = await trunklabServer([...serving(), '--timeout', '1']);
     const descriptors = () => readdirSync(`/proc/${server.pid}/fd`).length;
     const before = descriptors();
     const clients = Array.from({ length: 20 }, () => {
@@ -232,16 +229,7 @@ describe.concurrent('tls-serve is bounded against clients', () => {
   });
 
   it('reports a TLS 1.3 client certificate the server refused as not accepted, on both sides', async () => {
-    const server = await trunklabServer([
-      '--cert',
-      pki.server.ec.cert,
-      '--key',
-      pki.server.ec.key,
-      '--ca',
-      pki.ca,
-      '--require-client-cert',
-      '--once',
-    ]);
+    const server = await trunklabServer(requiringClientCert());
     try {
       const r = await trunklabAsync(
         [
@@ -275,7 +263,7 @@ describe.concurrent('tls-serve is bounded against clients', () => {
   });
 
   it('refuses a TLS 1.2 fallback (TLS_FALLBACK_SCSV) from openssl s_client when it speaks TLS 1.3', async () => {
-    const server = await trunklabServer(['--cert', pki.server.ec.cert, '--key', pki.server.ec.key, '--once']);
+    const server = await trunklabServer([...serving(), '--once']);
     const client = openssl(['s_client', '-connect', `127.0.0.1:${server.port}`, '-tls1_2', '-fallback_scsv']);
     try {
       expect(await client.waitFor(/inappropriate fallback/, LIMIT_MS)).toBe(true);
@@ -288,15 +276,7 @@ describe.concurrent('tls-serve is bounded against clients', () => {
   });
 
   it('accepts the same fallback when TLS 1.2 is the most it speaks', async () => {
-    const server = await trunklabServer([
-      '--cert',
-      pki.server.ec.cert,
-      '--key',
-      pki.server.ec.key,
-      '--tls',
-      '1.2',
-      '--once',
-    ]);
+    const server = await trunklabServer([...serving(), '--tls', '1.2', '--once']);
     const client = openssl([
       's_client',
       '-connect',
@@ -321,7 +301,7 @@ describe.concurrent('tls-serve is bounded against clients', () => {
   });
 
   it('answers a plaintext record of 2^14 + 1 bytes with record_overflow, from its header', async () => {
-    const server = await trunklabServer(['--cert', pki.server.ec.cert, '--key', pki.server.ec.key, '--once']);
+    const server = await trunklabServer([...serving(), '--once']);
     const client = connect({ host: '127.0.0.1', port: server.port });
     client.on('error', () => undefined);
     let answer = new Uint8Array(0);
@@ -341,17 +321,7 @@ describe.concurrent('tls-serve is bounded against clients', () => {
   });
 
   it('refuses a client certificate list longer than a path unread: openssl s_client sending 20 extra', async () => {
-    const server = await trunklabServer([
-      '--cert',
-      pki.server.ec.cert,
-      '--key',
-      pki.server.ec.key,
-      '--ca',
-      pki.ca,
-      '--require-client-cert',
-      '--once',
-      '--json',
-    ]);
+    const server = await trunklabServer([...requiringClientCert(), '--json']);
     const extra = join(pki.dir, 'twenty.pem');
     writeFileSync(extra, readFileSync(pki.otherCa, 'utf8').repeat(20));
     const client = openssl([
