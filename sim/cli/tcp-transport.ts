@@ -129,9 +129,9 @@ export class TlsSocket {
     this.shuttingDown = true;
     this.socket.end();
     if (this.socket.destroyed) return;
-    // The timer does not keep the process alive by itself; the socket does until it is destroyed.
+    // Kept referenced: a paused socket whose side is ended no longer holds the event loop open by itself,
+    // and the connection must be settled before its caller's promise can be.
     const timer = setTimeout(() => this.socket.destroy(), graceMs);
-    timer.unref();
     this.socket.once('close', () => clearTimeout(timer));
   }
 
