@@ -27,6 +27,8 @@ const VIA_TSX = [
   `import { register } from 'tsx/esm/api'; register();
    const { runTrunklab } = await import(${JSON.stringify(`${ROOT}bin/trunklab-process.ts`)});
    await runTrunklab(process.argv.slice(1));`,
+  // Without this, node would take `--help` for its own option.
+  '--',
 ];
 
 /** Runs a command to completion; returns its wall and processor milliseconds. */
