@@ -8,6 +8,8 @@ import type { ArticleLink, Party } from '../timeline';
 import type { WirePacket } from '../net/wire-record';
 import { TCP_FLAG } from '../net/tcp-segment';
 import { headerValue, type SipMessage } from '../sip/message';
+import { PACKET_TIME_MS, SAMPLES_PER_PACKET } from '../rtp/g711-packetizer';
+import { RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-packet';
 import type { StepNote, Topic } from './step-ledger';
 import { ARTICLES } from './article-links';
 import type { TrunkRun } from './trunk-run';
@@ -140,9 +142,9 @@ function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }
     case 'CertificateVerify':
       return `${who} signs the handshake so far with the private key of the certificate it just sent. Only the holder of that key can make this signature, so a certificate copied off the wire is useless without it.`;
     case 'Finished':
-      return `${who}’s Finished: a MAC over every handshake message, keyed from the shared secret. If anyone altered any message of the handshake, this check fails. ${server ? 'The server is ready to send data.' : 'The handshake is complete; SIP can flow.'}`;
+      return `${who}’s Finished: a MAC over every handshake message, keyed from the shared secret. If anyone altered any message of the handshake, this check fails. ${finishedState(tls12, server)}`;
     case 'ServerKeyExchange':
-      return `${who}’s ephemeral ECDHE public key, signed with its certificate’s key so the PBX knows it comes from the certificate’s holder. A fresh key pair for each connection is what gives forward secrecy.`;
+      return `${who}’s ephemeral ECDHE public key, signed with its certificate’s key so the PBX knows it comes from the certificate’s holder: in TLS 1.2 this signature is the server’s proof that it holds the key, since a TLS 1.2 server sends no CertificateVerify (RFC 8422 §5.4). A fresh key pair for each connection is what gives forward secrecy.`;
     case 'ServerHelloDone':
       return `${who} has sent its whole flight; it is the client’s turn.`;
     case 'ClientKeyExchange':
@@ -154,6 +156,24 @@ function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }
     default:
       return `${who} sends a TLS ${t.encrypted ? 'encrypted ' : ''}record: ${t.message}.`;
   }
+}
+
+/**
+ * Where a Finished leaves the handshake, which depends on the version and
+ * on who sends it. TLS 1.3 (RFC 8446 §2): the server's Finished ends its
+ * flight, the client's ends the handshake. A full TLS 1.2 handshake
+ * (RFC 5246 §7.3): the client sends its ChangeCipherSpec and Finished
+ * first and waits for the server's before it sends application data.
+ */
+function finishedState(tls12: boolean, server: boolean): string {
+  if (tls12) {
+    return server
+      ? 'It answers the client’s Finished: once the client has checked it, the handshake is complete and SIP can flow.'
+      : 'The client’s side is done, but not the handshake: it now waits for the server’s ChangeCipherSpec and Finished before it sends any SIP (RFC 5246 §7.3).';
+  }
+  return server
+    ? 'The server’s flight is complete; with mutual TLS it now waits for the client’s certificate, CertificateVerify and Finished.'
+    : 'The handshake is complete; SIP can flow.';
 }
 
 /** A ClientKeyExchange whose body is a 2-byte length and an RSA-encrypted premaster secret (RFC 5246 §7.4.7.1). */
@@ -225,10 +245,10 @@ function sipText(t: Extract<Topic, { kind: 'sip' }>): string {
     t.over === 'tls'
       ? ''
       : ` It travels without TLS: every header${m.body.length ? ' and the SDP' : ''} can be read, and changed, by anyone on the path.`;
-  return sipMessageText(m, t.sender) + over;
+  return sipMessageText(m, t.sender, t.over) + over;
 }
 
-function sipMessageText(m: SipMessage, sender: Party): string {
+function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp'): string {
   const who = The(sender);
   if (m.kind === 'request') {
     switch (m.method) {
@@ -256,13 +276,15 @@ function sipMessageText(m: SipMessage, sender: Party): string {
   const cseq = headerValue(m, 'CSeq')?.split(' ')[1] ?? '';
   switch (m.status) {
     case 100:
-      return `${who} has the INVITE and is working on it; this stops the PBX from sending it again.`;
+      return over !== 'udp'
+        ? `${who} has the INVITE and is working on it. Over ${over === 'tls' ? 'TLS' : 'TCP'}, a reliable transport, the PBX does not retransmit the INVITE in any case (RFC 3261 §17.1.1.2): the 100 tells it that the SBC has the request and is setting up the call.`
+        : `${who} has the INVITE and is working on it; this stops the PBX from sending it again (RFC 3261 §17.1.1.2).`;
     case 180:
       return `${who} says the called phone is ringing: the PBX can play ringback to its caller while it waits for an answer.`;
     case 401:
       return `${who} challenges the registration: a fresh nonce and the realm. To go on, the PBX must show it knows the trunk password by hashing it with this nonce.`;
     case 403:
-      return `${who} refuses: the credentials were wrong again. It stops challenging, so that nobody can go on guessing passwords.`;
+      return `${who} refuses: the credentials were wrong again, and it stops challenging this registration. That does not stop a guesser, who can start a new registration: only limiting the rate of failed attempts, per account and per source address, does.`;
     case 488:
       return `${who} refuses the offer: none of it is media the carrier accepts (plain RTP where SRTP is required, or no crypto suite in common). The Warning header says which.`;
     case 200:
@@ -302,11 +324,13 @@ function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {
 function mediaText(t: Extract<Topic, { kind: 'media' }>): string {
   const who = The(t.sender);
   const peer = t.sender === 'pbx' ? 'the SBC' : 'the PBX';
+  const voice = `${PACKET_TIME_MS} ms of voice`;
+  const audio = `${SAMPLES_PER_PACKET} bytes of G.711 audio`;
   switch (t.protocol) {
     case 'SRTP':
-      return `${who} sends 20 ms of voice as SRTP. The RTP header stays in clear so ${peer} can find its key and put packets in order; the 160 bytes of G.711 audio are encrypted, and an authentication tag covers the whole packet, so a changed or replayed packet is thrown away. ${peer[0].toUpperCase()}${peer.slice(1)} decrypts it with the key ${the(t.sender)} sent in its a=crypto line.`;
+      return `${who} sends ${voice} as SRTP. The ${RTP_FIXED_HEADER_LENGTH}-byte RTP header stays in clear so ${peer} can find its key and put packets in order; the ${audio} are encrypted, and the authentication tag at the end covers header and payload: a packet changed on the way fails it and is thrown away, and a packet sent again passes it but is caught by the receiver’s replay list. ${peer[0].toUpperCase()}${peer.slice(1)} decrypts it with the key ${the(t.sender)} sent in its a=crypto line.`;
     case 'RTP':
-      return `${who} sends 20 ms of voice as plain RTP: 160 bytes of G.711 audio after a 12-byte header. Anyone who captures these packets can play the conversation.`;
+      return `${who} sends ${voice} as plain RTP: ${audio} after a ${RTP_FIXED_HEADER_LENGTH}-byte header. Anyone who captures these packets can play the conversation.`;
     case 'SRTCP':
       return `${who}’s RTCP sender report, protected as SRTCP: how much it has sent and what it has received of the other stream (loss, jitter). It is encrypted and authenticated like the voice, with keys derived from the same master key.`;
     case 'RTCP':

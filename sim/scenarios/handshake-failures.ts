@@ -156,9 +156,9 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     id: 'wrong-port',
     title: 'TLS sent to the plain SIP port',
     summary:
-      'The trunk is set to TLS but to port 5060. The SBC accepts the TCP connection and waits for a SIP message; the ClientHello is not one, no ServerHello comes back, and the PBX gives up.',
+      'The trunk is set to TLS but to the SBC’s plain SIP port. The SBC accepts the TCP connection and waits for a SIP message; the ClientHello is not one, no ServerHello comes back, and the PBX gives up.',
     lesson:
-      'Transport and port go together: TLS on 5061, plain SIP on 5060. A handshake that gets no answer at all usually means the wrong port.',
+      'Transport and port go together: TLS on the SBC’s TLS port, plain SIP on its plain port. A handshake that gets no answer at all usually means the wrong port.',
     article: `${TROUBLE}#wrong-port`,
     expected: { ok: false, stage: 'tls', reason: 'handshake_timeout' },
     setup: secureTrunk({ pbx: { port: 'plain' } }),

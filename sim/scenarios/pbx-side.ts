@@ -30,7 +30,7 @@ export const DIALLED_NUMBER = '+15555550123';
 /** The PBX's RTP port (RTCP on the next one up). */
 export const PBX_MEDIA_PORT = 16384;
 /** The PBX's own SIP ports, as it writes them in Via and Contact. */
-const PBX_SIP_PORT = { tls: 5061, udp: 5060 } as const;
+export const PBX_SIP_PORT = { tls: 5061, udp: 5060 } as const;
 
 export class PbxSide {
   readonly agent: PbxAgent;

@@ -18,13 +18,14 @@
  * from one HMAC-DRBG seeded with the seed and the scenario's id, all time from
  * a virtual clock.
  */
-import type { CallAudio, Step, Timeline } from '../timeline';
+import type { CallAudio, Party, Step, Timeline } from '../timeline';
 import { HmacDrbg, LiveRandom, type RandomSource } from '../crypto/random';
 import { VirtualClock } from '../crypto/clock';
 import { trunkNetwork } from '../net/trunk-network';
 import { keyLogFile } from '../tls/key-log';
 import { spokenPhrase } from '../rtp/audio-sources';
-import { G711_SAMPLE_RATE, PACKET_TIME_MS } from '../rtp/g711-packetizer';
+import { G711_SAMPLE_RATE, PACKET_TIME_MS, SAMPLES_PER_PACKET } from '../rtp/g711-packetizer';
+import { RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-packet';
 import { concatBytes, fromHex, toHex } from '../wire/bytes';
 import type { RunOptions, ScenarioDefinition } from './scenario';
 import { carrierWith, effectiveSetup } from './setup';
@@ -37,10 +38,10 @@ import { stealKeyAndDecrypt } from './key-theft';
 import { buildStep, settled } from './timeline-steps';
 import { partyName } from './verdicts';
 
-/** IPv4 (20 bytes, no options) and UDP (8) headers before a datagram's payload; the RTP header; one 20 ms G.711 frame. */
+/** IPv4 (20 bytes, no options) and UDP (8) headers before a datagram's payload; the RTP header; one G.711 frame. */
 const IPV4_UDP_HEADERS = 28;
-const RTP_HEADER = 12;
-const G711_FRAME = 160;
+const RTP_HEADER = RTP_FIXED_HEADER_LENGTH;
+const G711_FRAME = SAMPLES_PER_PACKET;
 
 /** The virtual instant every run starts at (and the carrier's PKI is issued around). */
 export const RUN_START = '2026-11-26T09:00:00Z';
@@ -226,13 +227,18 @@ function attackerSummary(run: TrunkRun, steps: Step[]): string | undefined {
   if (run.setup.attacker.kind === 'none') return undefined;
   const read = steps.filter((s) => s.views.attacker.access === 'all' && s.from !== 'attacker');
   const sip = read.filter((s) => s.protocol === 'SIP').length;
-  const media = read.filter((s) => (s.protocol === 'SRTP' || s.protocol === 'RTP') && s.from === 'pbx').length;
-  if (sip === 0 && media === 0) {
+  const audio = (from: Party) =>
+    read.filter((s) => (s.protocol === 'SRTP' || s.protocol === 'RTP') && s.from === from).length;
+  const media = { pbx: audio('pbx'), sbc: audio('sbc') };
+  if (sip === 0 && media.pbx + media.sbc === 0) {
     return `The ${partyName('attacker')} on the path read no SIP and no audio: only addresses, sizes and timing.`;
   }
+  const voice = (['pbx', 'sbc'] as const)
+    .filter((p) => media[p] > 0)
+    .map((p) => `${media[p]} of the ${partyName(p)}’s`);
   const what = [
     sip ? `${sip} SIP message${sip === 1 ? '' : 's'}` : '',
-    media ? `${media} packets of the PBX’s audio` : '',
+    voice.length ? `${voice.join(' and ')} audio packets` : '',
   ]
     .filter(Boolean)
     .join(' and ');

@@ -28,6 +28,7 @@ import { MediaSession } from './media-session';
 import { SipOverTcp, receiveSipDatagram, sendSipDatagram } from './sip-channel';
 import { TlsOverTcp } from './tls-over-tcp';
 import type { TrunkRun } from './trunk-run';
+import { partyName } from './verdicts';
 
 export class SbcSide {
   readonly media: MediaSession;
@@ -89,7 +90,8 @@ export class SbcSide {
             trustAnchors: credentials.cast.anchors,
             requestClientCertificate: true,
             requireClientCertificate: carrier.tls.requireClientCertificate,
-            names: { self: 'SBC', peer: 'PBX' },
+            // The SBC cannot tell who connected; the run's narration can (an attacker relaying, say).
+            names: { self: 'SBC', peer: partyName(this.peerOf(conn)) },
           }),
         ),
     );
