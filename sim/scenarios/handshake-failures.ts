@@ -26,7 +26,7 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     summary:
       'An attacker on the path answers the PBX’s TLS connection itself, with a certificate for the SBC’s name that it signed itself. The PBX checks it, finds no path to the carrier’s root, and refuses.',
     lesson:
-      'Checking the SBC’s certificate is what stops a man in the middle. Turn the check off and the PBX hands its SIP to whoever answers; only the SBC’s demand for a client certificate then keeps the attacker off the trunk.',
+      'Checking the SBC’s certificate is what stops a man in the middle. Turn the check off and the PBX registers with whoever answers: the SBC’s demand for a client certificate still keeps the attacker off the trunk, but the attacker poses as the SBC and collects the PBX’s digest response, the numbers it dials and its SRTP keys.',
     article: '/docs/attacks/#man-in-the-middle',
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'self-signed' } }),

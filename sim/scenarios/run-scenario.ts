@@ -242,5 +242,29 @@ function attackerSummary(run: TrunkRun, steps: Step[]): string | undefined {
   ]
     .filter(Boolean)
     .join(' and ');
-  return `The attacker read ${what}.`;
+  const gave = whatThePbxGaveAway(read);
+  return `The attacker read ${what}${gave.length ? `; from the PBX’s SIP it holds ${listInWords(gave)}` : ''}.`;
+}
+
+/**
+ * What the PBX's own SIP, read in full by the attacker, hands it: the digest
+ * response to test password guesses against offline (RFC 7616 §5), the
+ * numbers dialled, and the SRTP keys of its a=crypto lines (RFC 4568 §6.1).
+ */
+function whatThePbxGaveAway(read: Step[]): string[] {
+  const sip = read
+    .filter((s) => s.protocol === 'SIP' && s.from === 'pbx')
+    .map((s) => s.views.attacker.layers.map((l) => new TextDecoder().decode(fromHex(l.bytes))).join('\n'))
+    .join('\n');
+  const out: string[] = [];
+  if (/^Authorization: Digest /m.test(sip)) out.push('its digest response (to test password guesses against offline)');
+  const numbers = [...new Set([...sip.matchAll(/^INVITE sips?:([^@\s;]+)@/gm)].map((m) => m[1]))];
+  if (numbers.length) out.push(`the number${numbers.length === 1 ? '' : 's'} it dialled (${numbers.join(', ')})`);
+  const keys = [...sip.matchAll(/^a=crypto:/gm)].length;
+  if (keys) out.push(`${keys} SRTP master key${keys === 1 ? '' : 's'} from its a=crypto lines`);
+  return out;
+}
+
+function listInWords(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
