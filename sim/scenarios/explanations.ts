@@ -7,7 +7,8 @@
 import type { ArticleLink, Party } from '../timeline';
 import type { WirePacket } from '../net/wire-record';
 import { TCP_FLAG } from '../net/tcp-segment';
-import { headerValue, type SipMessage } from '../sip/message';
+import { headerValue, headerValues, type SipMessage } from '../sip/message';
+import { parseAuthHeader } from '../sip/digest';
 import { PACKET_TIME_MS, SAMPLES_PER_PACKET } from '../rtp/g711-packetizer';
 import { RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-packet';
 import type { StepNote, Topic } from './step-ledger';
@@ -254,7 +255,7 @@ function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp
     switch (m.method) {
       case 'REGISTER':
         return headerValue(m, 'Authorization')
-          ? `${who} registers again, now with an Authorization header: a digest of its password, the realm and the SBC’s nonce. The password itself never travels, and the digest is good for this nonce only.`
+          ? `${who} registers again, now with an Authorization header: ${withArticle(algorithmsOf([headerValue(m, 'Authorization')!]))} digest of its password, the realm and the nonce of the challenge it answers. The password itself never travels, and the digest is good for this nonce only.`
           : `${who} registers its trunk account: it tells the SBC where to send calls for it (the Contact header). It has no credentials in this first request; the SBC will ask for them.`;
       case 'INVITE': {
         const body = new TextDecoder().decode(m.body);
@@ -281,8 +282,14 @@ function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp
         : `${who} has the INVITE and is working on it; this stops the PBX from sending it again (RFC 3261 §17.1.1.2).`;
     case 180:
       return `${who} says the called phone is ringing: the PBX can play ringback to its caller while it waits for an answer.`;
-    case 401:
-      return `${who} challenges the registration: a fresh nonce and the realm. To go on, the PBX must show it knows the trunk password by hashing it with this nonce.`;
+    case 401: {
+      const challenges = headerValues(m, 'WWW-Authenticate');
+      const algorithms =
+        challenges.length > 1
+          ? `one challenge per digest algorithm (${algorithmsOf(challenges)}), most preferred first, each with its own nonce`
+          : `a fresh nonce, the realm and the digest algorithm (${algorithmsOf(challenges)})`;
+      return `${who} challenges the registration: ${algorithms}. To go on, the PBX must show it knows the trunk password by hashing it with a nonce, with an algorithm it was offered.`;
+    }
     case 403:
       return `${who} refuses: the credentials were wrong again, and it stops challenging this registration. That does not stop a guesser, who can start a new registration: only limiting the rate of failed attempts, per account and per source address, does.`;
     case 488:
@@ -304,6 +311,16 @@ function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp
         ? `${who} answers ${m.status} ${m.reason}: the request failed.`
         : `${who} answers ${m.status} ${m.reason}.`;
   }
+}
+
+/** The algorithm of each challenge or credentials, in order: `SHA-256, MD5` (RFC 7616 §3.3: MD5 when absent). */
+function algorithmsOf(values: string[]): string {
+  return values.map((v) => parseAuthHeader(v)?.params.algorithm?.toUpperCase() ?? 'MD5').join(', ');
+}
+
+/** `an MD5`, `a SHA-256`: the article as the name is said aloud. */
+function withArticle(algorithm: string): string {
+  return `${/^[AEFHILMNORSX]/.test(algorithm) && !algorithm.startsWith('SHA') ? 'an' : 'a'} ${algorithm}`;
 }
 
 function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {

@@ -55,6 +55,7 @@ export class PbxSide {
         contactScheme: 'sip',
         sbcPort: this.sbcPort,
         password: pbx.password === 'correct' ? carrier.customer.password : mistyped(carrier.customer.password),
+        ...(pbx.digestAlgorithms ? { digestAlgorithms: pbx.digestAlgorithms } : {}),
         media: { port: PBX_MEDIA_PORT, secure: pbx.media.offer === 'srtp', suites: pbx.media.suites },
       },
       run.random.fork('pbx sip'),
@@ -152,17 +153,20 @@ export class PbxSide {
         say(`Registered for ${e.expires} s: the SBC now routes this account's calls to this connection.`);
         await this.channel!.send(this.agent.invite(DIALLED_NUMBER));
         return;
-      case 'registration-failed':
-        say(`Registration failed: ${e.status} ${e.reason}.`);
-        verdicts.refuse({
-          party: 'pbx',
-          stage: 'sip',
-          reason: String(e.status),
-          summary: `The SBC refused the registration with ${e.status} ${e.reason}: the credentials the PBX answered the challenge with are wrong.`,
-          at: this.run.nowMs(),
-        });
+      case 'registration-failed': {
+        const supported = this.run.setup.pbx.digestAlgorithms ?? ['SHA-256', 'MD5'];
+        const summary = e.unsupported
+          ? `The SBC challenged with ${e.unsupported.join(' and ')} only, and the PBX computes ${supported.join(' and ')} only: it cannot answer the ${e.status} ${e.reason}, so it never registers.`
+          : `The SBC refused the registration with ${e.status} ${e.reason}: the credentials the PBX answered the challenge with are wrong.`;
+        say(
+          e.unsupported
+            ? `Registration failed: no challenge uses an algorithm the PBX supports (${supported.join(', ')}).`
+            : `Registration failed: ${e.status} ${e.reason}.`,
+        );
+        verdicts.refuse({ party: 'pbx', stage: 'sip', reason: String(e.status), summary, at: this.run.nowMs() });
         await this.channel!.close();
         return;
+      }
       case 'ringing':
         say('The called party is ringing.');
         return;

@@ -63,6 +63,7 @@ export class SbcSide {
           transport,
           port: transport === 'TLS' ? carrier.sbc.tlsPort : carrier.sbc.plainPort,
           callee: 'answer',
+          ...(this.run.setup.sbc.digestAlgorithms ? { digestAlgorithms: this.run.setup.sbc.digestAlgorithms } : {}),
         },
         this.run.random.fork(`sbc sip ${transport}`),
         this.run.clock,

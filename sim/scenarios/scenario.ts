@@ -9,6 +9,7 @@
 import type { CarrierProfile, SrtpSuiteName, TlsVersionName } from '../carrier';
 import type { CipherSuiteName } from '../tls/cipher-suites';
 import type { Outcome } from '../timeline';
+import type { DigestAlgorithm } from '../sip/digest';
 
 export interface ExpectedOutcome {
   ok: boolean;
@@ -114,12 +115,16 @@ export interface PbxSetup {
   contact: 'public' | 'private';
   /** The digest password it is configured with. */
   password: 'correct' | 'wrong';
+  /** The digest algorithms its SIP stack can compute (default SHA-256 and MD5). */
+  digestAlgorithms?: DigestAlgorithm[];
 }
 
 export interface SbcSetup {
   certificate: SbcCertificate;
   /** Whether its Certificate message carries the issuing CA's certificate after its own. */
   sendsIntermediate: boolean;
+  /** The digest algorithms its registrar challenges with, most preferred first (default SHA-256 only). */
+  digestAlgorithms?: DigestAlgorithm[];
 }
 
 /** What the attacker on the path does; with `none` it is not on the path at all. */
@@ -174,6 +179,7 @@ export interface SetupPatch {
     media?: Partial<PbxSetup['media']>;
     contact?: PbxSetup['contact'];
     password?: PbxSetup['password'];
+    digestAlgorithms?: PbxSetup['digestAlgorithms'];
   };
   sbc?: Partial<SbcSetup>;
   attacker?: AttackerSetup;

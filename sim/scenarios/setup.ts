@@ -57,6 +57,7 @@ export function applyPatch(setup: ScenarioSetup, patch: SetupPatch): ScenarioSet
       ...(p.clockSetTo ? { clockSetTo: p.clockSetTo } : {}),
       ...(p.contact ? { contact: p.contact } : {}),
       ...(p.password ? { password: p.password } : {}),
+      ...(p.digestAlgorithms ? { digestAlgorithms: p.digestAlgorithms } : {}),
       tls: { ...setup.pbx.tls, ...p.tls },
       media: { ...setup.pbx.media, ...p.media },
     },

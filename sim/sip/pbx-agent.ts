@@ -8,7 +8,9 @@
  *
  * - OPTIONS keepalive (RFC 3261 §11).
  * - REGISTER; on 401 it answers the digest challenge once (RFC 3261 §22.2,
- *   RFC 7616 §3.4); 403 ends it.
+ *   RFC 7616 §3.4): of several challenges, the topmost whose algorithm it
+ *   supports (RFC 8760 §2); with none it supports, it cannot answer. 403
+ *   ends it.
  * - INVITE with an SDP offer carrying SDES keys; 100/180 are provisional;
  *   on 200 it checks the answer, sends ACK (a new transaction, §13.2.2.4) and
  *   holds the SRTP keys; on a final failure it ACKs in the same transaction
@@ -20,10 +22,17 @@
 import type { CarrierProfile, SrtpSuiteName } from '../carrier';
 import type { RandomSource } from '../crypto/random';
 import { formatNameAddress, type NameAddress } from './address';
-import { answerChallenge, formatCredentials, parseChallenge } from './digest';
+import { answerChallenge, formatCredentials, parseChallenge, type DigestAlgorithm } from './digest';
 import { contactTarget, inDialogRequest, tagOf, untagged, type Dialog } from './dialog';
 import { newBranch, newCallId, newTag, randomToken } from './identifiers';
-import { headerValue, withContentLength, type SipHeader, type SipMessage, type SipRequest } from './message';
+import {
+  headerValue,
+  headerValues,
+  withContentLength,
+  type SipHeader,
+  type SipMessage,
+  type SipRequest,
+} from './message';
 import { acceptAnswer, buildOffer, type Offer, type SrtpAgreement } from './offer-answer';
 import { parsedValue, parsedValues, type ParsedSipMessage } from './parse';
 import { responseTo } from './response';
@@ -47,6 +56,8 @@ export interface PbxAgentConfig {
   /** Credentials; default the carrier profile's demo customer. */
   username?: string;
   password?: string;
+  /** The digest algorithms it can compute (default SHA-256 and MD5). */
+  digestAlgorithms?: readonly DigestAlgorithm[];
   media: {
     port: number;
     secure: boolean;
@@ -60,7 +71,13 @@ export type PbxEvent =
   | { kind: 'keepalive-ok' }
   | { kind: 'challenged'; realm: string; algorithm: string }
   | { kind: 'registered'; expires: number }
-  | { kind: 'registration-failed'; status: number; reason: string }
+  | {
+      kind: 'registration-failed';
+      status: number;
+      reason: string;
+      /** Set when the PBX gave up itself: the challenges asked for algorithms it does not support. */
+      unsupported?: DigestAlgorithm[];
+    }
   | { kind: 'ringing' }
   | { kind: 'answered'; agreement?: SrtpAgreement }
   | { kind: 'call-failed'; status: number; reason: string; detail?: string }
@@ -308,11 +325,24 @@ export class PbxAgent {
     const m = p.message;
     if (m.kind !== 'response') return { send: [], events: [] };
     if (m.status === 401 && t.authAttempts < 2) {
-      const challenge = parseChallenge(headerValue(m, 'WWW-Authenticate') ?? '');
+      const challenges = headerValues(m, 'WWW-Authenticate')
+        .map(parseChallenge)
+        .filter((c) => c !== undefined);
+      const supported = this.config.digestAlgorithms ?? ['SHA-256', 'MD5'];
+      const challenge = challenges.find((c) => supported.includes(c.algorithm));
       if (!challenge)
         return {
           send: [],
-          events: [{ kind: 'registration-failed', status: 401, reason: 'a challenge the PBX cannot read' }],
+          events: [
+            challenges.length
+              ? {
+                  kind: 'registration-failed',
+                  status: 401,
+                  reason: 'Unauthorized',
+                  unsupported: challenges.map((c) => c.algorithm),
+                }
+              : { kind: 'registration-failed', status: 401, reason: 'a challenge the PBX cannot read' },
+          ],
         };
       const credentials = answerChallenge(
         challenge,

@@ -25,6 +25,7 @@ import { headerValue, type SipHeader, type SipRequest, type SipResponse } from '
 import { answerOffer, type SrtpAgreement } from './offer-answer';
 import { parsedValue, type ParsedSipMessage } from './parse';
 import { Registrar, type RegistrarVerdict } from './registrar';
+import type { DigestAlgorithm } from './digest';
 import { responseTo } from './response';
 import { parseSdp, serializeSdp } from './sdp';
 import { isSipParseError } from './syntax-error';
@@ -38,6 +39,8 @@ export interface SbcServerConfig {
   port: number;
   /** What the called party does: answer, keep ringing (so the caller may cancel), or be busy. */
   callee: 'answer' | 'ring' | 'busy';
+  /** The digest algorithms its registrar challenges with, most preferred first (default SHA-256 only). */
+  digestAlgorithms?: readonly DigestAlgorithm[];
   policy?: ElementPolicy;
 }
 
@@ -73,7 +76,7 @@ export class SbcServer {
       {
         realm: carrier.domain,
         auth: carrier.auth,
-        algorithm: 'SHA-256',
+        algorithms: config.digestAlgorithms ?? ['SHA-256'],
         accounts: { [carrier.customer.username]: carrier.customer.password },
         trustedAddresses: [carrier.customer.pbxIp],
       },

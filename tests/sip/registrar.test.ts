@@ -16,7 +16,7 @@ import { utf8 } from '../../sim/wire/bytes';
 const config: RegistrarConfig = {
   realm: 'quillfeather.example',
   auth: 'registration',
-  algorithm: 'SHA-256',
+  algorithms: ['SHA-256'],
   accounts: { alice: 'pw-alice', bob: 'pw-bob' },
   trustedAddresses: [],
 };

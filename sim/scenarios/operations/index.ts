@@ -1,0 +1,11 @@
+/**
+ * Scenarios from the operational topics support engineers meet every week,
+ * one file per topic: digest algorithms, certificate revocation, NAT and
+ * idle connections, re-keying in the middle of a call. Each file holds the
+ * topic's scenario definitions; anything else a topic needs (training
+ * exercises built on its scenarios, say) belongs beside it, named after it.
+ */
+import type { ScenarioDefinition } from '../scenario';
+import { DIGEST_ALGORITHM_SCENARIOS } from './digest-algorithms';
+
+export const OPERATIONAL_SCENARIOS: ScenarioDefinition[] = [...DIGEST_ALGORITHM_SCENARIOS];
