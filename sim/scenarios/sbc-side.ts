@@ -89,6 +89,7 @@ export class SbcSide {
             cipherSuites: [...carrier.tls.tls13Suites, ...carrier.tls.tls12Suites] as CipherSuiteName[],
             credentials: credentials.sbc,
             trustAnchors: credentials.cast.anchors,
+            ...(credentials.sbcCrls ? { crls: credentials.sbcCrls } : {}),
             requestClientCertificate: true,
             requireClientCertificate: carrier.tls.requireClientCertificate,
             // The SBC cannot tell who connected; the run's narration can (an attacker relaying, say).

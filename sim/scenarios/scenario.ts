@@ -67,7 +67,9 @@ export type PbxCertificate =
   /** None configured: the PBX answers the CertificateRequest with an empty list. */
   | 'none'
   /** One from the customer's own internal CA, which the carrier does not trust. */
-  | 'customer-ca';
+  | 'customer-ca'
+  /** The carrier-issued one after the carrier revoked it (its key leaked): still presented, now on the CA's CRL. */
+  | 'revoked';
 
 /** Which certificate the SBC presents. */
 export type SbcCertificate =
@@ -125,6 +127,8 @@ export interface SbcSetup {
   sendsIntermediate: boolean;
   /** The digest algorithms its registrar challenges with, most preferred first (default SHA-256 only). */
   digestAlgorithms?: DigestAlgorithm[];
+  /** Whether it checks client certificates against the issuing CA's current CRL (RFC 5280 §6.3). */
+  checksCrl?: boolean;
 }
 
 /** What the attacker on the path does; with `none` it is not on the path at all. */

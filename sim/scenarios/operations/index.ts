@@ -7,5 +7,9 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { DIGEST_ALGORITHM_SCENARIOS } from './digest-algorithms';
+import { CERTIFICATE_REVOCATION_SCENARIOS } from './certificate-revocation';
 
-export const OPERATIONAL_SCENARIOS: ScenarioDefinition[] = [...DIGEST_ALGORITHM_SCENARIOS];
+export const OPERATIONAL_SCENARIOS: ScenarioDefinition[] = [
+  ...CERTIFICATE_REVOCATION_SCENARIOS,
+  ...DIGEST_ALGORITHM_SCENARIOS,
+];
