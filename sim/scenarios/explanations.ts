@@ -68,10 +68,18 @@ function explainAnew(run: TrunkRun, record: WirePacket, note: StepNote | undefin
   } else if (topic.kind === 'sip') {
     parts.push(sipText(topic));
     articles.push(...sipArticles(topic));
+  } else if (topic.kind === 'keepalive') {
+    parts.push(keepaliveText(topic));
+    articles.push(ARTICLES.natIdle);
   } else {
     parts.push(mediaText(topic));
     articles.push(topic.protocol.endsWith('CP') ? ARTICLES.srtcp : ARTICLES.rtpPacket);
     if (topic.protocol === 'SRTP') articles.push(ARTICLES.tag);
+  }
+  if (note?.retransmission) {
+    parts.push(
+      `This is TCP sending the same bytes again: no acknowledgment came for the first copy, so ${the(record.from)}’s TCP retransmits it, waiting twice as long each time (RFC 6298 §5). The ${topic?.kind === 'sip' ? 'SIP message' : 'record'} inside is not new.`,
+    );
   }
   if (note && note.topics.length > 1) {
     parts.push(`The same packet also carries ${note.labels.slice(1).join(', ')}.`);
@@ -339,6 +347,13 @@ function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {
   return out;
 }
 
+function keepaliveText(t: Extract<Topic, { kind: 'keepalive' }>): string {
+  const who = The(t.sender);
+  return t.keepalive === 'ping'
+    ? `${who} sends a keepalive ping: two empty lines (CRLF CRLF) between SIP messages, inside TLS (RFC 5626 §3.5.1). It carries nothing, but every NAT router and firewall on the path sees traffic on the connection and keeps its state for it, and the answer proves the connection still works.`
+    : `${who} answers the ping with a pong, one empty line (CRLF): the connection works both ways, and the traffic refreshes the state of every box on the path once more.`;
+}
+
 function mediaText(t: Extract<Topic, { kind: 'media' }>): string {
   const who = The(t.sender);
   const peer = t.sender === 'pbx' ? 'the SBC' : 'the PBX';
@@ -384,7 +399,15 @@ function attackText(run: TrunkRun, r: WirePacket, note: StepNote | undefined, ar
       out.push('The attacker took this packet off the wire and sent an altered copy in its place.');
       break;
     case 'dropped':
-      out.push(`The attacker dropped it: it never reaches ${r.dst.ip === run.carrier.sbc.ip ? 'the SBC' : 'the PBX'}.`);
+      if (run.net.nat) {
+        // With the customer's NAT router on the path instead of the attacker, the drop is the router's; its note says why.
+        out.push(r.note ?? 'The customer’s NAT router dropped it.');
+        articles.push(ARTICLES.natIdle);
+      } else {
+        out.push(
+          `The attacker dropped it: it never reaches ${r.dst.ip === run.carrier.sbc.ip ? 'the SBC' : 'the PBX'}.`,
+        );
+      }
       break;
     case 'intercepted':
       out.push(

@@ -71,6 +71,7 @@ export async function* runScenarioSteps(
     clock,
     random,
     attackerOnPath: setup.attacker.kind !== 'none',
+    ...(setup.customerNat ? { customerNat: { tcpIdleMs: setup.customerNat.tcpIdleSeconds * 1000 } } : {}),
   });
   const run: TrunkRun = {
     definition,
@@ -109,8 +110,10 @@ export async function* runScenarioSteps(
       yield step;
     }
   };
+  // A run with calls towards the PBX lasts until the last of them, and a while more.
+  const limitMs = Math.max(MAX_VIRTUAL_MS, ...(setup.sbc.incomingCallsAtMs ?? []).map((t) => t + MAX_VIRTUAL_MS));
   while (await net.network.step()) {
-    if (net.network.nowUs() > MAX_VIRTUAL_MS * 1000) break;
+    if (net.network.nowUs() > limitMs * 1000) break;
     if (!holdSteps) yield* ready();
   }
   if (setup.attacker.kind === 'steal-key') await stealKeyAndDecrypt(run);

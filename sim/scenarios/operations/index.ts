@@ -8,8 +8,12 @@
 import type { ScenarioDefinition } from '../scenario';
 import { DIGEST_ALGORITHM_SCENARIOS } from './digest-algorithms';
 import { CERTIFICATE_REVOCATION_SCENARIOS } from './certificate-revocation';
+import { REKEYING_SCENARIOS } from './rekeying';
+import { NAT_SCENARIOS } from './nat-idle-timeout';
 
 export const OPERATIONAL_SCENARIOS: ScenarioDefinition[] = [
+  ...NAT_SCENARIOS,
   ...CERTIFICATE_REVOCATION_SCENARIOS,
   ...DIGEST_ALGORITHM_SCENARIOS,
+  ...REKEYING_SCENARIOS,
 ];
