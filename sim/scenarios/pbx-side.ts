@@ -268,6 +268,12 @@ export class PbxSide {
             ? `Registration failed: no challenge uses an algorithm the PBX supports (${supported.join(', ')}).`
             : `Registration failed: ${e.status} ${e.reason}.`,
         );
+        if (e.unsupported && via !== undefined) {
+          this.run.ledger.fail(
+            via,
+            `${e.status} ${e.reason}: no challenge with a digest algorithm the PBX supports (${supported.join(', ')})`,
+          );
+        }
         verdicts.refuse({ party: 'pbx', stage: 'sip', reason: String(e.status), summary, at: this.run.nowMs() });
         await this.channel!.close();
         return;
