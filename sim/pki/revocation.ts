@@ -25,6 +25,7 @@ import {
   type X509Certificate,
 } from '@peculiar/x509';
 import type { PrivateKey } from './keys';
+import { ParseError } from '../wire/parse-error';
 import { cryptoKeyPair, deterministicCrypto, signingAlgorithm } from './deterministic-crypto';
 
 export type RevocationReason = keyof typeof X509CrlReason;
@@ -80,6 +81,22 @@ function derInteger(n: number): Uint8Array {
   return Uint8Array.of(0x02, bytes.length, ...bytes);
 }
 
+/** Reads a DER CRL far enough to use it; a ParseError naming `where` when the bytes are not one (RFC 5280 §5.1). */
+export function readCrl(der: Uint8Array, where = 'CRL'): X509Crl {
+  try {
+    const crl = new X509Crl(der as Uint8Array<ArrayBuffer>);
+    void [crl.issuer, crl.thisUpdate, crl.nextUpdate, crl.entries.length];
+    return crl;
+  } catch (e) {
+    throw new ParseError(
+      'invalid_value',
+      `not a certificate revocation list (${e instanceof Error ? e.message : String(e)})`,
+      0,
+      where,
+    );
+  }
+}
+
 export type RevocationStatus =
   | { status: 'good'; detail: string }
   | { status: 'revoked'; detail: string; at: Date; reason?: string }
@@ -96,7 +113,7 @@ export async function checkRevocation(
   for (const der of crls) {
     let crl: X509Crl;
     try {
-      crl = new X509Crl(der as Uint8Array<ArrayBuffer>);
+      crl = readCrl(der);
     } catch {
       problems.push('a CRL that cannot be read');
       continue;
