@@ -161,6 +161,37 @@ export function issuingCaCrl(
   return crl;
 }
 
+/** One certificate of the carrier's PKI as the lab issues it: whose it is, and its validity period (ISO 8601). */
+export interface LabCertificate {
+  role: 'root' | 'issuing' | 'sbc' | 'pbx';
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** The carrier's certificates a run uses, with their dates: what an article about renewal quotes. */
+export async function labCertificates(carrier: CarrierProfile, at: number): Promise<LabCertificate[]> {
+  const cast = await carrierCast(carrier, 'ecdsa-p256', at);
+  const der: Array<[LabCertificate['role'], Uint8Array]> = [
+    ['root', cast.root.certificate],
+    ['issuing', cast.intermediate.certificate],
+    ['sbc', cast.sbc.chain[0]],
+    ['pbx', cast.pbx.chain[0]],
+  ];
+  return der.map(([role, bytes]) => {
+    const c = parseCertificate(bytes, `${role} certificate`);
+    const cn = (dn: string) => /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+    return {
+      role,
+      subject: cn(c.subject),
+      issuer: cn(c.issuer),
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+    };
+  });
+}
+
 /** The certificates and trust of each party in a run. */
 export interface RunCredentials {
   cast: Cast;
