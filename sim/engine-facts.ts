@@ -10,6 +10,8 @@
  *   §6.2, RFC 6188 §5.1, RFC 7714 §12), the base64 length of its `inline:`
  *   key (RFC 4568 §6.1), and the replay window (RFC 3711 §3.3.2).
  * - TLS: how long the lab's PBX waits for an answer to its ClientHello.
+ * - SIP: the digest algorithms the lab's SBC asks for, and how long a
+ *   transaction waits for its final response (RFC 3261 §17.1: 64·T1).
  * - The lab's PBX: its own SIP ports and media port.
  */
 import { SRTP_SUITES, type SrtpSuiteName } from './rtp/srtp-suite';
@@ -18,6 +20,8 @@ import { RTP_FIXED_HEADER_LENGTH } from './rtp/rtp-packet';
 import { DEFAULT_REPLAY_WINDOW } from './rtp/replay-window';
 import { HANDSHAKE_TIMEOUT_MS } from './scenarios/tls-over-tcp';
 import { PBX_MEDIA_PORT, PBX_SIP_PORT } from './scenarios/pbx-side';
+import { DEFAULT_DIGEST_ALGORITHMS } from './sip/sbc-server';
+import { TIMER_B_MS } from './sip/sbc-caller';
 
 export interface SrtpSuiteFacts {
   keyBytes: number;
@@ -53,6 +57,8 @@ export const ENGINE_FACTS = {
     /** G.711 codes one sample in one byte. */
     g711PayloadBytes: SAMPLES_PER_PACKET,
     packetsPerSecond: 1000 / PACKET_TIME_MS,
+    /** Minutes of one stream until its 16-bit sequence number wraps and the ROC counts one more (RFC 3711 §3.3.1). */
+    sequenceWrapMinutes: Math.round(65536 / (1000 / PACKET_TIME_MS) / 6) / 10,
   },
   srtp: {
     replayWindow: DEFAULT_REPLAY_WINDOW,
@@ -64,6 +70,12 @@ export const ENGINE_FACTS = {
   },
   tls: {
     handshakeTimeoutSeconds: HANDSHAKE_TIMEOUT_MS / 1000,
+  },
+  sip: {
+    /** The digest algorithms the lab's SBC challenges with by default. */
+    sbcDigestAlgorithms: [...DEFAULT_DIGEST_ALGORITHMS],
+    /** Timer B and Timer F: how long a client transaction waits for a final response (RFC 3261 §17.1). */
+    transactionTimeoutSeconds: TIMER_B_MS / 1000,
   },
   pbx: {
     tlsPort: PBX_SIP_PORT.tls,

@@ -65,6 +65,7 @@ function explainAnew(run: TrunkRun, record: WirePacket, note: StepNote | undefin
   } else if (topic.kind === 'alert') {
     parts.push(alertText(topic));
     articles.push(ARTICLES.alert);
+    if (topic.alert.name === 'certificate_revoked') articles.push(ARTICLES.revocation);
   } else if (topic.kind === 'sip') {
     parts.push(sipText(topic));
     articles.push(...sipArticles(topic));
@@ -269,6 +270,14 @@ function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp
       case 'INVITE': {
         const body = new TextDecoder().decode(m.body);
         const keys = /a=crypto:/.test(body);
+        if (reinvite(m)) {
+          return keys
+            ? `${who} sends a re-INVITE inside the call: a new SDP offer for the same audio, its o= version one higher, and in each a=crypto line a new key. Once the answer arrives, both sides must switch to the new keys together; the audio goes on meanwhile with the old ones.`
+            : `${who} sends a re-INVITE inside the call: a new SDP offer for the same audio.`;
+        }
+        if (sender === 'sbc') {
+          return `A caller dials the customer’s number, and ${the(sender)} offers the call to the PBX: the INVITE goes to the Contact the PBX registered, over the very connection its registration came in on (RFC 5626 §5.3), with an SDP offer carrying the SBC’s own SRTP key.`;
+        }
         return keys
           ? `${who} places the call. Its SDP offer says where it wants the audio (the c= and m= lines), which codecs it can use, and, in each a=crypto line, an SRTP master key it will encrypt its own audio with (SDES). The keys are written in the SDP as they are: only the transport under the SIP can hide them.`
           : `${who} places the call with an SDP offer of plain RTP (RTP/AVP): no a=crypto line, so the audio would travel unencrypted.`;
@@ -306,6 +315,9 @@ function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp
     case 200:
       if (cseq === 'REGISTER')
         return `${who} accepts the registration: calls for this account will now be sent to the PBX, for as long as Expires says.`;
+      if (cseq === 'INVITE' && reinvite(m)) {
+        return `${who} accepts the re-INVITE: its SDP answer carries a new key of its own for what it sends from now on.`;
+      }
       if (cseq === 'INVITE') {
         const body = new TextDecoder().decode(m.body);
         return /a=crypto:/.test(body)
@@ -320,6 +332,11 @@ function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp
         ? `${who} answers ${m.status} ${m.reason}: the request failed.`
         : `${who} answers ${m.status} ${m.reason}.`;
   }
+}
+
+/** An INVITE (or its answer) inside an established call: the lab's first INVITE of a dialog has CSeq 1. */
+function reinvite(m: SipMessage): boolean {
+  return Number(headerValue(m, 'CSeq')?.split(' ')[0] ?? 1) > 1;
 }
 
 /** The algorithm of each challenge or credentials, in order: `SHA-256, MD5` (RFC 7616 §3.3: MD5 when absent). */
@@ -338,6 +355,9 @@ function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {
   const method = m.kind === 'request' ? m.method : (headerValue(m, 'CSeq')?.split(' ')[1] ?? '');
   if (method === 'REGISTER') out.push(ARTICLES.register, ARTICLES.registration);
   else if (method === 'INVITE') out.push(ARTICLES.invite, ARTICLES.keysTravel);
+  if (method === 'INVITE' && reinvite(m)) out.push(ARTICLES.rekey);
+  if (m.kind === 'request' && m.method === 'INVITE' && t.sender === 'sbc') out.push(ARTICLES.incomingCall);
+  if (m.kind === 'response' && m.status === 401) out.push(ARTICLES.digestAlgorithms);
   else if (method === 'ACK' || method === 'BYE') out.push(ARTICLES.afterSetup);
   else out.push(ARTICLES.secureTrunk);
   if (t.over === 'tls' && m.kind === 'request' && method === 'REGISTER' && !headerValue(m, 'Authorization')) {

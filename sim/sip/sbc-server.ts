@@ -46,6 +46,9 @@ export interface SbcServerConfig {
   policy?: ElementPolicy;
 }
 
+/** What the SBC's registrar challenges with unless configured otherwise: SHA-256 only (RFC 8760). */
+export const DEFAULT_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256'];
+
 export type SbcEvent =
   | { kind: 'rejected'; status: number; detail: string; line?: number }
   | { kind: 'registrar'; verdict: RegistrarVerdict }
@@ -83,7 +86,7 @@ export class SbcServer {
       {
         realm: carrier.domain,
         auth: carrier.auth,
-        algorithms: config.digestAlgorithms ?? ['SHA-256'],
+        algorithms: config.digestAlgorithms ?? DEFAULT_DIGEST_ALGORITHMS,
         accounts: { [carrier.customer.username]: carrier.customer.password },
         trustedAddresses: [carrier.customer.pbxIp],
       },
