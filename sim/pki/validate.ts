@@ -9,6 +9,10 @@
  *    when the leaf vouches for itself.
  * 2. Every certificate on the path must be within its validity period at
  *    the verifier's time (§6.1.3 (a)(2)): `expired`, `not_yet_valid`.
+ *    When the verifier holds CRLs, no certificate below the anchor may be
+ *    on a current CRL from its issuer (§6.1.3 (a)(3), §6.3; revocation.ts):
+ *    `revoked`. A certificate no usable CRL covers passes as unknown, as
+ *    most TLS stacks treat it (soft fail).
  * 3. Every issuing certificate must be a CA (basicConstraints cA, §4.2.1.9),
  *    within its pathLenConstraint (§6.1.4 (l)–(m)): `not_a_ca`; and if it has
  *    keyUsage, keyCertSign (§4.2.1.3, §6.1.4 (n)): `bad_key_usage`.
@@ -21,7 +25,7 @@
  * Checks stop at the first failure: its reason code is the verdict, and its
  * sentence says what was compared. @peculiar/x509 parses and verifies
  * signatures; its chain builder is not used because it validates nothing.
- * Revocation (CRL, OCSP) is not checked.
+ * Revocation is checked only against the CRLs given; OCSP is not spoken.
  */
 import {
   BasicConstraintsExtension,
@@ -34,6 +38,7 @@ import { readEcdsaSigValue } from '../crypto/ecdsa';
 import { equalBytes } from '../wire/bytes';
 import { certificateNames, parseCertificate, type CertificateNames } from './certificate';
 import { matchHostName } from './host-name';
+import { checkRevocation } from './revocation';
 
 export type CertificateReason =
   | 'ok'
@@ -44,7 +49,8 @@ export type CertificateReason =
   | 'name_mismatch'
   | 'not_a_ca'
   | 'bad_key_usage'
-  | 'self_signed';
+  | 'self_signed'
+  | 'revoked';
 
 export interface ValidationStep {
   check: string;
@@ -77,6 +83,8 @@ export interface ValidationOptions {
   /** The host name or IP address the client meant to reach (server certificates). */
   host?: string;
   purpose: 'server' | 'client';
+  /** CRLs the verifier holds (DER); without any, revocation is not checked. */
+  crls?: Uint8Array[];
   /**
    * Who presents and who checks, for the sentences: e.g. `{ presenter: 'SBC', verifier: 'PBX' }`.
    * By default the roles of the purpose: a server's certificate is checked by the client.
@@ -282,6 +290,18 @@ export async function validateChain(presented: Uint8Array[], options: Validation
       );
     }
     pass('validity', `“${label(c)}” is valid from ${isoDate(from)} to ${isoDate(until)}; now is ${now}`);
+  }
+
+  // 2b. Revocation, for the certificates below the anchor, against the CRLs the verifier holds.
+  if (options.crls?.length) {
+    for (let i = 0; i + 1 < path.length; i++) {
+      const r = await checkRevocation(path[i], path[i + 1], options.crls, options.at);
+      if (r.status === 'revoked') return fail('revocation', 'revoked', r.detail);
+      pass(
+        'revocation',
+        r.status === 'good' ? r.detail : `${r.detail}: status unknown, accepted (the check fails soft)`,
+      );
+    }
   }
 
   // 3. Every issuer is a CA allowed to issue this deep, with keyCertSign.

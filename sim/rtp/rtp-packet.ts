@@ -137,6 +137,9 @@ export function writeRtpHeader(w: ByteWriter, p: Omit<RtpPacket, 'payload'>): vo
 }
 
 /** Writes the padding (RFC 3550 §5.1): zeros, then a byte that counts them all. */
+/** The fixed part of every RTP header, before any CSRC list or extension (RFC 3550 §5.1). */
+export const RTP_FIXED_HEADER_LENGTH = 12;
+
 export function writeRtpPadding(w: ByteWriter, paddingLength: number): void {
   if (paddingLength === 0) return;
   if (paddingLength > 255) throw new RangeError('RTP padding is at most 255 bytes');
@@ -148,7 +151,7 @@ export function writeRtpPadding(w: ByteWriter, paddingLength: number): void {
 
 /** Writes a whole RTP packet. `describePayload` may annotate the payload's bytes. */
 export function writeRtpPacket(p: RtpPacket, payloadNote?: { value?: string; note?: string }): Encoded {
-  const w = new ByteWriter(12 + p.payload.length + p.paddingLength);
+  const w = new ByteWriter(RTP_FIXED_HEADER_LENGTH + p.payload.length + p.paddingLength);
   const rtp = w.group({
     name: 'RTP',
     layer: 'rtp',

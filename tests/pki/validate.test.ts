@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseCertificatesPem } from '../../sim/pki/keys';
+import { readPemBlocks } from '../../sim/pki/pem';
 import { validateChain, type CertificateReason } from '../../sim/pki/validate';
 import { AT, buildOpenSslMatrix, opensslVerdict, type Matrix } from './openssl-matrix';
 
@@ -30,6 +31,7 @@ describe('validateChain on OpenSSL-made chains', () => {
       'not_a_ca',
       'bad_key_usage',
       'self_signed',
+      'revoked',
     ];
     expect(new Set(matrix.cases.map((c) => c.expect))).toEqual(new Set(reasons));
   });
@@ -41,6 +43,7 @@ describe('validateChain on OpenSSL-made chains', () => {
         at: Date.parse(AT),
         host: c.host,
         purpose: c.purpose,
+        ...(c.crl ? { crls: readPemBlocks(readFileSync(c.crl, 'utf8')).map((b) => b.der) } : {}),
       });
       expect({ case: c.name, reason: r.reason }).toEqual({ case: c.name, reason: c.expect });
       expect(r.valid).toBe(c.expect === 'ok');
