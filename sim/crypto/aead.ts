@@ -5,7 +5,8 @@
  *   TLS 1.2 GCM suites (RFC 5288), TLS 1.3 (RFC 8446 §5.2) and SRTP (RFC 7714):
  *   crypto/aes-gcm.ts, whose key schedule and GHASH tables are prepared once
  *   per key, which is why a connection holds an `AeadKey` for each direction
- *   and epoch rather than passing the key bytes for every record.
+ *   and epoch rather than passing the key bytes for every record (SRTP holds
+ *   its own `AesGcmKey`, with the larger tables a stream of packets pays for).
  * - ChaCha20-Poly1305 (RFC 8439 §2.8), used by TLS_CHACHA20_POLY1305_SHA256,
  *   over @noble/ciphers.
  *
@@ -41,7 +42,8 @@ export function aeadKey(name: AeadName, key: Uint8Array): AeadKey {
     throw new RangeError(`${name} needs a ${AEAD_KEY_LENGTH[name]}-byte key, got ${key.length}`);
   }
   if (name !== 'chacha20-poly1305') {
-    const gcm = new AesGcmKey(key);
+    // A TLS epoch seals a handful of records to a few hundred: the small GHASH tables.
+    const gcm = new AesGcmKey(key, 'few');
     return {
       seal: (nonce, plaintext, aad) => gcm.sealToNew(nonce, plaintext, aad),
       open: (nonce, sealed, aad) => gcm.openToNew(nonce, sealed, aad),

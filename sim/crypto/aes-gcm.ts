@@ -18,7 +18,7 @@
  * packet leaves the output untouched. Nothing is allocated per message.
  */
 import { AesBlockCipher } from './aes-block';
-import { GhashKey } from './ghash';
+import { GhashKey, type GhashWindow } from './ghash';
 import { int32At, putInt32 } from '../wire/bytes';
 
 export const GCM_TAG_LENGTH = 16;
@@ -36,14 +36,20 @@ export class AesGcmKey {
   private readonly ghash: GhashKey;
   private readonly tag = new Uint8Array(GCM_TAG_LENGTH);
 
-  constructor(key: Uint8Array) {
+  /**
+   * `use` sizes GHASH's tables (crypto/ghash.ts): 'stream' for a key that
+   * seals thousands of messages (SRTP), 'few' for one that seals a handful
+   * (a TLS epoch), where building the large tables would cost more than they save.
+   */
+  constructor(key: Uint8Array, use: 'stream' | 'few' = 'stream') {
     if (key.length !== 16 && key.length !== 32) {
       throw new RangeError(`AES-GCM needs a 16- or 32-byte key, got ${key.length}`);
     }
     this.aes = new AesBlockCipher(key);
     this.aes.encrypt(0, 0, 0, 0);
     const h = this.aes.out;
-    this.ghash = new GhashKey(h[0], h[1], h[2], h[3]);
+    const window: GhashWindow = use === 'stream' ? 8 : 4;
+    this.ghash = new GhashKey(h[0], h[1], h[2], h[3], window);
   }
 
   /**

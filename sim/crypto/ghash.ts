@@ -7,41 +7,53 @@
  * bit of a block is the coefficient of x^0 (§6.3).
  *
  * Multiplication is linear in the bits of the block, so with the block split
- * into its sixteen bytes b0..b15, X · H = Σ Ti[bi], where
- * Ti[v] = Σ over the bits j set in v of H · x^(8i + j) — sixteen tables of 256
- * field elements (64 KiB) built once from H, H·x, H·x², … (the "8-bit tables"
- * of SP 800-38D's references, as in Gueron and Kounavis's survey of GCM
- * software). A block then costs sixteen lookups and XORs, with no shifts and
- * no reduction; @noble/ciphers' general GHASH builds its tables per message.
+ * into w-bit pieces c0, c1, … (w = 8: its sixteen bytes), X · H = Σ Ti[ci],
+ * where Ti[v] = Σ over the bits j set in v of H · x^(w·i + j): tables built
+ * once from H, H·x, H·x², … (the table-driven GHASH of SP 800-38D's
+ * references, as in Gueron and Kounavis's survey of GCM software). A block
+ * then costs 128/w lookups and XORs, with no shifts and no reduction;
+ * @noble/ciphers' general GHASH builds its tables per message.
+ *
+ * Two sizes, for two kinds of key:
+ * - w = 8: sixteen tables of 256 elements (64 KiB), for a key that hashes a
+ *   stream of messages (an SRTP session key: 50 packets a second for hours);
+ * - w = 4: thirty-two tables of 16 elements (8 KiB, an eighth of the work to
+ *   build), for a key that hashes a few (a TLS epoch's records).
  *
  * Elements are four big-endian 32-bit words, word 0 holding bytes 0–3.
  */
 
 import { int32At, putInt32 } from '../wire/bytes';
 
-/** 16 byte positions × 256 values × 4 words. */
-const TABLE_WORDS = 16 * 256 * 4;
+export type GhashWindow = 4 | 8;
 
 export class GhashKey {
-  private readonly table = new Int32Array(TABLE_WORDS);
+  private readonly table: Int32Array;
   /** The running value Y, as four words. */
   private y0 = 0;
   private y1 = 0;
   private y2 = 0;
   private y3 = 0;
 
-  /** `h` is the hash subkey E(K, 0^128) as four big-endian words. */
-  constructor(h0: number, h1: number, h2: number, h3: number) {
-    const t = this.table;
+  /** `h` is the hash subkey E(K, 0^128) as four big-endian words; `window` the bits per lookup. */
+  constructor(
+    h0: number,
+    h1: number,
+    h2: number,
+    h3: number,
+    readonly window: GhashWindow = 8,
+  ) {
+    const values = 1 << window;
+    const t = (this.table = new Int32Array((128 / window) * values * 4));
     let v0 = h0;
     let v1 = h1;
     let v2 = h2;
     let v3 = h3;
-    for (let i = 0; i < 16; i++) {
-      const base = i * 1024;
-      // Ti[0x80 >> j] = H · x^(8i + j): the first bit of a byte is its most significant.
-      for (let j = 0; j < 8; j++) {
-        const at = base + ((0x80 >> j) << 2);
+    for (let i = 0; i < 128 / window; i++) {
+      const base = i * values * 4;
+      // Ti[2^(w−1) >> j] = H · x^(w·i + j): the first bit of a piece is its most significant.
+      for (let j = 0; j < window; j++) {
+        const at = base + ((values >> (j + 1)) << 2);
         t[at] = v0;
         t[at + 1] = v1;
         t[at + 2] = v2;
@@ -54,8 +66,8 @@ export class GhashKey {
         v1 = (v1 >>> 1) | (v0 << 31);
         v0 = (v0 >>> 1) ^ (carry ? 0xe1000000 : 0);
       }
-      // Every other byte value: the entry of its lowest set bit XOR the entry of the remaining bits.
-      for (let v = 3; v < 256; v++) {
+      // Every other value: the entry of its lowest set bit XOR the entry of the remaining bits.
+      for (let v = 3; v < values; v++) {
         const low = v & -v;
         if (low === v) continue;
         const a = base + (low << 2);
@@ -83,6 +95,11 @@ export class GhashKey {
     x1 ^= this.y1;
     x2 ^= this.y2;
     x3 ^= this.y3;
+    if (this.window === 4) {
+      this.nibbles(x0, x1, x2, x3);
+      return;
+    }
+    // Sixteen byte lookups, written out: this is the inner loop of every SRTP packet.
     const t = this.table;
     let z0 = 0;
     let z1 = 0;
@@ -168,6 +185,29 @@ export class GhashKey {
     this.y1 = z1 ^ t[at + 1];
     this.y2 = z2 ^ t[at + 2];
     this.y3 = z3 ^ t[at + 3];
+  }
+
+  /** Y = X · H with 4-bit pieces: thirty-two lookups, piece k of word i in table 8i + k. */
+  private nibbles(x0: number, x1: number, x2: number, x3: number): void {
+    const t = this.table;
+    let z0 = 0;
+    let z1 = 0;
+    let z2 = 0;
+    let z3 = 0;
+    for (let i = 0; i < 4; i++) {
+      const x = i === 0 ? x0 : i === 1 ? x1 : i === 2 ? x2 : x3;
+      for (let k = 0; k < 8; k++) {
+        const at = ((8 * i + k) << 6) + (((x >>> (28 - 4 * k)) & 15) << 2);
+        z0 ^= t[at];
+        z1 ^= t[at + 1];
+        z2 ^= t[at + 2];
+        z3 ^= t[at + 3];
+      }
+    }
+    this.y0 = z0;
+    this.y1 = z1;
+    this.y2 = z2;
+    this.y3 = z3;
   }
 
   /** Absorbs `data[start, end)` as whole blocks, the last one zero-padded (one GCM segment, §7.1 step 5). */
