@@ -52,13 +52,19 @@ export interface RunningHash {
   update(data: Uint8Array): void;
   /** The digest of everything so far; the hash stays usable. */
   peek(): Uint8Array;
+  /** An independent copy, to hash something more without changing this one. */
+  fork(): RunningHash;
 }
 
 export function runningHash(name: HashName): RunningHash {
-  const h = HASHES[name].create();
+  return wrapRunning(HASHES[name].create());
+}
+
+function wrapRunning(h: ReturnType<(typeof HASHES)[HashName]['create']>): RunningHash {
   return {
     update: (data) => void h.update(data),
     peek: () => h.clone().digest(),
+    fork: () => wrapRunning(h.clone()),
   };
 }
 

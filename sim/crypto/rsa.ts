@@ -21,7 +21,8 @@
  *    Cryptography §14.3.2), which reduces with masks and shifts instead of
  *    bigint division, and a sliding window of five bits (HAC Algorithm 14.85).
  *
- * PKCS #1 v1.5 signing and every verification are deterministic: node:crypto
+ * The public-key operation RSAEP (§5.1.1), which encryption uses, goes the
+ * same way. PKCS #1 v1.5 signing and every verification are deterministic: node:crypto
  * in Node, WebCrypto in a browser, micro-rsa-dsa-dh's verifiers (and the
  * bigint signer) where neither exists. A live run may let WebCrypto draw the
  * PSS salt, since it is not reproducible anyway.
@@ -180,7 +181,12 @@ export async function rsaPkcs1Encrypt(
     while (ps[i] === 0) ps[i] = random.bytes(1)[0];
   }
   const em = concatBytes(Uint8Array.of(0x00, 0x02), ps, Uint8Array.of(0x00), message);
-  // Step 3: c = m^e mod n (RSAEP, §5.1.1).
+  // Step 3: c = m^e mod n (RSAEP, §5.1.1): OpenSSL's raw RSA in Node, else bigints.
+  const native = nativeKeys(key);
+  if (native) {
+    const { constants, publicEncrypt } = nativeCrypto()!;
+    return new Uint8Array(publicEncrypt({ key: native.public, padding: constants.RSA_NO_PADDING }, em));
+  }
   return I2OSP(modPow(OS2IP(em), key.e, key.n), k);
 }
 
