@@ -27,6 +27,10 @@ export interface Encoded {
 
 const SPEC = 'RFC 791 §3.1';
 
+/**
+ * Writes an IPv4 packet around `payload`, a transport layer written for this
+ * packet alone: its field tree becomes part of the packet's (moved, not copied).
+ */
 export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
   const totalLength = 20 + payload.bytes.length;
   const ttl = h.ttl ?? 64;
@@ -57,7 +61,7 @@ export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
   });
   w.bytes(src, { name: 'Source address', value: formatIpv4(src), spec: SPEC });
   w.bytes(dst, { name: 'Destination address', value: formatIpv4(dst), spec: SPEC });
-  w.embed(payload);
+  w.adopt(payload);
   ip();
   return w.finish();
 }
