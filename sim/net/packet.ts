@@ -283,6 +283,30 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
   };
 }
 
+/**
+ * `decodePacket` for bytes on the wire, decoded once: the network routing a
+ * packet, the host receiving it and a tap watching the path all read the same
+ * bytes, which never change once sent (the attacker's alterations are new
+ * packets). The result is shared, so its readers must not change it; a
+ * `ParseError` is remembered and thrown again.
+ */
+export function decodeWirePacket(bytes: Uint8Array): DecodedPacket {
+  let decoded = wireDecodings.get(bytes);
+  if (decoded === undefined) {
+    try {
+      decoded = decodePacket(bytes);
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      decoded = e;
+    }
+    wireDecodings.set(bytes, decoded);
+  }
+  if (decoded instanceof ParseError) throw decoded;
+  return decoded;
+}
+
+const wireDecodings = new WeakMap<Uint8Array, DecodedPacket | ParseError>();
+
 /*
  * decodePacket's helpers, at module level: it runs several times for every
  * packet of a run, and a closure made per call costs more than its work.
