@@ -12,6 +12,13 @@ export function base64url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
+/** The bytes of base64url text, with or without padding (RFC 4648 §5). */
+export function fromBase64url(text: string): Uint8Array {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
+  const binary = atob(b64);
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
 /** A non-negative integer in its fewest big-endian bytes (at least one), base64url. */
 function integer(x: bigint): string {
   let hex = x.toString(16);

@@ -7,7 +7,7 @@
  *
  * 1. In Node, node:crypto's synchronous calls (crypto/native.ts): `createECDH`
  *    for P-256; for x25519 a key object from the private key alone, whose
- *    public key is computed as X25519(k, 9) (RFC 7748 §6.1).
+ *    public key OpenSSL computes as X25519(k, 9) (RFC 7748 §6.1).
  * 2. In a browser, WebCrypto, with the private key imported as PKCS #8
  *    (RFC 5208; RFC 8410 §7 for x25519, RFC 5915 for P-256).
  *
@@ -20,7 +20,7 @@ import type { ECDH, KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { sharedSecret, type GroupName, type KeyShare } from '../crypto/key-agreement';
-import { base64url } from '../crypto/jwk';
+import { base64url, fromBase64url } from '../crypto/jwk';
 import { nativeCrypto } from '../crypto/native';
 import type { RandomSource } from '../crypto/random';
 import { concatBytes, fromHex } from '../wire/bytes';
@@ -44,9 +44,6 @@ export interface EphemeralKeyShare extends KeyShare {
   native?: { ecdh: ECDH } | { x25519: KeyObject };
 }
 
-/** X25519's base point u = 9 (RFC 7748 §4.1), as a node:crypto public key, made once. */
-let x25519BasePoint: KeyObject | undefined;
-
 /** node:crypto's key share, or undefined when it cannot make one (outside Node, or a group OpenSSL lacks). */
 function nativeKeyShare(group: GroupName, privateKey: Uint8Array): EphemeralKeyShare | undefined {
   const native = nativeCrypto();
@@ -57,18 +54,17 @@ function nativeKeyShare(group: GroupName, privateKey: Uint8Array): EphemeralKeyS
       ecdh.setPrivateKey(privateKey);
       return { group, privateKey, publicKey: new Uint8Array(ecdh.getPublicKey()), native: { ecdh } };
     }
-    // A JWK private key is read from `d` alone (OpenSSL's raw private key); `x` must be present but is
-    // not what the public key is taken from: that is computed below as X25519(k, 9).
+    // node:crypto reads a JWK private key from `d` alone (OpenSSL's raw private key, whose public key
+    // X25519(k, 9) OpenSSL computes, RFC 7748 §6.1); `x` must be present, and a placeholder is given.
+    // Were it taken as the public key instead, the all-zero placeholder would come back: refused below.
+    const placeholder = base64url(new Uint8Array(32));
     const key = native.createPrivateKey({
-      key: { kty: 'OKP', crv: 'X25519', d: base64url(privateKey), x: base64url(new Uint8Array(32)) },
+      key: { kty: 'OKP', crv: 'X25519', d: base64url(privateKey), x: placeholder },
       format: 'jwk',
     });
-    x25519BasePoint ??= native.createPublicKey({
-      key: { kty: 'OKP', crv: 'X25519', x: base64url(fromHex('09'.padEnd(64, '0'))) },
-      format: 'jwk',
-    });
-    const publicKey = new Uint8Array(native.diffieHellman({ privateKey: key, publicKey: x25519BasePoint }));
-    return { group, privateKey, publicKey, native: { x25519: key } };
+    const x = native.createPublicKey(key).export({ format: 'jwk' }).x;
+    if (!x || x === placeholder) return undefined;
+    return { group, privateKey, publicKey: fromBase64url(x), native: { x25519: key } };
   } catch {
     return undefined;
   }
@@ -102,12 +98,6 @@ function subtle(): SubtleCrypto | undefined {
   return globalThis.crypto?.subtle;
 }
 
-function b64url(text: string): Uint8Array {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
-  const bin = atob(b64);
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-}
-
 export async function createKeyShare(group: GroupName, random: RandomSource): Promise<EphemeralKeyShare> {
   const s = subtle();
   const privateKey = group === 'x25519' ? random.bytes(32) : p256.utils.randomSecretKey(random.bytes(48));
@@ -124,7 +114,9 @@ export async function createKeyShare(group: GroupName, random: RandomSource): Pr
       );
       const jwk = await s.exportKey('jwk', cryptoKey);
       const publicKey =
-        group === 'x25519' ? b64url(jwk.x!) : concatBytes(Uint8Array.of(4), b64url(jwk.x!), b64url(jwk.y!));
+        group === 'x25519'
+          ? fromBase64url(jwk.x!)
+          : concatBytes(Uint8Array.of(4), fromBase64url(jwk.x!), fromBase64url(jwk.y!));
       return { group, privateKey, publicKey, cryptoKey };
     } catch {
       // No X25519 in this platform's WebCrypto: compute it in JavaScript below.
