@@ -42,11 +42,13 @@ export function aeadKey(name: AeadName, key: Uint8Array): AeadKey {
     throw new RangeError(`${name} needs a ${AEAD_KEY_LENGTH[name]}-byte key, got ${key.length}`);
   }
   if (name !== 'chacha20-poly1305') {
-    // A TLS epoch seals a handful of records to a few hundred: the small GHASH tables.
-    const gcm = new AesGcmKey(key, 'few');
+    // A TLS epoch seals a handful of records to a few hundred: the small GHASH tables, made at the
+    // first record (a handshake derives application keys that a short connection may never use).
+    const k = key.slice();
+    let gcm: AesGcmKey | undefined;
     return {
-      seal: (nonce, plaintext, aad) => gcm.sealToNew(nonce, plaintext, aad),
-      open: (nonce, sealed, aad) => gcm.openToNew(nonce, sealed, aad),
+      seal: (nonce, plaintext, aad) => (gcm ??= new AesGcmKey(k, 'few')).sealToNew(nonce, plaintext, aad),
+      open: (nonce, sealed, aad) => (gcm ??= new AesGcmKey(k, 'few')).openToNew(nonce, sealed, aad),
     };
   }
   const k = key.slice();
