@@ -10,7 +10,12 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
   timeout: 60_000,
+  // Conditions (an island hydrated, a run shown, a search answered) take seconds, not milliseconds, when the
+  // two cores are busy; a condition that holds sooner is met sooner.
+  expect: { timeout: 15_000 },
+  // Two workers for two cores, each test on its own: a long file no longer holds one worker while the other idles.
   workers: 2,
+  fullyParallel: true,
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

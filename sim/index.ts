@@ -23,6 +23,9 @@ export type { OpenedCapture, OpenCaptureOptions } from './capture/open-capture';
 export type { CaptureReport, MediaReport, TlsReport, SipReport } from './capture/capture-analysis';
 export type { CaptureFailure, StageReport, TrunkStage } from './capture/diagnosis';
 export { MAX_CAPTURE_STEPS } from './capture/capture-steps';
+export { ENGINE_FACTS } from './engine-facts';
+export { labCertificates, type LabCertificate } from './scenarios/credentials';
+export { RUN_START } from './scenarios/run-scenario';
 
 /** Id, title and expected outcome of every scenario, without their code. */
 export function listScenarios(): ScenarioInfo[] {

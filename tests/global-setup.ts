@@ -1,7 +1,10 @@
 /**
- * Checks, once per test run, that the outside programs the tests prove
- * themselves against are installed, and says how to get any that is missing.
+ * Once per test run: checks that the outside programs the tests prove
+ * themselves against are installed (and says how to get any that is
+ * missing), and builds the `trunklab` command from the sources as they are,
+ * so tests that run bin/trunklab.js run the JavaScript a user's install runs.
  */
+import { execFileSync } from 'node:child_process';
 import { requireLibrary, requireTool } from '../scripts/tools.js';
 
 export default function setup(): void {
@@ -12,4 +15,5 @@ export default function setup(): void {
   requireTool('gcc');
   requireTool('pkg-config');
   requireLibrary('libsrtp2');
+  execFileSync(process.execPath, ['scripts/build-cli.js'], { stdio: 'inherit' });
 }

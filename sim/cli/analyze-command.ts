@@ -22,7 +22,7 @@ import { CaptureAnalysis, type CaptureReport } from '../capture/capture-analysis
 import { partyLabel } from '../capture/diagnosis';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
-import { openInputFile, readInputText } from './input-file';
+import { INPUT_LIMIT, openInputFile, readInputText } from './input-file';
 
 const CHUNK = 256 * 1024;
 /** SIP messages the text output lists; --json lists more. */
@@ -49,7 +49,7 @@ export const analyzeCommand: Command = {
     const keyLog =
       values.keylog === undefined
         ? undefined
-        : readInputText('analyze', values.keylog, `--keylog file "${values.keylog}"`);
+        : readInputText('analyze', values.keylog, INPUT_LIMIT.keyLog, `--keylog file "${values.keylog}"`);
     const analysis = new CaptureAnalysis({ keyLog, keys });
     if (keyLog !== undefined && analysis.secrets.count === 0 && analysis.secrets.skipped > 0) {
       const first = analysis.secrets.problems[0];

@@ -12,6 +12,10 @@ export interface ArticleInfo {
   path: string;
   title: string;
   description: string;
+  /** How many live steps of the lab it embeds (`<LiveStep …/>` that resolve to a step). */
+  liveSteps: number;
+  /** How many diagrams it draws (mermaid code blocks, `<Diagram>` and `<RunDiagram>`). */
+  diagrams: number;
 }
 
 export function articles(): ArticleInfo[] {
@@ -22,6 +26,15 @@ export function articles(): ArticleInfo[] {
       const source = readFileSync(DIR + file, 'utf8');
       const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(source)?.[1].trim() ?? '';
       const name = file.replace(/\.mdx?$/, '');
-      return { name, path: `/docs/${name}/`, title: field('title'), description: field('description') };
+      const liveSteps = source.match(/^\s*<LiveStep\b/gm)?.length ?? 0;
+      const diagrams = source.match(/^\s*(```mermaid|<Diagram\b|<RunDiagram\b)/gm)?.length ?? 0;
+      return {
+        name,
+        path: `/docs/${name}/`,
+        title: field('title'),
+        description: field('description'),
+        liveSteps,
+        diagrams,
+      };
     });
 }

@@ -4,17 +4,10 @@
  * messages; the keyboard steps through the run; a phone-wide frame needs no
  * sideways scrolling; and `theme=` sets the colours the host asked for.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { seriousAxeIssues } from './axe';
 import { firstScenario } from './embed-fixtures';
 import { waitForIslands } from './hydration';
-
-async function seriousIssues(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 const PAGES = [
   ['the first step', (id: string) => `/embed/${id}/?step=1`],
@@ -33,7 +26,7 @@ for (const scheme of ['light', 'dark'] as const) {
         await waitForIslands(page);
         await expect(page.locator('.embed:not(.loading)')).toBeVisible();
         await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-        expect(await seriousIssues(page)).toEqual([]);
+        expect(await seriousAxeIssues(page)).toEqual([]);
       });
     }
   });

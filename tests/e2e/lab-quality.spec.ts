@@ -5,8 +5,8 @@
  * packet. A screenshot of each main view is saved under test-results/ for a
  * person to look at.
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { seriousAxeIssues } from './axe';
 import { waitForIslands } from './hydration';
 import { findStepWhere } from './lab-engine';
 
@@ -17,12 +17,7 @@ async function openLab(page: Page, search = '') {
 }
 
 async function expectNoSeriousAxeIssue(page: Page, view: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = serious.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-  );
-  expect(report, `axe in ${view}`).toEqual([]);
+  expect(await seriousAxeIssues(page), `axe in ${view}`).toEqual([]);
 }
 
 const VIEWS = [
@@ -56,23 +51,28 @@ async function mainViews(): Promise<{ rich: string; failed?: string }> {
   };
 }
 
-for (const view of VIEWS) {
-  test(`${view.name}: axe finds no serious issue in the main views, and nothing overflows`, async ({ browser }) => {
-    // Four axe runs and three full-page screenshots on a shared two-core machine.
-    test.setTimeout(180_000);
-    const { rich, failed } = await mainViews();
-    const context = await browser.newContext({ viewport: view.viewport, colorScheme: view.colorScheme });
-    const page = await context.newPage();
-    const noSideways = async () =>
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(
-        0,
-      );
+type View = (typeof VIEWS)[number];
 
+async function pageIn(browser: Browser, view: View): Promise<Page> {
+  const context = await browser.newContext({ viewport: view.viewport, colorScheme: view.colorScheme });
+  return context.newPage();
+}
+
+/** Responsive: the page never scrolls sideways (wide hex dumps scroll inside their own box). */
+async function expectNoSidewaysScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+}
+
+for (const view of VIEWS) {
+  test(`${view.name}: axe finds no serious issue in a rich step through each lens, and nothing overflows`, async ({
+    browser,
+  }) => {
+    const { rich } = await mainViews();
+    const page = await pageIn(browser, view);
     await openLab(page, rich);
     await expectNoSeriousAxeIssue(page, `${view.name}, PBX lens`);
     await page.screenshot({ path: test.info().outputPath(`lab-${view.name}.png`), fullPage: true });
-    // Responsive: the page never scrolls sideways (wide hex dumps scroll inside their own box).
-    await noSideways();
+    await expectNoSidewaysScroll(page);
 
     await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
     await page
@@ -90,15 +90,21 @@ for (const view of VIEWS) {
       .click()
       .catch(() => undefined);
     await expectNoSeriousAxeIssue(page, `${view.name}, a key opened`);
+    await page.context().close();
+  });
 
-    if (failed) {
-      await openLab(page, failed);
-      await expect(page.getByText(/^Outcome: failed at/)).toBeVisible();
-      await expectNoSeriousAxeIssue(page, `${view.name}, a failed run at its end`);
-      await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-failed.png`), fullPage: true });
-      await noSideways();
-    }
-    await context.close();
+  test(`${view.name}: axe finds no serious issue in a failed run at its end, and nothing overflows`, async ({
+    browser,
+  }) => {
+    const { failed } = await mainViews();
+    if (!failed) throw new Error('the catalogue has no run that fails at a step');
+    const page = await pageIn(browser, view);
+    await openLab(page, failed);
+    await expect(page.getByText(/^Outcome: failed at/)).toBeVisible();
+    await expectNoSeriousAxeIssue(page, `${view.name}, a failed run at its end`);
+    await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-failed.png`), fullPage: true });
+    await expectNoSidewaysScroll(page);
+    await page.context().close();
   });
 }
 

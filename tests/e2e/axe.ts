@@ -1,0 +1,61 @@
+/**
+ * axe-core, run inside the page under test and scoped to the region the
+ * test is about, reporting only what WCAG calls serious or critical.
+ *
+ * axe runs in the page itself (its source evaluated once per document, then
+ * `axe.run`) rather than through @axe-core/playwright, whose `analyze()`
+ * injects axe into every frame, runs it in parts and opens a fresh page to
+ * assemble each result: on a two-core machine that cost one to four seconds
+ * per check before a rule was looked at, and a whole article with its live
+ * steps running took 30 s. Only violations are collected (`resultTypes`),
+ * and frames are left to their own checks (`iframes: false`: a frame without
+ * axe would otherwise be waited for).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Locator, Page } from '@playwright/test';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeScope {
+  /** Check only this element and what it contains (default: the whole document). */
+  within?: Locator;
+  /** CSS selectors of parts to leave out, e.g. figures that another test checks. */
+  exclude?: string[];
+}
+
+interface Violation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/** The serious and critical axe violations in `page` (or in `scope.within`), one line each. */
+export async function seriousAxeIssues(page: Page, scope: AxeScope = {}): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const options = { resultTypes: ['violations'], iframes: false };
+  const exclude = scope.exclude ?? [];
+  const violations: Violation[] = scope.within
+    ? await scope.within
+        .evaluate(
+          (element, [options, exclude]) =>
+            (window as unknown as AxeWindow).axe.run({ include: [element], exclude }, options),
+          [options, exclude] as const,
+        )
+        .then((r) => r.violations)
+    : await page
+        .evaluate(
+          ([options, exclude]) =>
+            (window as unknown as AxeWindow).axe.run(exclude.length ? { exclude } : document, options),
+          [options, exclude] as const,
+        )
+        .then((r) => r.violations);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+interface AxeWindow {
+  axe: { run(context: unknown, options: unknown): Promise<{ violations: Violation[] }> };
+}
