@@ -312,6 +312,11 @@ export class CaptureAnalysis {
     return this.media.all;
   }
 
+  /** The streams that reach their receiver: what each side can have heard (one sent to a private address never arrives). */
+  get heardStreams(): MediaStream[] {
+    return this.media.all.filter((s) => !this.unreachable(s));
+  }
+
   private read(packet: number, timeMs: number, ip: Uint8Array, h: CapturedHeaders): void {
     if (h.transport === 'tcp') {
       const c = this.connections.find(h, packet, timeMs);
@@ -760,6 +765,16 @@ export class CaptureAnalysis {
       );
     }
     for (const s of streams) {
+      if (s.keyMismatch && s.decrypted === 0 && s.to) {
+        // The receiver holds the keys its peer's SDP gave (RFC 4568 §6.1): if they fail here, they fail there.
+        this.diagnosis.refuse({
+          packet: s.firstPacket,
+          party: s.to,
+          stage: 'srtp',
+          reason: 'auth_failure',
+          detail: `the ${partyLabel(s.to)} can authenticate none of the SRTP from ${formatCapturedEndpoint(s.src, s.srcPort)} (SSRC ${hex32(s.ssrc)}, ${s.packets} packets) and drops it all: ${s.problem}`,
+        });
+      }
       if (s.firstFailure) {
         const receiver = s.to ?? 'sbc';
         this.diagnosis.refuse({

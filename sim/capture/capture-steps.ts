@@ -273,10 +273,12 @@ export class CaptureSteps implements CaptureObserver, TapMemory {
     const note = this.note(e);
     const payloadFields = this.payloadFields(e);
     const fields = packetFields(p.ip, p.version, h, payloadFields);
-    const labels = note.labels;
+    const labels = note.labels.length ? note.labels : [tcpLabel(h.flags)];
+    // A segment sent again names each thing it carries as a retransmission, as the simulated runs do (tls-streams.ts).
     const summary =
-      (labels.length ? labels.join(', ') : tcpLabel(h.flags)) +
-      (e.copy === 'same' ? ' (retransmission)' : e.copy === 'changed' ? ' (tampered)' : '');
+      e.copy === 'same'
+        ? labels.map((l) => `${l} (TCP retransmission)`).join(', ')
+        : labels.join(', ') + (e.copy === 'changed' ? ' (tampered)' : '');
     const protocol: Protocol = note.protocol ?? (h.transport === 'tcp' ? 'TCP' : 'RTP');
     const views = {} as Record<Party, PartyView>;
     for (const party of PARTIES) views[party] = this.view(e, note, party, summary);

@@ -82,6 +82,11 @@ export interface MediaStream {
   keySource?: string;
   /** Why the stream is not decrypted, in words. */
   problem?: string;
+  /**
+   * The sender's SDP gave keys, and none verifies the stream's tags: its
+   * receiver, holding the same keys, drops every packet (RFC 3711 §3.3 step 5).
+   */
+  keyMismatch?: boolean;
   roc?: number;
   packets: number;
   decrypted: number;
@@ -325,6 +330,7 @@ export class MediaStreams {
       if (samples.length < SAMPLES && !ending) return;
       s.protection = 'SRTP';
       const offered = [...new Set(list.map((c) => c.suite.name))].join(' or ');
+      s.keyMismatch = true;
       s.problem = `the SDP offers ${offered} (${list[0].source}), but the stream's tags do not verify with ${list.length > 1 ? 'any of those keys' : 'that key'}: another key, suite or MKI protects it`;
       s.suite = list[0].suite;
       s.context = SrtpContext.fromKeySalt(list[0].suite, list[0].keySalt, { mki: list[0].mki });

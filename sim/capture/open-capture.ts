@@ -57,7 +57,7 @@ export class CaptureOpening {
     const steps = this.steps.steps;
     const first = this.analysis.firstPacketTimeMs ?? 0;
     const keyLog = this.analysis.secrets.text();
-    const audio = CaptureSteps.audio(this.analysis.streams);
+    const audio = CaptureSteps.audio(this.analysis.heardStreams);
     const timeline: Timeline = {
       scenario: 'capture',
       seed: 0,

@@ -29,7 +29,10 @@ export const CAPTURE_TEXT = {
       : `${number(shown)} of the capture's ${number(packets)} packets are the trunk's.`,
   roles:
     'The side that opens the TLS connection is shown as the PBX, the side that accepts it as the SBC; “Attacker” shows what anyone else on the path reads without the keys.',
-  connection: (client: string, server: string) => `PBX ${client} → SBC ${server}`,
+  namesLegend: 'Names on the ladder',
+  nameOf: { pbx: 'Name of the PBX side (TLS client)', sbc: 'Name of the SBC side (TLS server)' },
+  role: { pbx: 'PBX', sbc: 'SBC' },
+  connection: (pbx: string, client: string, sbc: string, server: string) => `${pbx} ${client} → ${sbc} ${server}`,
   secrets: (n: number, fromCapture: number) =>
     n === 0
       ? 'No TLS secrets: encrypted records are shown as they crossed the wire.'

@@ -47,6 +47,8 @@ export class LabState {
   /** Index of the packet open in the inspector. */
   selected = $state<number | undefined>(undefined);
   lens = $state<Party>('pbx');
+  /** Names the reader gave the PBX and SBC sides of an opened capture (its own words for its own trunk). */
+  partyNames = $state<Partial<Record<Party, string>>>({});
   playing = $state(false);
   speed = $state(1);
   /** Media runs in the ladder that are opened, by their first step index. */
@@ -206,6 +208,7 @@ export class LabState {
     this.running = false;
     this.streamed = [];
     this.result = result;
+    this.partyNames = {};
     this.#place({});
   }
 
