@@ -15,7 +15,7 @@ import { timelineCapture } from '../../sim/export/timeline-capture';
 import { writePcapHeader, writePcapRecord } from '../../sim/net/pcap-writer';
 import { LINKTYPE } from '../../sim/net/pcap-reader';
 import { openCapture } from '../../sim/capture/open-capture';
-import { runScenario, type CarrierProfile } from '../../sim/index';
+import { exportRun, runScenario, type CarrierProfile } from '../../sim/index';
 import { waitForIslands } from './hydration';
 
 const CARRIER = JSON.parse(
@@ -37,7 +37,7 @@ let files: Promise<Files> | undefined;
 function captureFiles(dir: string): Promise<Files> {
   files ??= (async () => {
     mkdirSync(dir, { recursive: true });
-    const run = await runScenario('secure-call', { seed: 4, carrier: CARRIER, audioMs: 600 });
+    const run = await runScenario('secure-call', { seed: 4, carrier: CARRIER, audioMs: 200 });
     const bytes = timelineCapture(run);
     const capture = join(dir, 'secure-call.pcapng');
     const keyLog = join(dir, 'secure-call.keylog');
@@ -103,6 +103,21 @@ test('a capture and its key log, chosen with the pickers: its TLS decrypted with
     inspector.getByRole('heading', { name: /^TLS 1\.3 inner plaintext, as the PBX reads it/ }),
   ).toBeVisible();
   await expect(inspector).toContainText('EncryptedExtensions');
+  // The eavesdropper's lens: the same record, and no key to read it with.
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker' }).check();
+  await expect(inspector.getByRole('heading', { name: /inner plaintext/ })).toHaveCount(0);
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX' }).check();
+  // The holdings and the call as each side heard it, as for a simulated run.
+  await expect(page.getByRole('heading', { name: 'What each party holds' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Play as the PBX hears it' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Play as the SBC hears it' })).toBeVisible();
+  // The reader names the two sides; the ladder's lanes and the connection list take the names.
+  await page.getByLabel('Name of the PBX side (TLS client)').fill('Head office PBX');
+  await page.getByLabel('Name of the SBC side (TLS server)').fill('Carrier SBC');
+  await expect(page.locator('.lanes-head')).toHaveText(/Head office PBX\s*Attacker\s*Carrier SBC/);
+  await expect(page.locator('section.captured li').first()).toContainText(
+    /^Head office PBX \S+ → Carrier SBC \S+: TLS 1\.3$/,
+  );
   expect(requests).toEqual([]);
   const axe = await new AxeBuilder({ page }).include('details.open-capture').include('section.captured').analyze();
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -144,3 +159,37 @@ test('a long capture shows how far it has been read, and stops when cancelled', 
   // The scenario on screen stays.
   await expect(page.getByText('Step 1 of 2', { exact: true })).toBeVisible();
 });
+
+// Pictures of the panel with a diagnosis, for a person to look at: TRUNKLAB_SCREENSHOTS=dir.
+const SHOTS = process.env.TRUNKLAB_SCREENSHOTS;
+for (const view of [
+  { name: 'desktop-light', viewport: { width: 1366, height: 800 }, colorScheme: 'light' as const },
+  { name: 'desktop-dark', viewport: { width: 1366, height: 800 }, colorScheme: 'dark' as const },
+  { name: 'phone-light', viewport: { width: 390, height: 844 }, colorScheme: 'light' as const },
+  { name: 'phone-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' as const },
+]) {
+  test(`screenshot of a diagnosed capture, ${view.name}`, async ({ browser }) => {
+    test.skip(!SHOTS, 'set TRUNKLAB_SCREENSHOTS to a folder to take them');
+    const dir = test.info().outputPath();
+    mkdirSync(dir, { recursive: true });
+    const failing = join(dir, 'mitm-self-signed.pcapng');
+    const run = await runScenario('mitm-self-signed', { seed: 1, carrier: CARRIER });
+    writeFileSync(failing, exportRun(run, 'pcapng').bytes);
+    const context = await browser.newContext({ viewport: view.viewport, colorScheme: view.colorScheme });
+    const page = await context.newPage();
+    await openLab(page);
+    await page.getByLabel('Capture file').setInputFiles(failing);
+    await page.getByRole('button', { name: 'Open capture' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Opened / })).toBeVisible({ timeout: 30_000 });
+    await page.getByLabel('Name of the PBX side (TLS client)').fill('Head office PBX');
+    await page.locator('section.captured').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS!, `capture-${view.name}.png`) });
+    // The packet that carries the failure, in the ladder and the inspector.
+    const failureText = await page.getByText(/^Packet \d+:/).textContent();
+    const packet = Number(/^Packet (\d+)/.exec(failureText!)![1]);
+    for (let i = 1; i < packet; i++) await page.getByRole('button', { name: 'Next step' }).click();
+    await page.locator('.lanes-head').evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SHOTS!, `capture-${view.name}-ladder.png`) });
+    await context.close();
+  });
+}
