@@ -12,7 +12,8 @@ const HOW = {
   dumpcap:
     'install dumpcap (Wireshark’s capture engine, which comes with tshark): on Debian or Ubuntu `sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tshark`; on macOS `brew install wireshark`.',
   gcc: 'install a C compiler (the capture tests build a small libsrtp program): on Debian or Ubuntu `sudo apt-get install -y gcc`.',
-  'pkg-config': 'install pkg-config (it finds libsrtp for the capture tests): on Debian or Ubuntu `sudo apt-get install -y pkg-config`.',
+  'pkg-config':
+    'install pkg-config (it finds libsrtp for the capture tests): on Debian or Ubuntu `sudo apt-get install -y pkg-config`.',
   libsrtp2:
     'install libsrtp 2 and its headers (the reference SRTP the capture tests check against): on Debian or Ubuntu `sudo apt-get install -y libsrtp2-dev`; on macOS `brew install srtp`.',
 };
