@@ -34,7 +34,9 @@ import {
   KeyUsagesExtension,
   type X509Certificate,
 } from '@peculiar/x509';
+import type { KeyObject } from 'node:crypto';
 import { readEcdsaSigValue } from '../crypto/ecdsa';
+import { nativeCrypto } from '../crypto/native';
 import { equalBytes } from '../wire/bytes';
 import { certificateNames, parseCertificate, type CertificateNames } from './certificate';
 import { matchHostName } from './host-name';
@@ -415,6 +417,8 @@ async function signatureVerifies(subject: X509Certificate, issuer: X509Certifica
   // The library reads an ECDSA signature leniently (a SEQUENCE length one short still verifies); hold it to DER.
   if (subject.signatureAlgorithm.name === 'ECDSA' && !readEcdsaSigValue(new Uint8Array(subject.signature)))
     return false;
+  const native = nativeSignatureVerifies(subject, issuer);
+  if (native !== undefined) return native;
   try {
     const algorithm = { ...issuer.publicKey.algorithm, ...subject.signatureAlgorithm };
     let keys = verifyKeys.get(issuer);
@@ -482,4 +486,69 @@ function ekuName(oid: string): string {
     '2.5.29.37.0': 'anyExtendedKeyUsage',
   };
   return names[oid] ?? oid;
+}
+
+/** Each issuer's public key as a node:crypto key, read once from its SubjectPublicKeyInfo. */
+const nativeKeys = new WeakMap<X509Certificate, KeyObject | null>();
+
+/** The node:crypto names of the signature hashes certificates use. */
+const NATIVE_HASH: Record<string, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
+/**
+ * The signature check by node:crypto when the engine runs in Node
+ * (crypto/native.ts): the issuer's key over the subject's tbsCertificate
+ * (RFC 5280 §4.1.1.3), for ECDSA and RSASSA-PKCS1-v1_5 with a key of the
+ * matching type. Undefined for anything else, which the WebCrypto path decides.
+ */
+function nativeSignatureVerifies(subject: X509Certificate, issuer: X509Certificate): boolean | undefined {
+  const native = nativeCrypto();
+  const { name, hash } = subject.signatureAlgorithm;
+  const hashName = NATIVE_HASH[hash?.name ?? ''];
+  if (!native || !hashName || (name !== 'ECDSA' && name !== 'RSASSA-PKCS1-v1_5')) return undefined;
+  let key = nativeKeys.get(issuer);
+  if (key === undefined) {
+    try {
+      key = native.createPublicKey({
+        key: new Uint8Array(issuer.publicKey.rawData) as never,
+        format: 'der',
+        type: 'spki',
+      });
+    } catch {
+      key = null;
+    }
+    nativeKeys.set(issuer, key);
+  }
+  if (!key || key.asymmetricKeyType !== (name === 'ECDSA' ? 'ec' : 'rsa')) return undefined;
+  try {
+    return native.verify(
+      hashName,
+      tbsCertificate(new Uint8Array(subject.rawData)),
+      key,
+      new Uint8Array(subject.signature),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The DER of the tbsCertificate inside a certificate (RFC 5280 §4.1): the
+ * first element of the outer SEQUENCE, whose bytes are what the issuer signed.
+ * The certificate has already been read as exact DER (certificate.ts).
+ */
+function tbsCertificate(der: Uint8Array): Uint8Array {
+  const headerLength = (at: number) => (der[at + 1] < 0x80 ? 2 : 2 + (der[at + 1] & 0x7f));
+  const contentLength = (at: number) => {
+    if (der[at + 1] < 0x80) return der[at + 1];
+    let n = 0;
+    for (let i = 0; i < (der[at + 1] & 0x7f); i++) n = n * 256 + der[at + 2 + i];
+    return n;
+  };
+  const start = headerLength(0);
+  return der.subarray(start, start + headerLength(start) + contentLength(start));
 }

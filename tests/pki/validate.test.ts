@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseCertificatesPem } from '../../sim/pki/keys';
 import { readPemBlocks } from '../../sim/pki/pem';
 import { validateChain, type CertificateReason } from '../../sim/pki/validate';
+import { useNativeCrypto } from '../../sim/crypto/native';
 import { AT, buildOpenSslMatrix, opensslVerdict, type Matrix } from './openssl-matrix';
 
 let matrix: Matrix;
@@ -61,6 +62,30 @@ describe('validateChain on OpenSSL-made chains', () => {
       }
       expect(r.detail.length).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('validateChain as a browser runs it', () => {
+  it('gives every case the same verdict with signatures checked by WebCrypto as by node:crypto', async () => {
+    const verdicts = async (native: boolean) => {
+      useNativeCrypto(native);
+      try {
+        const out = [];
+        for (const c of matrix.cases) {
+          const r = await validateChain(read(c.chain), {
+            anchors: read(c.ca),
+            at: Date.parse(AT),
+            host: c.host,
+            purpose: c.purpose,
+          });
+          out.push({ case: c.name, reason: r.reason, detail: r.detail });
+        }
+        return out;
+      } finally {
+        useNativeCrypto(true);
+      }
+    };
+    expect(await verdicts(false)).toEqual(await verdicts(true));
   });
 });
 
