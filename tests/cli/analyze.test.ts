@@ -4,7 +4,7 @@
  * lines a support engineer reads, keys given by hand, and bad input said in
  * one line.
  */
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportRun } from '../../sim/index';
@@ -29,6 +29,10 @@ beforeAll(async () => {
   writeFileSync(files.bare, timelineCapture(call));
   files.keylog = join(dir, 'call.keylog');
   writeFileSync(files.keylog, call.keyLog!);
+  // A key log of 65 MB (a sparse file: nothing is written) is over the limit and refused unread.
+  files.huge = join(dir, 'huge.keylog');
+  writeFileSync(files.huge, 'CLIENT_RANDOM ');
+  truncateSync(files.huge, 65 * 2 ** 20);
   files.garbage = join(dir, 'garbage.keylog');
   writeFileSync(files.garbage, 'not a key log\nCLIENT_RANDOM 12\n');
   // The SDES keys each side sent, read from the SDP the endpoints decrypted.
@@ -105,6 +109,10 @@ describe('trunklab analyze', () => {
         /holds no NSS key log line.*key log line 1: has 4 fields, not 3/,
       ],
       [['analyze', files['secure-call'], '--keylog', join(dir, 'nope.keylog')], /cannot read --keylog file/],
+      [
+        ['analyze', files['secure-call'], '--keylog', files.huge],
+        /^trunklab analyze: --keylog file ".*huge\.keylog" is too large: 65 MB; at most 64 MB is read$/m,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await trunklab(args);
