@@ -11,12 +11,14 @@
  * `trunklab analyze` must decrypt every TLS record and SIP message tshark
  * decrypts with the same key log, and say the same about each; decrypt the
  * media byte for byte as libsrtp made it, across a sequence number wrap; find
- * the one packet changed on the way; and diagnose a client that trusts
- * another CA as unknown_ca, from the packet that carries the alert.
+ * the one packet changed on the way; diagnose a client that trusts
+ * another CA as unknown_ca, from the packet that carries the alert; and, on a
+ * resumed TLS 1.3 session whose client sent early data, say that the 0-RTT
+ * record is not supported and decrypt the rest as tshark does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -453,4 +455,83 @@ describe('a secure call between OpenSSL and libsrtp peers, captured on the loopb
       expect(ourRecords(c.capture, c.keyLog)).toEqual(tsharkRecords(c.capture, c.keyLog, c.port));
     });
   }
+
+  it('TLS 1.3 early data on a resumed session: the 0-RTT record said to be unsupported, the rest of the connection decrypted', async () => {
+    const sessionFile = join(dir, 'early.session');
+    const early = join(dir, 'early.sip');
+    const keyLog = join(dir, 'early.keylog');
+    const capture = join(dir, 'early.pcapng');
+    writeFileSync(early, sip([`OPTIONS sip:${SERVER_NAME} SIP/2.0`, 'CSeq: 1 OPTIONS']));
+    const server = openssl([
+      's_server',
+      '-accept',
+      '127.0.0.1:0',
+      '-early_data',
+      '-cert',
+      pki.server.ec.cert,
+      '-key',
+      pki.server.ec.key,
+      '-tls1_3',
+    ]);
+    let dumpcap: Awaited<ReturnType<typeof startCapture>> | undefined;
+    try {
+      await expectOutput(server, /ACCEPT \S*:\d+/, 's_server listening');
+      const port = Number(/ACCEPT \S*:(\d+)/.exec(server.output())![1]);
+      const client = (more: string[]) =>
+        openssl([
+          's_client',
+          '-connect',
+          `127.0.0.1:${port}`,
+          '-servername',
+          SERVER_NAME,
+          '-CAfile',
+          pki.ca,
+          '-tls1_3',
+          ...more,
+        ]);
+      // A first connection leaves a session ticket to resume with.
+      const first = client(['-sess_out', sessionFile]);
+      // The server sends its tickets as it completes the handshake, before it reports the cipher.
+      await expectOutput(server, 'CIPHER is', 'the first handshake at the server');
+      first.proc.stdin.end();
+      await first.exited;
+      dumpcap = await startCapture(capture, `tcp port ${port}`);
+      const second = client(['-sess_in', sessionFile, '-early_data', early, '-keylogfile', keyLog]);
+      await expectOutput(server, 'End of early data', 'the early data at the server');
+      await expectOutput(second, 'Early data was accepted', 'the resumption');
+      second.proc.stdin.end();
+      await second.exited;
+    } finally {
+      server.kill();
+      await dumpcap?.stop();
+    }
+    const { report, timeline } = openCapture(readFileSync(capture), {
+      name: 'early.pcapng',
+      keyLog: readFileSync(keyLog, 'utf8'),
+    });
+    // tshark, with the same key log: which frame carries which records and handshake messages.
+    const frames = new Map(
+      tsharkFields(
+        capture,
+        ['frame.number', 'tls.record.content_type', 'tls.handshake.type'],
+        ['-o', `tls.keylog_file:${keyLog}`, '-Y', 'tls'],
+      ).map(([n, types, handshake]) => [Number(n), { types: types.split(','), handshake: handshake.split(',') }]),
+    );
+    const step = (packet: number) => timeline.steps.find((s) => s.packet === packet)!.summary;
+    const frameWith = (type: string) => [...frames].find(([, f]) => f.handshake.includes(type))![0];
+    // The 0-RTT data rides behind the ClientHello, before any ServerHello: named, not opened.
+    const hello = frameWith('1');
+    expect(frames.get(hello)!.types).toContain('23');
+    expect(step(hello)).toBe('ClientHello, ChangeCipherSpec, Encrypted record');
+    expect(report.tls).toHaveLength(1);
+    expect(report.tls[0]).toMatchObject({ version: '1.3', handshake: 'complete' });
+    expect(report.tls[0].problem).toMatch(/^TLS 1\.3 early data is not supported/);
+    // Everything after it is decrypted as tshark decrypts it: the server's flight, its ticket, both close_notify alerts.
+    expect(step(frameWith('8'))).toBe('ServerHello, ChangeCipherSpec, EncryptedExtensions, Finished');
+    expect(step(frameWith('4'))).toBe('NewSessionTicket');
+    const alerts = [...frames].filter(([, f]) => f.types.includes('21')).map(([n]) => step(n));
+    expect(alerts).toEqual(['Alert close_notify', 'Alert close_notify']);
+    expect(report.tls[0].alerts.map((a) => a.name)).toEqual(['close_notify', 'close_notify']);
+    expectEveryByteExplained(timeline);
+  });
 });
