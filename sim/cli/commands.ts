@@ -8,6 +8,7 @@ import { tlsConnectCommand } from './tls-connect-command';
 import { tlsServeCommand } from './tls-serve-command';
 import { sipParseCommand } from './sip-parse-command';
 import { sipLintCommand } from './sip-lint-command';
+import { caCommand } from './ca-command';
 
 export const COMMANDS: readonly Command[] = [
   scenariosCommand,
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   tlsServeCommand,
   sipParseCommand,
   sipLintCommand,
+  caCommand,
 ];
