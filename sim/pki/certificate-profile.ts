@@ -24,7 +24,7 @@ import {
   SubjectAlternativeNameExtension,
   SubjectKeyIdentifierExtension,
   X509CertificateGenerator,
-  type X509Name,
+  type Name as X509Name,
 } from '@peculiar/x509';
 import type { RandomSource } from '../crypto/random';
 import { toHex } from '../wire/bytes';
@@ -85,7 +85,7 @@ export interface Issuer {
  */
 export async function issueCertificate(
   issuer: Issuer,
-  subject: { name: JsonName | string; publicKey: CryptoKey | X509PublicKey },
+  subject: { name: JsonName | X509Name; publicKey: CryptoKey | X509PublicKey },
   validity: { notBefore: number; notAfter: number; serial: string },
   extensions: Extension[],
   crypto: Crypto,

@@ -51,7 +51,7 @@ export async function checkCertificateRequest(bytes: Uint8Array): Promise<Reques
   if (typeof der === 'string') return refuse('not_a_request', der);
   let request: Pkcs10CertificateRequest;
   try {
-    request = new Pkcs10CertificateRequest(der);
+    request = new Pkcs10CertificateRequest(new Uint8Array(der));
   } catch (e) {
     return refuse('not_a_request', `not a PKCS #10 CertificationRequest (RFC 2986 §4.2): ${firstLine(e)}`);
   }
@@ -128,9 +128,9 @@ function requestDer(bytes: Uint8Array): Uint8Array | string {
 
 /** The names to issue: subjectAltName's DNS names and addresses, else a Common Name that is a host name; or why not. */
 function requestedNames(request: Pkcs10CertificateRequest): SubjectName[] | string {
-  let san: SubjectAlternativeNameExtension | null;
+  let san: SubjectAlternativeNameExtension | undefined;
   try {
-    san = request.getExtension(SubjectAlternativeNameExtension);
+    san = request.extensions.find((e) => e instanceof SubjectAlternativeNameExtension);
   } catch (e) {
     return `the subjectAltName in the request cannot be read: ${firstLine(e)}`;
   }

@@ -20,7 +20,7 @@
 import {
   ExtendedKeyUsage,
   KeyUsageFlags,
-  X509Certificate,
+  type X509Certificate,
   X509CertificateGenerator,
   type Extension,
 } from '@peculiar/x509';
@@ -36,6 +36,7 @@ import {
   type SubjectName,
 } from './certificate-profile';
 import type { CheckedRequest } from './certificate-request';
+import { parseCertificate } from './certificate';
 import { parsePrivateKeyPem } from './keys';
 import { readPemBlocks, toPem } from './pem';
 
@@ -99,7 +100,7 @@ export async function createTestPki(options: {
     caExtensions(0),
     globalThis.crypto,
   );
-  const issuingCertificate = new X509Certificate(issuing);
+  const issuingCertificate = parseCertificate(issuing);
   const ca: IssuingCa = {
     certificate: issuingCertificate,
     issuer: { name: issuingCertificate.subjectName, pair: issuingPair, signingAlgorithm: ECDSA_SHA256 },
@@ -125,14 +126,14 @@ export async function loadIssuingCa(certificate: Uint8Array, keyPem: string): Pr
   const key = parsePrivateKeyPem(keyPem);
   if (key.kind !== 'ecdsa-p256')
     throw new RangeError('the issuing CA’s key is not the ECDSA P-256 key `ca init` makes');
-  const parsed = new X509Certificate(certificate);
+  const parsed = parseCertificate(certificate);
   const publicKey = await parsed.publicKey.export(ECDSA_P256, ['verify']);
   const raw = new Uint8Array(await globalThis.crypto.subtle.exportKey('raw', publicKey));
   if (raw.length !== key.publicKey.length || raw.some((b, i) => b !== key.publicKey[i])) {
     throw new RangeError('the issuing CA’s key does not belong to its certificate');
   }
   const der = pkcs8Of(keyPem);
-  const privateKey = await globalThis.crypto.subtle.importKey('pkcs8', der, ECDSA_P256, false, ['sign']);
+  const privateKey = await globalThis.crypto.subtle.importKey('pkcs8', new Uint8Array(der), ECDSA_P256, false, ['sign']);
   return {
     certificate: parsed,
     issuer: { name: parsed.subjectName, pair: { privateKey, publicKey }, signingAlgorithm: ECDSA_SHA256 },

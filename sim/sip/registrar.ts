@@ -10,8 +10,14 @@
  * same Call-ID gets 403 Forbidden, so a guesser cannot try forever.
  *
  * With `auth: 'ip'` the carrier knows the PBX by its source address instead:
- * a REGISTER (or any request) from a listed address is accepted without a
- * challenge, and anything else gets 403.
+ * a REGISTER (or any request) from a listed address or range (CIDR) is
+ * accepted without a challenge, and anything else gets 403.
+ *
+ * A server may challenge with several algorithms at once, most preferred
+ * first, one WWW-Authenticate each (RFC 8760 §2.4, RFC 7616 §3.7): SHA-256
+ * for clients that can, MD5 for the many that still cannot. Each challenge
+ * has its own nonce, and an answer counts only with the algorithm its nonce
+ * was issued for, so no one can take a SHA-256 nonce and answer it in MD5.
  *
  * Nonces come from a RandomSource and bindings expire on a Clock, so a seeded
  * run repeats exactly.
@@ -23,6 +29,7 @@ import type { NameAddress } from './address';
 import { formatUri, type SipUri } from './uri';
 import { digestResponse, formatChallenge, parseCredentials, type DigestAlgorithm } from './digest';
 import { newNonce, newTag } from './identifiers';
+import { parseAddressRange, rangeContains, type AddressRange } from '../net/address-range';
 import type { SipResponse } from './message';
 import type { ParsedSipMessage } from './parse';
 import { responseTo } from './response';
@@ -31,9 +38,11 @@ export interface RegistrarConfig {
   realm: string;
   auth: 'registration' | 'ip';
   algorithm: DigestAlgorithm;
+  /** Further challenges after `algorithm`'s, in order of preference (RFC 8760 §2.4). */
+  alsoChallengeWith?: readonly DigestAlgorithm[];
   /** Trunk accounts: user name → password. */
   accounts: Record<string, string>;
-  /** Source addresses accepted under IP authentication. */
+  /** Source addresses, or CIDR ranges, accepted under IP authentication. */
   trustedAddresses: readonly string[];
   /** Failed credential attempts per Call-ID before 403 (RFC 3261 §22.2 leaves the number to the server). */
   maxFailures?: number;
@@ -63,15 +72,28 @@ export type RegistrarVerdict =
 const MAX_OUTSTANDING_NONCES = 1024;
 
 export class Registrar {
-  private readonly nonces = new Map<string, number>(); // nonce → highest nonce count seen
+  /** nonce → the algorithm it was issued for and the highest nonce count seen. */
+  private readonly nonces = new Map<string, { algorithm: DigestAlgorithm; count: number }>();
   private readonly failures = new Map<string, number>(); // Call-ID → failed attempts
   private readonly bindings = new Map<string, Binding[]>();
+  private readonly trusted: AddressRange[];
 
   constructor(
     private readonly config: RegistrarConfig,
     private readonly random: RandomSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.trusted = config.trustedAddresses.map((text) => {
+      const range = parseAddressRange(text);
+      if (typeof range === 'string') throw new RangeError(`trusted address ${range}`);
+      return range;
+    });
+  }
+
+  /** Whether IP authentication accepts requests from `ip`. */
+  trusts(ip: string): boolean {
+    return this.trusted.some((r) => rangeContains(r, ip));
+  }
 
   /** Current bindings of an address of record, expired ones dropped. */
   bindingsOf(aor: string): Binding[] {
@@ -98,37 +120,32 @@ export class Registrar {
 
     if (this.config.auth === 'ip') {
       // IP authentication: the source address is the credential.
-      if (!this.config.trustedAddresses.includes(source.ip)) return reply(403, 'untrusted_address');
+      if (!this.trusts(source.ip)) return reply(403, 'untrusted_address');
     } else {
       const callId = p.headers.find((h) => h.canonical === 'Call-ID')?.parsed as string;
-      const challenge = (stale = false) => {
-        const nonce = newNonce(this.random);
-        this.nonces.set(nonce, 0);
-        // Memory stays bounded however many challenges a client asks for: the oldest nonce goes stale.
-        if (this.nonces.size > MAX_OUTSTANDING_NONCES) this.nonces.delete(this.nonces.keys().next().value!);
-        return {
-          name: 'WWW-Authenticate',
-          value: formatChallenge({
-            realm: this.config.realm,
-            nonce,
-            algorithm: this.config.algorithm,
-            qop: 'auth',
-            stale,
-          }),
-        };
-      };
+      const challenge = (stale = false) =>
+        [this.config.algorithm, ...(this.config.alsoChallengeWith ?? [])].map((algorithm) => {
+          const nonce = newNonce(this.random);
+          this.nonces.set(nonce, { algorithm, count: 0 });
+          // Memory stays bounded however many challenges a client asks for: the oldest nonce goes stale.
+          if (this.nonces.size > MAX_OUTSTANDING_NONCES) this.nonces.delete(this.nonces.keys().next().value!);
+          return {
+            name: 'WWW-Authenticate',
+            value: formatChallenge({ realm: this.config.realm, nonce, algorithm, qop: 'auth', stale }),
+          };
+        });
       const fail = (verdict: RegistrarVerdict) => {
         const n = (this.failures.get(callId) ?? 0) + 1;
         this.failures.set(callId, n);
         if (n >= (this.config.maxFailures ?? 2)) return reply(403, 'forbidden');
-        return reply(401, verdict, [challenge()]);
+        return reply(401, verdict, challenge());
       };
       // Only Digest credentials for our realm count; any other scheme is as good as none (RFC 4475 §3.3.7).
       const credentials = m.headers
         .filter((h) => h.name.toLowerCase() === 'authorization')
         .map((h) => parseCredentials(h.value))
         .find((c) => c && c.realm === this.config.realm);
-      if (!credentials) return reply(401, 'challenged', [challenge()]);
+      if (!credentials) return reply(401, 'challenged', challenge());
       if (credentials.uri !== m.uri) return reply(400, 'bad_request'); // RFC 7616 §3.4.6
       const password = Object.hasOwn(this.config.accounts, credentials.username)
         ? this.config.accounts[credentials.username]
@@ -149,11 +166,11 @@ export class Registrar {
       if (!equalBytes(utf8(expected), utf8(credentials.response))) return fail('wrong_credentials');
       const seen = this.nonces.get(credentials.nonce);
       const nc = credentials.nc ? parseInt(credentials.nc, 16) : 1;
-      if (seen === undefined || nc <= seen) {
-        // Right password, but a nonce we did not issue or a replayed count: ask again (RFC 7616 §3.3 stale).
-        return reply(401, 'stale_nonce', [challenge(true)]);
+      if (seen === undefined || seen.algorithm !== credentials.algorithm || nc <= seen.count) {
+        // Right password, but a nonce we did not issue (for this algorithm) or a replayed count: ask again (RFC 7616 §3.3 stale).
+        return reply(401, 'stale_nonce', challenge(true));
       }
-      this.nonces.set(credentials.nonce, nc);
+      seen.count = nc;
       if (aorUri.user !== credentials.username) return reply(403, 'forbidden'); // RFC 3261 §10.3 step 6
       this.failures.delete(callId);
     }

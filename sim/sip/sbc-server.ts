@@ -14,6 +14,8 @@
  *    200 OK, or only ringing (for CANCEL), or 486 Busy Here.
  * 6. ACK confirms the dialog; BYE ends it (200, or 481 if there is none);
  *    CANCEL of a ringing INVITE gets 200 and the INVITE 487 (§9.2).
+ * 7. The SBC may end an answered call itself: `hangUp` builds the BYE from
+ *    the dialog the 200 OK set up (§12.1.1, §15.1.1).
  */
 import type { CarrierProfile } from '../carrier';
 import type { Clock } from '../crypto/clock';
@@ -21,10 +23,11 @@ import type { RandomSource } from '../crypto/random';
 import { admitRequest, type ElementPolicy, SBC_POLICY } from './admission';
 import type { NameAddress } from './address';
 import { newTag } from './identifiers';
-import { headerValue, type SipHeader, type SipRequest, type SipResponse } from './message';
+import { headerValue, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message';
+import { contactTarget, inDialogRequest, tagOf, untagged, type Dialog } from './dialog';
 import { answerOffer, type SrtpAgreement } from './offer-answer';
 import { parsedValue, type ParsedSipMessage } from './parse';
-import { Registrar, type RegistrarVerdict } from './registrar';
+import { Registrar, type RegistrarConfig, type RegistrarVerdict } from './registrar';
 import { responseTo } from './response';
 import { parseSdp, serializeSdp } from './sdp';
 import { isSipParseError } from './syntax-error';
@@ -39,15 +42,19 @@ export interface SbcServerConfig {
   /** What the called party does: answer, keep ringing (so the caller may cancel), or be busy. */
   callee: 'answer' | 'ring' | 'busy';
   policy?: ElementPolicy;
+  /** Registrar settings over the carrier profile's (its trunk account, SHA-256, the customer's address). */
+  registrar?: Partial<Omit<RegistrarConfig, 'realm'>>;
+  /** Where this call's media is received, for the SDP answer (by default the profile's SBC address and RTP port). */
+  media?: (callId: string) => { address: string; port: number };
 }
 
 export type SbcEvent =
   | { kind: 'rejected'; status: number; detail: string; line?: number }
   | { kind: 'registrar'; verdict: RegistrarVerdict }
   | { kind: 'call-refused'; status: number; detail: string }
-  | { kind: 'media-agreed'; agreement?: SrtpAgreement }
-  | { kind: 'call-established' }
-  | { kind: 'call-ended' }
+  | { kind: 'media-agreed'; callId: string; agreement?: SrtpAgreement }
+  | { kind: 'call-established'; callId: string }
+  | { kind: 'call-ended'; callId: string }
   | { kind: 'call-cancelled' }
   | { kind: 'retransmission' };
 
@@ -61,7 +68,10 @@ export class SbcServer {
   readonly registrar: Registrar;
   private readonly transactions = new Map<string, ServerTransaction>();
   /** Confirmed or early dialogs by Call-ID. */
-  private readonly calls = new Map<string, { state: 'ringing' | 'answered' | 'confirmed' | 'ended' }>();
+  private readonly calls = new Map<
+    string,
+    { state: 'ringing' | 'answered' | 'confirmed' | 'ended'; dialog?: Dialog }
+  >();
 
   constructor(
     readonly config: SbcServerConfig,
@@ -76,6 +86,7 @@ export class SbcServer {
         algorithm: 'SHA-256',
         accounts: { [carrier.customer.username]: carrier.customer.password },
         trustedAddresses: [carrier.customer.pbxIp],
+        ...config.registrar,
       },
       random.fork('registrar'),
       clock,
@@ -138,15 +149,19 @@ export class SbcServer {
       case 'INVITE':
         return this.invite(p, source, t, reply);
       case 'ACK': {
-        const call = this.calls.get(headerValue(m, 'Call-ID')!);
-        if (call && call.state === 'answered') call.state = 'confirmed';
-        return { send: [], events: call ? [{ kind: 'call-established' }] : [] };
+        const callId = headerValue(m, 'Call-ID')!;
+        const call = this.calls.get(callId);
+        if (!call || call.state !== 'answered') return { send: [], events: [] };
+        call.state = 'confirmed';
+        if (call.dialog) call.dialog.state = 'confirmed';
+        return { send: [], events: [{ kind: 'call-established', callId }] };
       }
       case 'BYE': {
-        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        const callId = headerValue(m, 'Call-ID')!;
+        const call = this.calls.get(callId);
         if (!call || call.state === 'ended') return { send: [reply(481)], events: [] };
         call.state = 'ended';
-        return { send: [reply(200)], events: [{ kind: 'call-ended' }] };
+        return { send: [reply(200)], events: [{ kind: 'call-ended', callId }] };
       }
       case 'CANCEL': {
         // RFC 3261 §9.2: the CANCEL matches the INVITE's server transaction by its branch.
@@ -186,7 +201,7 @@ export class SbcServer {
     const registered = ['sip', 'sips'].some(
       (scheme) => this.registrar.bindingsOf(`${scheme}:${user ?? ''}@${carrier.domain}`).length > 0,
     );
-    const known = carrier.auth === 'ip' ? carrier.customer.pbxIp === source.ip : registered;
+    const known = carrier.auth === 'ip' ? this.registrar.trusts(source.ip) : registered;
     if (!known) {
       return {
         send: [trying, reply(403)],
@@ -210,12 +225,13 @@ export class SbcServer {
         events: [{ kind: 'call-refused', status: 400, detail: e.message }],
       };
     }
+    const local = this.config.media?.(callId) ?? { address: carrier.sbc.ip, port: carrier.sbc.rtpPort };
     const answer = answerOffer(
       offer,
       carrier.srtp,
       {
-        address: carrier.sbc.ip,
-        port: carrier.sbc.rtpPort,
+        address: local.address,
+        port: local.port,
         payloadTypes: [0, 8],
         username: 'sbc',
         sessionId: String(new DataView(this.random.bytes(4).buffer).getUint32(0)),
@@ -240,12 +256,47 @@ export class SbcServer {
       };
     }
     if (this.config.callee === 'ring') return { send: [trying, ringing], events: [] };
-    this.calls.get(callId)!.state = 'answered';
     const ok = reply(200, {
       headers: [this.contact(m), { name: 'Allow', value: SBC_POLICY.methods.join(', ') }],
       body: serializeSdp(answer.sdp),
       contentType: 'application/sdp',
     });
-    return { send: [trying, ringing, ok], events: [{ kind: 'media-agreed', agreement: answer.agreement }] };
+    this.calls.set(callId, { state: 'answered', dialog: this.dialogOf(p, t.toTag) });
+    return { send: [trying, ringing, ok], events: [{ kind: 'media-agreed', callId, agreement: answer.agreement }] };
+  }
+
+  /** The dialog a 2xx to this INVITE sets up, seen from the answering side (RFC 3261 §12.1.1). */
+  private dialogOf(p: ParsedSipMessage, toTag: string): Dialog | undefined {
+    const from = parsedValue<NameAddress>(p, 'From');
+    const to = parsedValue<NameAddress>(p, 'To');
+    const target = contactTarget(parsedValue<NameAddress[] | '*'>(p, 'Contact'));
+    const remoteTag = from && tagOf(from);
+    if (!from || !to || !target || remoteTag === undefined) return undefined;
+    return {
+      callId: headerValue(p.message, 'Call-ID')!,
+      localTag: toTag,
+      remoteTag,
+      localAddress: untagged(to),
+      remoteAddress: untagged(from),
+      remoteTarget: target,
+      // The UAS keeps the Record-Route entries in the order they arrived (§12.1.1).
+      routeSet: headerValues(p.message, 'Record-Route'),
+      localSeq: 0,
+      state: 'early',
+    };
+  }
+
+  /**
+   * Ends an answered call from the SBC's side: the BYE to send, with `via` as
+   * its top Via (RFC 3261 §15.1.1), or undefined when there is no such call.
+   * The call is over for the SBC as soon as it sends BYE (§15.1.1); the
+   * PBX's own BYE crossing it gets 481.
+   */
+  hangUp(callId: string, via: SipHeader): SipRequest | undefined {
+    const call = this.calls.get(callId);
+    if (!call?.dialog || (call.state !== 'answered' && call.state !== 'confirmed')) return undefined;
+    call.state = 'ended';
+    call.dialog.state = 'terminated';
+    return inDialogRequest(call.dialog, 'BYE', via);
   }
 }
