@@ -1,7 +1,8 @@
 /**
  * `trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client]
- * [--at ISO-TIME] [--json]`: validates a certificate chain the way the
- * engine's TLS peers do (sim/pki/validate.ts) and says why it fails.
+ * [--at ISO-TIME] [--crl CRL.pem]... [--json]`: validates a certificate chain the
+ * way the engine's TLS peers do (sim/pki/validate.ts), with the CAs'
+ * revocation lists when given (RFC 5280 §6.3), and says why it fails.
  *
  * Files may be PEM (any number of CERTIFICATE blocks, leaf first) or a single
  * DER certificate. Exit 0 valid, 1 invalid, 2 unreadable input or bad usage.
@@ -15,7 +16,7 @@ import { INPUT_LIMIT, readInputFile } from './input-file';
 export const certCheckCommand: Command = {
   name: 'cert-check',
   synopsis:
-    'trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client] [--at ISO-TIME] [--json]',
+    'trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client] [--at ISO-TIME] [--crl CRL.pem]... [--json]',
   description: 'Validates a certificate chain against trusted CAs and explains the verdict step by step.',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs('cert-check', args, {
@@ -23,6 +24,7 @@ export const certCheckCommand: Command = {
       host: { type: 'string' },
       purpose: { type: 'string' },
       at: { type: 'string' },
+      crl: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('cert-check: give one CHAIN file (PEM, leaf first)');
@@ -39,9 +41,16 @@ export const certCheckCommand: Command = {
     const { validateChain } = await import('../pki/validate');
     const chain = await readCertificates(positionals[0]);
     const anchors = await readCertificates(values.ca);
+    const crls = (await Promise.all((values.crl ?? []).map(readCrls))).flat();
     let result: ValidationResult;
     try {
-      result = await validateChain(chain, { anchors, at, host: values.host, purpose });
+      result = await validateChain(chain, {
+        anchors,
+        at,
+        host: values.host,
+        purpose,
+        ...(crls.length ? { crls } : {}),
+      });
     } catch (e) {
       // A certificate the path needed turned out unreadable: say which file it came from.
       if (isParseError(e) && e.field?.startsWith('trusted CA'))
@@ -67,6 +76,28 @@ function parseTime(text: string): number {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new UsageError(`cert-check: --at is not a real time: "${text}"`);
   return ms;
+}
+
+/** Every CRL in a PEM (X509 CRL blocks) or DER file, or a UsageError naming the file and what is wrong. */
+async function readCrls(path: string): Promise<Uint8Array[]> {
+  const [{ readCrl }, { readPemBlocks }] = await Promise.all([import('../pki/revocation'), import('../pki/pem')]);
+  const bytes = readInputFile('cert-check', path, INPUT_LIMIT.pem);
+  if (bytes.length === 0) throw new UsageError(`cert-check: ${path} is empty`);
+  try {
+    const ders =
+      bytes[0] === 0x30
+        ? [bytes]
+        : readPemBlocks(new TextDecoder('utf-8', { fatal: false }).decode(bytes))
+            .filter((b) => b.label === 'X509 CRL')
+            .map((b) => b.der);
+    if (ders.length === 0)
+      throw new UsageError(`cert-check: ${path} holds no "X509 CRL" PEM block and is not a DER CRL`);
+    ders.forEach((der, i) => readCrl(der, `${path} CRL ${i + 1}`));
+    return ders;
+  } catch (e) {
+    if (isParseError(e)) throw new UsageError(`cert-check: ${e.message}`);
+    throw e;
+  }
 }
 
 /**

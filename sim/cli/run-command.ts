@@ -93,9 +93,22 @@ export const runCommand: Command = {
   },
 };
 
+/** Whether a TCP segment's payload is TLS records (what SIP over TLS travels in, RFC 3261 §26.2). */
+function carriesTls(s: Step): boolean {
+  const tcp = s.fields[0]?.children?.find((f) => f.name === 'TCP');
+  return tcp?.children?.some((f) => f.name.startsWith('TLS')) ?? false;
+}
+
+/** What a step carries over what: `SIP/TLS`, `TLS/TCP`, `SRTP/UDP`. */
+function carriedOver(s: Step): string {
+  if (s.protocol === 'TCP') return 'TCP';
+  if (s.protocol !== 'TLS' && carriesTls(s)) return `${s.protocol}/TLS`;
+  return `${s.protocol}/${s.transport.toUpperCase()}`;
+}
+
 function stepLine(s: Step, attacker: boolean): string[] {
   const time = `${(s.time / 1000).toFixed(3)}s`.padStart(9);
-  const carried = s.protocol === 'TCP' ? 'TCP' : `${s.protocol}/${s.transport.toUpperCase()}`;
+  const carried = carriedOver(s);
   const line = `${String(s.index).padStart(3)} ${time}  ${NAMES[s.from]} → ${NAMES[s.to]}  ${carried}  ${s.summary}${s.failure ? `  ✗ ${s.failure}` : ''}`;
   return attacker ? [line, `               attacker: ${s.views.attacker.summary}`] : [line];
 }

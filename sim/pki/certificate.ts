@@ -27,13 +27,21 @@ import { ParseError } from '../wire/parse-error';
  */
 const parsed = new Map<string, X509Certificate>();
 const PARSED_LIMIT = 256;
+/** The same, by the array that held the bytes (arrays a caller keeps, such as its trust anchors). */
+const parsedArrays = new WeakMap<Uint8Array, X509Certificate>();
 
 /** Parses one DER certificate; `where` names it in errors (e.g. `PEM block 2 (CERTIFICATE)`). */
 export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Certificate {
+  // The same array again (a trust anchor, at every validation): no need even to compare its bytes.
+  const same = parsedArrays.get(der);
+  if (same) return same;
   checkOuterSequence(der, where);
   const id = toHex(der);
   const known = parsed.get(id);
-  if (known) return known;
+  if (known) {
+    parsedArrays.set(der, known);
+    return known;
+  }
   try {
     checkDistinguishedEncoding(der, where);
     const certificate = new X509Certificate(der as Uint8Array<ArrayBuffer>);
@@ -42,6 +50,7 @@ export function parseCertificate(der: Uint8Array, where = 'certificate'): X509Ce
     void [certificate.serialNumber, certificate.extensions.map((x) => x.type)];
     if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
     parsed.set(id, certificate);
+    parsedArrays.set(der, certificate);
     return certificate;
   } catch (e) {
     if (e instanceof ParseError) throw e;

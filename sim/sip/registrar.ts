@@ -5,6 +5,10 @@
  * With `auth: 'registration'` the PBX proves it knows the trunk password by
  * digest (RFC 3261 §22.4, RFC 7616):
  *   REGISTER → 401 with a fresh nonce → REGISTER with Authorization → 200 OK.
+ * The 401 carries one WWW-Authenticate per algorithm the registrar accepts,
+ * most preferred first, each with its own nonce (RFC 8760 §2); a response is
+ * accepted only with the algorithm its nonce was issued for, so a client
+ * cannot pick an algorithm the registrar did not offer.
  * Wrong credentials (a bad password, an unknown user) get another 401 and a
  * new challenge, in case the first try was a typo; the next failure on the
  * same Call-ID gets 403 Forbidden, so a guesser cannot try forever.
@@ -12,12 +16,6 @@
  * With `auth: 'ip'` the carrier knows the PBX by its source address instead:
  * a REGISTER (or any request) from a listed address or range (CIDR) is
  * accepted without a challenge, and anything else gets 403.
- *
- * A server may challenge with several algorithms at once, most preferred
- * first, one WWW-Authenticate each (RFC 8760 §2.4, RFC 7616 §3.7): SHA-256
- * for clients that can, MD5 for the many that still cannot. Each challenge
- * has its own nonce, and an answer counts only with the algorithm its nonce
- * was issued for, so no one can take a SHA-256 nonce and answer it in MD5.
  *
  * Nonces come from a RandomSource and bindings expire on a Clock, so a seeded
  * run repeats exactly.
@@ -37,9 +35,8 @@ import { responseTo } from './response';
 export interface RegistrarConfig {
   realm: string;
   auth: 'registration' | 'ip';
-  algorithm: DigestAlgorithm;
-  /** Further challenges after `algorithm`'s, in order of preference (RFC 8760 §2.4). */
-  alsoChallengeWith?: readonly DigestAlgorithm[];
+  /** The digest algorithms it challenges with, most preferred first: one challenge each (RFC 8760 §2). */
+  algorithms: readonly DigestAlgorithm[];
   /** Trunk accounts: user name → password. */
   accounts: Record<string, string>;
   /** Source addresses, or CIDR ranges, accepted under IP authentication. */
@@ -72,8 +69,8 @@ export type RegistrarVerdict =
 const MAX_OUTSTANDING_NONCES = 1024;
 
 export class Registrar {
-  /** nonce → the algorithm it was issued for and the highest nonce count seen. */
-  private readonly nonces = new Map<string, { algorithm: DigestAlgorithm; count: number }>();
+  /** nonce → the algorithm it was issued for, and the highest nonce count seen with it. */
+  private readonly nonces = new Map<string, { algorithm: DigestAlgorithm; nc: number }>();
   private readonly failures = new Map<string, number>(); // Call-ID → failed attempts
   private readonly bindings = new Map<string, Binding[]>();
   private readonly trusted: AddressRange[];
@@ -124,9 +121,9 @@ export class Registrar {
     } else {
       const callId = p.headers.find((h) => h.canonical === 'Call-ID')?.parsed as string;
       const challenge = (stale = false) =>
-        [this.config.algorithm, ...(this.config.alsoChallengeWith ?? [])].map((algorithm) => {
+        this.config.algorithms.map((algorithm) => {
           const nonce = newNonce(this.random);
-          this.nonces.set(nonce, { algorithm, count: 0 });
+          this.nonces.set(nonce, { algorithm, nc: 0 });
           // Memory stays bounded however many challenges a client asks for: the oldest nonce goes stale.
           if (this.nonces.size > MAX_OUTSTANDING_NONCES) this.nonces.delete(this.nonces.keys().next().value!);
           return {
@@ -151,6 +148,9 @@ export class Registrar {
         ? this.config.accounts[credentials.username]
         : undefined;
       if (password === undefined) return fail('unknown_user');
+      const issued = this.nonces.get(credentials.nonce);
+      // A digest made with another algorithm than its nonce was issued for is not an answer to that challenge.
+      if (issued && issued.algorithm !== credentials.algorithm) return fail('wrong_credentials');
       const expected = digestResponse({
         algorithm: credentials.algorithm,
         username: credentials.username,
@@ -164,13 +164,12 @@ export class Registrar {
         cnonce: credentials.cnonce,
       });
       if (!equalBytes(utf8(expected), utf8(credentials.response))) return fail('wrong_credentials');
-      const seen = this.nonces.get(credentials.nonce);
       const nc = credentials.nc ? parseInt(credentials.nc, 16) : 1;
-      if (seen === undefined || seen.algorithm !== credentials.algorithm || nc <= seen.count) {
-        // Right password, but a nonce we did not issue (for this algorithm) or a replayed count: ask again (RFC 7616 §3.3 stale).
+      if (issued === undefined || nc <= issued.nc) {
+        // Right password, but a nonce we did not issue or a replayed count: ask again (RFC 7616 §3.3 stale).
         return reply(401, 'stale_nonce', challenge(true));
       }
-      seen.count = nc;
+      issued.nc = nc;
       if (aorUri.user !== credentials.username) return reply(403, 'forbidden'); // RFC 3261 §10.3 step 6
       this.failures.delete(callId);
     }

@@ -40,6 +40,8 @@ export interface TlsConfig {
   credentials?: TlsCredentials;
   /** DER certificates of the CAs this endpoint trusts for the peer's chain. */
   trustAnchors: Uint8Array[];
+  /** CRLs (DER) the endpoint checks the peer's chain against (RFC 5280 §6.3); none: no revocation check. */
+  crls?: Uint8Array[];
   /**
    * Whether to validate the peer's chain. A PBX that accepts any certificate is a
    * real misconfiguration (and the attacker's client towards the SBC does not care).

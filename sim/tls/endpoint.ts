@@ -21,7 +21,7 @@
 import type { Field } from '../wire/field';
 import { concatBytes, toHex } from '../wire/bytes';
 import { ByteWriter } from '../wire/writer';
-import { hash as digest, type HashName } from '../crypto/hash';
+import { runningHash, type HashName, type RunningHash } from '../crypto/hash';
 import { fail, makeAlert, readAlert, TlsFailure, writeAlert, type AlertName, type TlsAlert } from './alert';
 import {
   CONTENT_TYPE,
@@ -204,9 +204,31 @@ export abstract class TlsEndpoint {
     });
   }
 
+  /**
+   * Hash(transcript || extra) (RFC 8446 §4.4.1). A running hash per hash
+   * function absorbs each message once, rather than the whole transcript
+   * again at every key derivation, signature and Finished; it starts over
+   * when the transcript does (a HelloRetryRequest replaces ClientHello1).
+   */
   protected transcriptHash(hash: HashName, extra?: Uint8Array): Uint8Array {
-    return digest(hash, concatBytes(...this.transcript, ...(extra ? [extra] : [])));
+    let running = this.runningTranscripts.get(hash);
+    const t = this.transcript;
+    if (!running || running.absorbed > t.length || (running.absorbed > 0 && t[running.absorbed - 1] !== running.last)) {
+      running = { hash: runningHash(hash), absorbed: 0, last: undefined };
+      this.runningTranscripts.set(hash, running);
+    }
+    for (; running.absorbed < t.length; running.absorbed++) running.hash.update(t[running.absorbed]);
+    running.last = t[t.length - 1];
+    if (!extra) return running.hash.peek();
+    const withExtra = running.hash.fork();
+    withExtra.update(extra);
+    return withExtra.peek();
   }
+
+  private readonly runningTranscripts = new Map<
+    HashName,
+    { hash: RunningHash; absorbed: number; last: Uint8Array | undefined }
+  >();
 
   protected transcriptBytes(): Uint8Array {
     return concatBytes(...this.transcript);

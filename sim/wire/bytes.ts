@@ -1,6 +1,7 @@
 /**
  * Plain operations on byte arrays that every layer needs: hex and base64
- * text forms, concatenation, constant-time comparison.
+ * text forms, concatenation, constant-time comparison, and the big-endian
+ * 32-bit words that block ciphers and hashes read and write.
  */
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -46,6 +47,19 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
+}
+
+/** The big-endian 32-bit word at `bytes[at]`, as a signed 32-bit integer (what bitwise operators give). */
+export function int32At(bytes: Uint8Array, at: number): number {
+  return (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+}
+
+/** Writes `value`'s low 32 bits big-endian at `bytes[at]`. */
+export function putInt32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
 }
 
 /** Compares in time that does not depend on where the arrays differ (for MACs and Finished values). */
