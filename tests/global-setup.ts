@@ -11,5 +11,6 @@ export default function setup(): void {
   requireTool('openssl');
   requireTool('tshark');
   requireTool('sox');
+  requireTool('baresip');
   execFileSync(process.execPath, ['scripts/build-cli.js'], { stdio: 'inherit' });
 }

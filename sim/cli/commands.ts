@@ -9,6 +9,7 @@ import { tlsServeCommand } from './tls-serve-command';
 import { sipParseCommand } from './sip-parse-command';
 import { sipLintCommand } from './sip-lint-command';
 import { caCommand } from './ca-command';
+import { sbcCommand } from './sbc-command';
 
 export const COMMANDS: readonly Command[] = [
   scenariosCommand,
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   sipParseCommand,
   sipLintCommand,
   caCommand,
+  sbcCommand,
 ];

@@ -27,7 +27,7 @@ import type { NameAddress } from './address';
 import { newTag } from './identifiers';
 import { headerValue, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message';
 import { contactTarget, inDialogRequest, tagOf, untagged, type Dialog } from './dialog';
-import { answerOffer, type SrtpAgreement } from './offer-answer';
+import { answerOffer, type NegotiationFailure, type SrtpAgreement } from './offer-answer';
 import { parsedValue, type ParsedSipMessage } from './parse';
 import { Registrar, type RegistrarConfig, type RegistrarVerdict } from './registrar';
 import type { DigestAlgorithm } from './digest';
@@ -49,6 +49,11 @@ export interface SbcServerConfig {
   policy?: ElementPolicy;
   /** Registrar settings over the carrier profile's (its trunk account, SHA-256, the customer's address). */
   registrar?: Partial<Omit<RegistrarConfig, 'realm'>>;
+  /**
+   * `host:port` for the Contact of answers: where the PBX sends requests in the dialog (by default the
+   * profile's SBC host name and `port`; a real SBC on several addresses answers with the one it was reached at).
+   */
+  contact?: () => string;
   /** Where this call's media is received, for the SDP answer (by default the profile's SBC address and RTP port). */
   media?: (callId: string) => { address: string; port: number };
 }
@@ -59,7 +64,7 @@ export const DEFAULT_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256']
 export type SbcEvent =
   | { kind: 'rejected'; status: number; detail: string; line?: number }
   | { kind: 'registrar'; verdict: RegistrarVerdict }
-  | { kind: 'call-refused'; status: number; detail: string }
+  | { kind: 'call-refused'; status: number; detail: string; failure?: NegotiationFailure }
   | { kind: 'media-agreed'; callId: string; agreement?: SrtpAgreement }
   /** A re-INVITE changed the call's media: the new agreement (new keys both ways). */
   | { kind: 'media-updated'; callId: string; agreement?: SrtpAgreement }
@@ -108,10 +113,10 @@ export class SbcServer {
 
   /** RFC 3261 §12.1.1: when the request came to a sips: URI, the Contact of the answer is sips: too. */
   private contact(request: SipRequest): SipHeader {
-    const { sbc } = this.config.carrier;
-    if (/^sips:/i.test(request.uri)) return { name: 'Contact', value: `<sips:${sbc.host}:${this.config.port}>` };
+    const where = this.config.contact?.() ?? `${this.config.carrier.sbc.host}:${this.config.port}`;
+    if (/^sips:/i.test(request.uri)) return { name: 'Contact', value: `<sips:${where}>` };
     const tls = this.config.transport === 'TLS' ? ';transport=tls' : '';
-    return { name: 'Contact', value: `<sip:${sbc.host}:${this.config.port}${tls}>` };
+    return { name: 'Contact', value: `<sip:${where}${tls}>` };
   }
 
   receive(p: ParsedSipMessage, source: { ip: string; port: number }): { send: SipResponse[]; events: SbcEvent[] } {
@@ -295,7 +300,7 @@ export class SbcServer {
       const warning = { name: 'Warning', value: `305 ${carrier.sbc.host} "${answer.detail.replace(/["\\]/g, "'")}"` };
       return {
         send: [trying, reply(488, { headers: [warning] })],
-        events: [{ kind: 'call-refused', status: 488, detail: answer.detail }],
+        events: [{ kind: 'call-refused', status: 488, detail: answer.detail, failure: answer.failure }],
       };
     }
     this.calls.set(callId, { state: 'ringing' });
