@@ -32,9 +32,10 @@ export interface SbcProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startSbc(args: string[]): Promise<SbcProcess> {
+export async function startSbc(args: string[], cwd?: string): Promise<SbcProcess> {
   const proc = spawn(process.execPath, [BIN, 'sbc', '--listen', '127.0.0.1:0', '--json', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   const events: SbcLine[] = [];
   const waiters = new Set<() => void>();
