@@ -8,7 +8,6 @@
  * of the article's 0.0.0.0:5061, the one change made to the text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { carrier } from '../../site/components/docs/carrier-profile';
 import { REHEARSAL_SBC, rehearsalCommand, rehearsalFiles } from '../../site/components/docs/rehearsal';
 import { OpenSslWorkbench } from './openssl-workbench';
