@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -201,9 +201,9 @@ export async function runBaresip(o: BaresipOptions): Promise<BaresipRun> {
   void exited.then(() => [...waiters].forEach((w) => w()));
 
   // The control socket opens once baresip has read its configuration: try until it answers.
-  let socket;
+  let socket: Socket | undefined;
   for (let attempt = 0; attempt < 100 && proc.exitCode === null; attempt++) {
-    socket = await new Promise<ReturnType<typeof createConnection> | undefined>((resolve) => {
+    socket = await new Promise<Socket | undefined>((resolve) => {
       const s = createConnection(control, '127.0.0.1');
       s.once('connect', () => resolve(s));
       s.once('error', () => resolve(undefined));
