@@ -5,16 +5,16 @@
  * Bad Request (RFC 3261 §21.4.1) and the connection is closed, as is a header
  * section over the size limit; and 50 clients registering at once are all
  * served. The clients are Node's own TLS (OpenSSL) with a certificate from
- * `trunklab ca sign`; the SBC runs in this process with short timeouts.
+ * `trunklab ca sign` (rehearsal-pki.ts); the SBC runs in this process with
+ * short timeouts.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trunklab } from './trunklab';
+import { makeRehearsalPki } from './rehearsal-pki';
 import { anchorsOption, credentialsOption } from '../../sim/cli/tls-options';
 import { TestSbc } from '../../sim/cli/sbc/test-sbc';
 import type { SbcEvent } from '../../sim/cli/sbc/sbc-events';
@@ -32,32 +32,18 @@ let client: { ca: Buffer; cert: Buffer; key: Buffer };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trunklab-sbc-limits-'));
-  const ca = join(dir, 'ca');
-  expect((await trunklab(['ca', 'init', ca, '--sbc-name', '127.0.0.1'])).status).toBe(0);
-  const key = join(dir, 'pbx.key');
-  spawnSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', key]);
-  spawnSync('openssl', ['req', '-new', '-key', key, '-out', join(dir, 'pbx.csr'), '-subj', '/CN=pbx.example.net']);
-  const signed = await trunklab([
-    'ca',
-    'sign',
-    join(dir, 'pbx.csr'),
-    '--out',
-    join(dir, 'pbx-chain.pem'),
-    '--ca-dir',
-    ca,
-  ]);
-  expect(signed.status, signed.stderr).toBe(0);
+  const pki = await makeRehearsalPki(dir);
   client = {
-    ca: readFileSync(join(ca, 'quillfeather-root-ca.pem')),
-    cert: readFileSync(join(dir, 'pbx-chain.pem')),
-    key: readFileSync(key),
+    ca: readFileSync(pki.root),
+    cert: readFileSync(pki.pbxChain),
+    key: readFileSync(pki.pbxKey),
   };
   sbc = new TestSbc({
     carrier: profile,
     host: '127.0.0.1',
     port: 0,
-    credentials: credentialsOption('test', join(ca, 'sbc-chain.pem'), join(ca, 'sbc.key'))!,
-    anchors: anchorsOption('test', join(ca, 'quillfeather-root-ca.pem')),
+    credentials: credentialsOption('test', pki.sbcChain, pki.sbcKey)!,
+    anchors: anchorsOption('test', pki.root),
     certificateNames: ['127.0.0.1'],
     auth: { kind: 'digest', user: 'harbourstreet', password: 'limits-password', algorithms: ['SHA-256'] },
     // Short, so a test waits little; a busy machine still finishes a handshake well within them.
