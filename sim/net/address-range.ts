@@ -28,7 +28,7 @@ export function rangeContains(range: AddressRange, ip: string): boolean {
   const address = parseIpAddress(unmappedIpv4(ip));
   if (!address || address.length !== range.network.length) return false;
   for (let bit = 0; bit < range.prefixLength; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if ((address[bit >> 3] & mask) !== (range.network[bit >> 3] & mask)) return false;
   }
   return true;

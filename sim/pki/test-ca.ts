@@ -133,7 +133,9 @@ export async function loadIssuingCa(certificate: Uint8Array, keyPem: string): Pr
     throw new RangeError('the issuing CA’s key does not belong to its certificate');
   }
   const der = pkcs8Of(keyPem);
-  const privateKey = await globalThis.crypto.subtle.importKey('pkcs8', new Uint8Array(der), ECDSA_P256, false, ['sign']);
+  const privateKey = await globalThis.crypto.subtle.importKey('pkcs8', new Uint8Array(der), ECDSA_P256, false, [
+    'sign',
+  ]);
   return {
     certificate: parsed,
     issuer: { name: parsed.subjectName, pair: { privateKey, publicKey }, signingAlgorithm: ECDSA_SHA256 },
