@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 const HOW = {
   openssl:
     'install OpenSSL 3: on Debian or Ubuntu `sudo apt-get install -y openssl`; on macOS `brew install openssl@3`.',
+  baresip:
+    'install baresip (a SIP phone that plays the PBX against `trunklab sbc`): on Debian or Ubuntu `sudo apt-get install -y baresip-core`.',
   sox: 'install SoX (the tests compare our G.711 and audio with it): on Debian or Ubuntu `sudo apt-get install -y sox`; on macOS `brew install sox`.',
   tshark:
     'install tshark (Wireshark’s command-line tool): on Debian or Ubuntu `sudo DEBIAN_FRONTEND=noninteractive apt-get install -y tshark`; on macOS `brew install wireshark`.',

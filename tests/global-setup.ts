@@ -15,5 +15,6 @@ export default function setup(): void {
   requireTool('gcc');
   requireTool('pkg-config');
   requireLibrary('libsrtp2');
+  requireTool('baresip');
   execFileSync(process.execPath, ['scripts/build-cli.js'], { stdio: 'inherit' });
 }

@@ -9,6 +9,8 @@ import { tlsServeCommand } from './tls-serve-command';
 import { sipParseCommand } from './sip-parse-command';
 import { sipLintCommand } from './sip-lint-command';
 import { analyzeCommand } from './analyze-command';
+import { caCommand } from './ca-command';
+import { sbcCommand } from './sbc-command';
 
 export const COMMANDS: readonly Command[] = [
   scenariosCommand,
@@ -20,4 +22,6 @@ export const COMMANDS: readonly Command[] = [
   tlsServeCommand,
   sipParseCommand,
   sipLintCommand,
+  caCommand,
+  sbcCommand,
 ];

@@ -39,7 +39,13 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
     return await command.run(args, ctx);
   } catch (e) {
     if (e instanceof UsageError || isParseError(e)) {
-      ctx.stderr(`trunklab ${name}: ${e.message.replace(new RegExp(`^${name}: `), '')}\n`);
+      // A subcommand's error names it (`ca sign: ...`): `trunklab ca sign: ...`, not `trunklab ca: ca sign: ...`.
+      const subcommand = e.message.startsWith(`${name} `) && /^\S+ \S+: /.test(e.message);
+      ctx.stderr(
+        subcommand
+          ? `trunklab ${e.message}\n`
+          : `trunklab ${name}: ${e.message.replace(new RegExp(`^${name}: `), '')}\n`,
+      );
       return EXIT.usage;
     }
     // A bug, not bad input: still one line, but say so.

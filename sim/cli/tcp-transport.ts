@@ -15,6 +15,7 @@
 import { connect, type Socket } from 'node:net';
 import type { TlsEndpoint } from '../tls/endpoint';
 import type { TlsOutput } from '../tls/output';
+import type { AlertName } from '../tls/alert';
 import type { Clock } from '../crypto/clock';
 
 /** The machine's clock, for real connections (the engine itself only ever reads a `Clock`). */
@@ -22,6 +23,12 @@ export const systemClock: Clock = { now: () => Date.now() };
 
 /** How long a peer has to close its side after ours is closed, before the socket is destroyed. */
 export const CLOSE_GRACE_MS = 500;
+
+/** Sees every byte a TlsSocket reads and writes, as it happens (`trunklab sbc --record`). */
+export interface StreamObserver {
+  received(bytes: Uint8Array): void;
+  sent(bytes: Uint8Array): void;
+}
 
 export class TlsSocket {
   /** Every output of the endpoint, in order. */
@@ -39,10 +46,12 @@ export class TlsSocket {
   constructor(
     readonly socket: Socket,
     readonly endpoint: TlsEndpoint,
+    private readonly observer?: StreamObserver,
   ) {
     this.closedFully = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => {
       socket.pause();
+      this.observer?.received(new Uint8Array(chunk));
       void this.endpoint.receive(new Uint8Array(chunk)).then(
         (out) => {
           this.handle(out);
@@ -99,6 +108,13 @@ export class TlsSocket {
     return this.inbox.shift();
   }
 
+  /** Ends the connection with an alert of our choosing (a peer over a limit), then closes it. */
+  async abort(name: AlertName, reason: string): Promise<void> {
+    if (!this.ended && this.endpoint.state !== 'closed' && this.endpoint.state !== 'failed')
+      this.handle(await this.endpoint.abort(name, reason));
+    this.shutdown();
+  }
+
   /**
    * Sends close_notify if the connection is still up, ends the socket, and
    * resolves once it is closed: by the peer closing its side, or by
@@ -116,7 +132,10 @@ export class TlsSocket {
 
   private handle(out: TlsOutput): void {
     this.outputs.push(out);
-    if (out.bytes.length > 0 && this.socket.writable) this.socket.write(out.bytes);
+    if (out.bytes.length > 0 && this.socket.writable) {
+      this.socket.write(out.bytes);
+      this.observer?.sent(out.bytes);
+    }
     this.inbox.push(...out.received);
     // After close_notify or an alert the endpoint reads nothing more: close the connection.
     if (out.state === 'closed' || out.state === 'failed') this.shutdown();

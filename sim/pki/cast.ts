@@ -28,14 +28,10 @@
  *   // Attacker: presents e.g. cast.attacker.expired.chain with cast.attacker.expired.privateKey.
  */
 import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
   ExtendedKeyUsage,
-  ExtendedKeyUsageExtension,
   type Extension,
   type JsonName,
   KeyUsageFlags,
-  KeyUsagesExtension,
   Pkcs10CertificateRequest,
   Pkcs10CertificateRequestGenerator,
   type PublicKey as X509PublicKey,
@@ -46,8 +42,15 @@ import {
 import { p256 } from '@noble/curves/nist.js';
 import type { CarrierProfile } from '../carrier';
 import type { RandomSource } from '../crypto/random';
-import { toHex } from '../wire/bytes';
 import { cryptoKeyPair, deterministicCrypto, signingAlgorithm } from './deterministic-crypto';
+import {
+  caExtensions,
+  distinguishedName as dn,
+  issueCertificate,
+  leafExtensions,
+  serialNumber,
+  type SubjectName,
+} from './certificate-profile';
 import { DEMO_RSA_KEYS, type DemoRsaRole } from './fixtures/demo-rsa-keys';
 import { parsePrivateKeyPem, type PrivateKey } from './keys';
 
@@ -142,8 +145,7 @@ export async function buildCast(options: CastOptions): Promise<Cast> {
       keys: pairs.root,
       signingAlgorithm: signingAlgorithm(keys.root),
       extensions: [
-        new BasicConstraintsExtension(true, 1, true),
-        new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
+        ...caExtensions(1),
         await SubjectKeyIdentifierExtension.create(pairs.root.publicKey, false, deterministicCrypto),
       ],
     },
@@ -151,34 +153,19 @@ export async function buildCast(options: CastOptions): Promise<Cast> {
   );
 
   /** Issues a certificate from `issuer` (name, key pair, algorithm). */
-  const issue = async (
+  const issue = (
     issuer: { name: JsonName; pair: CryptoKeyPair; key: PrivateKey },
     subject: { name: JsonName; publicKey: CryptoKey | X509PublicKey },
     notBefore: number,
     notAfter: number,
     extensions: Extension[],
   ) =>
-    new Uint8Array(
-      (
-        await X509CertificateGenerator.create(
-          {
-            serialNumber: serial(),
-            subject: subject.name,
-            issuer: issuer.name,
-            publicKey: subject.publicKey,
-            signingKey: issuer.pair.privateKey,
-            signingAlgorithm: signingAlgorithm(issuer.key),
-            notBefore: new Date(notBefore),
-            notAfter: new Date(notAfter),
-            extensions: [
-              ...extensions,
-              await SubjectKeyIdentifierExtension.create(subject.publicKey, false, deterministicCrypto),
-              await AuthorityKeyIdentifierExtension.create(issuer.pair.publicKey, false, deterministicCrypto),
-            ],
-          },
-          deterministicCrypto,
-        )
-      ).rawData,
+    issueCertificate(
+      { name: issuer.name, pair: issuer.pair, signingAlgorithm: signingAlgorithm(issuer.key) },
+      subject,
+      { notBefore, notAfter, serial: serial() },
+      extensions,
+      deterministicCrypto,
     );
 
   const carrierRoot = { name: rootName, pair: pairs.root, key: keys.root };
@@ -187,25 +174,14 @@ export async function buildCast(options: CastOptions): Promise<Cast> {
     { name: intermediateName, publicKey: pairs.intermediate.publicKey },
     at - 2 * 365 * DAY,
     at + 8 * 365 * DAY,
-    [
-      new BasicConstraintsExtension(true, 0, true),
-      new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
-    ],
+    caExtensions(0),
   );
   const carrierCa = { name: intermediateName, pair: pairs.intermediate, key: keys.intermediate };
 
-  /** An end-entity certificate's extensions (RFC 5280 §4.2.1.3, §4.2.1.6, §4.2.1.12). */
-  const leafExtensions = (names: { dns: string; ip?: string }, usage: number, purposes: string[]) => [
-    new BasicConstraintsExtension(false, undefined, true),
-    new KeyUsagesExtension(usage, true),
-    new ExtendedKeyUsageExtension(purposes, false),
-    new SubjectAlternativeNameExtension([
-      { type: 'dns', value: names.dns },
-      ...(names.ip ? [{ type: 'ip' as const, value: names.ip }] : []),
-    ]),
+  const sbcNames: SubjectName[] = [
+    { type: 'dns', value: carrier.sbc.host },
+    { type: 'ip', value: carrier.sbc.ip },
   ];
-
-  const sbcNames = { dns: carrier.sbc.host, ip: carrier.sbc.ip };
   const sbc = await issue(
     carrierCa,
     { name: sbcName, publicKey: pairs.sbc.publicKey },
@@ -228,7 +204,7 @@ export async function buildCast(options: CastOptions): Promise<Cast> {
   );
   const pbx = await signRequest(csr, async (request) =>
     issue(carrierCa, { name: pbxName, publicKey: request.publicKey }, at - DAY, at + 365 * DAY, [
-      ...leafExtensions({ dns: carrier.customer.pbxHost }, KeyUsageFlags.digitalSignature, [
+      ...leafExtensions([{ type: 'dns', value: carrier.customer.pbxHost }], KeyUsageFlags.digitalSignature, [
         ExtendedKeyUsage.clientAuth,
       ]),
     ]),
@@ -259,10 +235,7 @@ export async function buildCast(options: CastOptions): Promise<Cast> {
       notAfter: new Date(at + 9 * 365 * DAY),
       keys: pairs.otherCa,
       signingAlgorithm: signingAlgorithm(keys.otherCa),
-      extensions: [
-        new BasicConstraintsExtension(true, undefined, true),
-        new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
-      ],
+      extensions: caExtensions(undefined),
     },
     deterministicCrypto,
   );
@@ -279,7 +252,7 @@ export async function buildCast(options: CastOptions): Promise<Cast> {
     { name: dn(ATTACKER_HOST, 'Brackenfold Relay'), publicKey: pairs.attacker.publicKey },
     at - 60 * DAY,
     at + 305 * DAY,
-    leafExtensions({ dns: ATTACKER_HOST }, attackerUsage, attackerPurposes),
+    leafExtensions([{ type: 'dns', value: ATTACKER_HOST }], attackerUsage, attackerPurposes),
   );
   const expired = await issue(carrierCa, attackerLeaf, at - 400 * DAY, at - 35 * DAY, impersonation);
   const notYetValid = await issue(carrierCa, attackerLeaf, at + 30 * DAY, at + 395 * DAY, impersonation);
@@ -318,16 +291,4 @@ async function signRequest(
 function ecdsaKey(random: RandomSource): PrivateKey {
   const d = p256.utils.randomSecretKey(random.bytes(48));
   return { kind: 'ecdsa-p256', d, publicKey: p256.getPublicKey(d, false) };
-}
-
-/** A positive 16-byte serial number (RFC 5280 §4.1.2.2: at most 20 bytes, unique per CA). */
-function serialNumber(random: RandomSource): string {
-  const bytes = random.bytes(16);
-  bytes[0] = (bytes[0] & 0x7f) | 0x10;
-  return toHex(bytes);
-}
-
-/** A distinguished name: organization, then common name (RFC 5280 §4.1.2.4). */
-function dn(commonName: string, organization: string): JsonName {
-  return [{ O: [organization] }, { CN: [commonName] }];
 }

@@ -98,8 +98,19 @@ export function publicKeyOfCertificate(der: Uint8Array): PublicKey {
   const certificate = parseCertificate(der);
   const known = publicKeys.get(certificate);
   if (known) return known;
-  const key = asn1('certificate', (): PublicKey => {
-    const spki = AsnConvert.parse(certificate.publicKey.rawData, SubjectPublicKeyInfo);
+  const key = publicKeyFromSpki(new Uint8Array(certificate.publicKey.rawData), 'certificate public key');
+  publicKeys.set(certificate, key);
+  return key;
+}
+
+/**
+ * The key in a DER SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), as a certificate
+ * or a certificate request (RFC 2986 §4.1) carries it; a ParseError naming
+ * `where` for a key the engine cannot use.
+ */
+export function publicKeyFromSpki(der: Uint8Array, where: string): PublicKey {
+  return asn1(where, (): PublicKey => {
+    const spki = AsnConvert.parse(der, SubjectPublicKeyInfo);
     const algorithm = spki.algorithm.algorithm;
     if (algorithm === OID_RSA_ENCRYPTION) {
       const rsa = AsnConvert.parse(spki.subjectPublicKey, RSAPublicKey);
@@ -109,13 +120,11 @@ export function publicKeyOfCertificate(der: Uint8Array): PublicKey {
       const curve = spki.algorithm.parameters
         ? AsnConvert.parse(spki.algorithm.parameters, ECParameters).namedCurve
         : undefined;
-      if (curve !== OID_P256) throw unsupported(curve ?? 'an unnamed curve', 'certificate public key');
-      return { kind: 'ecdsa-p256', point: uncompressedPoint(new Uint8Array(spki.subjectPublicKey), 'certificate') };
+      if (curve !== OID_P256) throw unsupported(curve ?? 'an unnamed curve', where);
+      return { kind: 'ecdsa-p256', point: uncompressedPoint(new Uint8Array(spki.subjectPublicKey), where) };
     }
-    throw unsupported(algorithm, 'certificate public key');
+    throw unsupported(algorithm, where);
   });
-  publicKeys.set(certificate, key);
-  return key;
 }
 
 /** Whether `key` is the private half of the public key that the certificate `der` carries. */

@@ -14,8 +14,8 @@
  * same Call-ID gets 403 Forbidden, so a guesser cannot try forever.
  *
  * With `auth: 'ip'` the carrier knows the PBX by its source address instead:
- * a REGISTER (or any request) from a listed address is accepted without a
- * challenge, and anything else gets 403.
+ * a REGISTER (or any request) from a listed address or range (CIDR) is
+ * accepted without a challenge, and anything else gets 403.
  *
  * Nonces come from a RandomSource and bindings expire on a Clock, so a seeded
  * run repeats exactly.
@@ -27,6 +27,7 @@ import type { NameAddress } from './address';
 import { formatUri, type SipUri } from './uri';
 import { digestResponse, formatChallenge, parseCredentials, type DigestAlgorithm } from './digest';
 import { newNonce, newTag } from './identifiers';
+import { parseAddressRange, rangeContains, type AddressRange } from '../net/address-range';
 import type { SipResponse } from './message';
 import type { ParsedSipMessage } from './parse';
 import { responseTo } from './response';
@@ -38,7 +39,7 @@ export interface RegistrarConfig {
   algorithms: readonly DigestAlgorithm[];
   /** Trunk accounts: user name → password. */
   accounts: Record<string, string>;
-  /** Source addresses accepted under IP authentication. */
+  /** Source addresses, or CIDR ranges, accepted under IP authentication. */
   trustedAddresses: readonly string[];
   /** Failed credential attempts per Call-ID before 403 (RFC 3261 §22.2 leaves the number to the server). */
   maxFailures?: number;
@@ -72,12 +73,24 @@ export class Registrar {
   private readonly nonces = new Map<string, { algorithm: DigestAlgorithm; nc: number }>();
   private readonly failures = new Map<string, number>(); // Call-ID → failed attempts
   private readonly bindings = new Map<string, Binding[]>();
+  private readonly trusted: AddressRange[];
 
   constructor(
     private readonly config: RegistrarConfig,
     private readonly random: RandomSource,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.trusted = config.trustedAddresses.map((text) => {
+      const range = parseAddressRange(text);
+      if (typeof range === 'string') throw new RangeError(`trusted address ${range}`);
+      return range;
+    });
+  }
+
+  /** Whether IP authentication accepts requests from `ip`. */
+  trusts(ip: string): boolean {
+    return this.trusted.some((r) => rangeContains(r, ip));
+  }
 
   /** Current bindings of an address of record, expired ones dropped. */
   bindingsOf(aor: string): Binding[] {
@@ -104,7 +117,7 @@ export class Registrar {
 
     if (this.config.auth === 'ip') {
       // IP authentication: the source address is the credential.
-      if (!this.config.trustedAddresses.includes(source.ip)) return reply(403, 'untrusted_address');
+      if (!this.trusts(source.ip)) return reply(403, 'untrusted_address');
     } else {
       const callId = p.headers.find((h) => h.canonical === 'Call-ID')?.parsed as string;
       const challenge = (stale = false) =>

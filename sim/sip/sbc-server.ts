@@ -16,6 +16,8 @@
  *    new answer with a new SDES key of its own (RFC 4568 §7.1.4), in 200 OK.
  * 7. ACK confirms the dialog; BYE ends it (200, or 481 if there is none);
  *    CANCEL of a ringing INVITE gets 200 and the INVITE 487 (§9.2).
+ * 8. The SBC may end an answered call itself: `hangUp` builds the BYE from
+ *    the dialog the 200 OK set up (§12.1.1, §15.1.1).
  */
 import type { CarrierProfile } from '../carrier';
 import type { Clock } from '../crypto/clock';
@@ -23,10 +25,11 @@ import type { RandomSource } from '../crypto/random';
 import { admitRequest, type ElementPolicy, SBC_POLICY } from './admission';
 import type { NameAddress } from './address';
 import { newTag } from './identifiers';
-import { headerValue, type SipHeader, type SipRequest, type SipResponse } from './message';
-import { answerOffer, type SrtpAgreement } from './offer-answer';
+import { headerValue, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message';
+import { contactTarget, inDialogRequest, tagOf, untagged, type Dialog } from './dialog';
+import { answerOffer, type NegotiationFailure, type SrtpAgreement } from './offer-answer';
 import { parsedValue, type ParsedSipMessage } from './parse';
-import { Registrar, type RegistrarVerdict } from './registrar';
+import { Registrar, type RegistrarConfig, type RegistrarVerdict } from './registrar';
 import type { DigestAlgorithm } from './digest';
 import { responseTo } from './response';
 import { parseSdp, serializeSdp } from './sdp';
@@ -44,6 +47,15 @@ export interface SbcServerConfig {
   /** The digest algorithms its registrar challenges with, most preferred first (default SHA-256 only). */
   digestAlgorithms?: readonly DigestAlgorithm[];
   policy?: ElementPolicy;
+  /** Registrar settings over the carrier profile's (its trunk account, SHA-256, the customer's address). */
+  registrar?: Partial<Omit<RegistrarConfig, 'realm'>>;
+  /**
+   * `host:port` for the Contact of answers: where the PBX sends requests in the dialog (by default the
+   * profile's SBC host name and `port`; a real SBC on several addresses answers with the one it was reached at).
+   */
+  contact?: () => string;
+  /** Where this call's media is received, for the SDP answer (by default the profile's SBC address and RTP port). */
+  media?: (callId: string) => { address: string; port: number };
 }
 
 /** What the SBC's registrar challenges with unless configured otherwise: SHA-256 only (RFC 8760). */
@@ -52,12 +64,12 @@ export const DEFAULT_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256']
 export type SbcEvent =
   | { kind: 'rejected'; status: number; detail: string; line?: number }
   | { kind: 'registrar'; verdict: RegistrarVerdict }
-  | { kind: 'call-refused'; status: number; detail: string }
-  | { kind: 'media-agreed'; agreement?: SrtpAgreement }
+  | { kind: 'call-refused'; status: number; detail: string; failure?: NegotiationFailure }
+  | { kind: 'media-agreed'; callId: string; agreement?: SrtpAgreement }
   /** A re-INVITE changed the call's media: the new agreement (new keys both ways). */
-  | { kind: 'media-updated'; agreement?: SrtpAgreement }
-  | { kind: 'call-established' }
-  | { kind: 'call-ended' }
+  | { kind: 'media-updated'; callId: string; agreement?: SrtpAgreement }
+  | { kind: 'call-established'; callId: string }
+  | { kind: 'call-ended'; callId: string }
   | { kind: 'call-cancelled' }
   | { kind: 'retransmission' };
 
@@ -74,7 +86,10 @@ export class SbcServer {
   private sdpSession?: string;
   private sdpVersion = 0;
   /** Confirmed or early dialogs by Call-ID. */
-  private readonly calls = new Map<string, { state: 'ringing' | 'answered' | 'confirmed' | 'ended' }>();
+  private readonly calls = new Map<
+    string,
+    { state: 'ringing' | 'answered' | 'confirmed' | 'ended'; dialog?: Dialog }
+  >();
 
   constructor(
     readonly config: SbcServerConfig,
@@ -89,6 +104,7 @@ export class SbcServer {
         algorithms: config.digestAlgorithms ?? DEFAULT_DIGEST_ALGORITHMS,
         accounts: { [carrier.customer.username]: carrier.customer.password },
         trustedAddresses: [carrier.customer.pbxIp],
+        ...config.registrar,
       },
       random.fork('registrar'),
       clock,
@@ -97,10 +113,10 @@ export class SbcServer {
 
   /** RFC 3261 §12.1.1: when the request came to a sips: URI, the Contact of the answer is sips: too. */
   private contact(request: SipRequest): SipHeader {
-    const { sbc } = this.config.carrier;
-    if (/^sips:/i.test(request.uri)) return { name: 'Contact', value: `<sips:${sbc.host}:${this.config.port}>` };
+    const where = this.config.contact?.() ?? `${this.config.carrier.sbc.host}:${this.config.port}`;
+    if (/^sips:/i.test(request.uri)) return { name: 'Contact', value: `<sips:${where}>` };
     const tls = this.config.transport === 'TLS' ? ';transport=tls' : '';
-    return { name: 'Contact', value: `<sip:${sbc.host}:${this.config.port}${tls}>` };
+    return { name: 'Contact', value: `<sip:${where}${tls}>` };
   }
 
   receive(p: ParsedSipMessage, source: { ip: string; port: number }): { send: SipResponse[]; events: SbcEvent[] } {
@@ -155,17 +171,20 @@ export class SbcServer {
         return this.invite(p, source, t, reply);
       }
       case 'ACK': {
-        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        const callId = headerValue(m, 'Call-ID')!;
+        const call = this.calls.get(callId);
         // Only the ACK of the first answer establishes the call; one for a re-INVITE's 2xx changes nothing.
         if (!call || call.state !== 'answered') return { send: [], events: [] };
         call.state = 'confirmed';
-        return { send: [], events: [{ kind: 'call-established' }] };
+        if (call.dialog) call.dialog.state = 'confirmed';
+        return { send: [], events: [{ kind: 'call-established', callId }] };
       }
       case 'BYE': {
-        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        const callId = headerValue(m, 'Call-ID')!;
+        const call = this.calls.get(callId);
         if (!call || call.state === 'ended') return { send: [reply(481)], events: [] };
         call.state = 'ended';
-        return { send: [reply(200)], events: [{ kind: 'call-ended' }] };
+        return { send: [reply(200)], events: [{ kind: 'call-ended', callId }] };
       }
       case 'CANCEL': {
         // RFC 3261 §9.2: the CANCEL matches the INVITE's server transaction by its branch.
@@ -203,7 +222,8 @@ export class SbcServer {
         events: [{ kind: 'rejected', status: 400, detail: e.message }],
       };
     }
-    const answer = answerOffer(offer, this.config.carrier.srtp, this.localMedia(), this.random);
+    const callId = headerValue(m, 'Call-ID')!;
+    const answer = answerOffer(offer, this.config.carrier.srtp, this.localMedia(callId), this.random);
     if (!answer.ok) {
       return { send: [reply(488)], events: [{ kind: 'rejected', status: 488, detail: answer.detail }] };
     }
@@ -212,16 +232,17 @@ export class SbcServer {
       body: serializeSdp(answer.sdp),
       contentType: 'application/sdp',
     });
-    return { send: [ok], events: [{ kind: 'media-updated', agreement: answer.agreement }] };
+    return { send: [ok], events: [{ kind: 'media-updated', callId, agreement: answer.agreement }] };
   }
 
   /** The SBC's side of the media, for its SDP answers; a new o= version for each (RFC 3264 §8). */
-  private localMedia() {
+  private localMedia(callId: string) {
     const { carrier } = this.config;
+    const local = this.config.media?.(callId) ?? { address: carrier.sbc.ip, port: carrier.sbc.rtpPort };
     this.sdpVersion++;
     return {
-      address: carrier.sbc.ip,
-      port: carrier.sbc.rtpPort,
+      address: local.address,
+      port: local.port,
       payloadTypes: [0, 8],
       username: 'sbc',
       sessionId: (this.sdpSession ??= String(new DataView(this.random.bytes(4).buffer).getUint32(0))),
@@ -247,7 +268,7 @@ export class SbcServer {
     const registered = ['sip', 'sips'].some(
       (scheme) => this.registrar.bindingsOf(`${scheme}:${user ?? ''}@${carrier.domain}`).length > 0,
     );
-    const known = carrier.auth === 'ip' ? carrier.customer.pbxIp === source.ip : registered;
+    const known = carrier.auth === 'ip' ? this.registrar.trusts(source.ip) : registered;
     if (!known) {
       return {
         send: [trying, reply(403)],
@@ -273,13 +294,13 @@ export class SbcServer {
     }
     this.sdpSession = undefined;
     this.sdpVersion = 0;
-    const answer = answerOffer(offer, carrier.srtp, this.localMedia(), this.random);
+    const answer = answerOffer(offer, carrier.srtp, this.localMedia(callId), this.random);
     if (!answer.ok) {
       // RFC 3261 §20.43: warn-code 305 "Incompatible media format" says why.
       const warning = { name: 'Warning', value: `305 ${carrier.sbc.host} "${answer.detail.replace(/["\\]/g, "'")}"` };
       return {
         send: [trying, reply(488, { headers: [warning] })],
-        events: [{ kind: 'call-refused', status: 488, detail: answer.detail }],
+        events: [{ kind: 'call-refused', status: 488, detail: answer.detail, failure: answer.failure }],
       };
     }
     this.calls.set(callId, { state: 'ringing' });
@@ -292,12 +313,47 @@ export class SbcServer {
       };
     }
     if (this.config.callee === 'ring') return { send: [trying, ringing], events: [] };
-    this.calls.get(callId)!.state = 'answered';
     const ok = reply(200, {
       headers: [this.contact(m), { name: 'Allow', value: SBC_POLICY.methods.join(', ') }],
       body: serializeSdp(answer.sdp),
       contentType: 'application/sdp',
     });
-    return { send: [trying, ringing, ok], events: [{ kind: 'media-agreed', agreement: answer.agreement }] };
+    this.calls.set(callId, { state: 'answered', dialog: this.dialogOf(p, t.toTag) });
+    return { send: [trying, ringing, ok], events: [{ kind: 'media-agreed', callId, agreement: answer.agreement }] };
+  }
+
+  /** The dialog a 2xx to this INVITE sets up, seen from the answering side (RFC 3261 §12.1.1). */
+  private dialogOf(p: ParsedSipMessage, toTag: string): Dialog | undefined {
+    const from = parsedValue<NameAddress>(p, 'From');
+    const to = parsedValue<NameAddress>(p, 'To');
+    const target = contactTarget(parsedValue<NameAddress[] | '*'>(p, 'Contact'));
+    const remoteTag = from && tagOf(from);
+    if (!from || !to || !target || remoteTag === undefined) return undefined;
+    return {
+      callId: headerValue(p.message, 'Call-ID')!,
+      localTag: toTag,
+      remoteTag,
+      localAddress: untagged(to),
+      remoteAddress: untagged(from),
+      remoteTarget: target,
+      // The UAS keeps the Record-Route entries in the order they arrived (§12.1.1).
+      routeSet: headerValues(p.message, 'Record-Route'),
+      localSeq: 0,
+      state: 'early',
+    };
+  }
+
+  /**
+   * Ends an answered call from the SBC's side: the BYE to send, with `via` as
+   * its top Via (RFC 3261 §15.1.1), or undefined when there is no such call.
+   * The call is over for the SBC as soon as it sends BYE (§15.1.1); the
+   * PBX's own BYE crossing it gets 481.
+   */
+  hangUp(callId: string, via: SipHeader): SipRequest | undefined {
+    const call = this.calls.get(callId);
+    if (!call?.dialog || (call.state !== 'answered' && call.state !== 'confirmed')) return undefined;
+    call.state = 'ended';
+    call.dialog.state = 'terminated';
+    return inDialogRequest(call.dialog, 'BYE', via);
   }
 }
