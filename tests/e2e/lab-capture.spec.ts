@@ -7,7 +7,6 @@
  */
 import 'reflect-metadata';
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatBytes, fromHex } from '../../sim/wire/bytes';
@@ -17,6 +16,7 @@ import { LINKTYPE } from '../../sim/net/pcap-reader';
 import { openCapture } from '../../sim/capture/open-capture';
 import { exportRun, runScenario, type CarrierProfile } from '../../sim/index';
 import { waitForIslands } from './hydration';
+import { seriousAxeIssues } from './axe';
 
 const CARRIER = JSON.parse(
   readFileSync(new URL('../../content/carrier.json', import.meta.url), 'utf8'),
@@ -119,9 +119,8 @@ test('a capture and its key log, chosen with the pickers: its TLS decrypted with
     /^Head office PBX \S+ → Carrier SBC \S+: TLS 1\.3$/,
   );
   expect(requests).toEqual([]);
-  const axe = await new AxeBuilder({ page }).include('details.open-capture').include('section.captured').analyze();
-  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  expect(await seriousAxeIssues(page, { within: page.locator('details.open-capture') })).toEqual([]);
+  expect(await seriousAxeIssues(page, { within: page.locator('section.captured') })).toEqual([]);
 });
 
 test('a capture and its key log dropped on the panel open at once', async ({ page }) => {
