@@ -13,6 +13,7 @@ import type { Party, ScenarioInfo, Step, Timeline } from '../../sim/index';
 import type { RunKey, RunResult } from './engine-protocol';
 import { runInEngine } from './engine-client';
 import { isMedia } from './ladder-rows';
+import type { NamedField } from './field-names';
 import { defaultScenario, type LabLocation } from './lab-url';
 import { UI } from './ui-text';
 
@@ -47,6 +48,8 @@ export class LabState {
   /** Index of the packet open in the inspector. */
   selected = $state<number | undefined>(undefined);
   lens = $state<Party>('pbx');
+  /** The field the address asked the inspector to open (`&field=…`), until another packet is opened. */
+  field = $state<NamedField | undefined>(undefined);
   playing = $state(false);
   speed = $state(1);
   /** Media runs in the ladder that are opened, by their first step index. */
@@ -102,6 +105,7 @@ export class LabState {
       step: this.shown > 0 ? this.shown : undefined,
       packet: this.selected !== undefined && this.selected !== this.shown - 1 ? this.selected + 1 : undefined,
       lens: this.lens,
+      ...(this.field !== undefined ? { field: this.field } : {}),
       whatIf: { ...this.whatIf },
       ...(this.talk !== undefined ? { talk: this.talk } : {}),
     };
@@ -168,6 +172,7 @@ export class LabState {
   /** Shows the run at a location without recording it (back and forward, or a first visit). */
   async apply(location: LabLocation): Promise<void> {
     this.lens = location.lens;
+    this.field = location.field;
     const same =
       this.result !== undefined &&
       location.scenario === this.scenario &&
@@ -204,6 +209,7 @@ export class LabState {
   goTo(shown: number, mode: NavigationMode = 'push'): void {
     const next = Math.max(0, Math.min(this.total, shown));
     if (next === this.shown && this.selected === (next > 0 ? next - 1 : undefined)) return;
+    this.field = undefined;
     this.shown = next;
     this.selected = next > 0 ? next - 1 : undefined;
     this.#announce();
@@ -227,6 +233,7 @@ export class LabState {
   /** Opens a packet already sent in the inspector. */
   select(index: number): void {
     if (index < 0 || index >= this.shown || index === this.selected) return;
+    this.field = undefined;
     this.selected = index;
     this.#navigate();
   }
