@@ -18,6 +18,8 @@ const { site, base } = siteAddress(process.env[SITE_URL_VARIABLE], carrier.site)
 
 export default defineConfig({
   srcDir: './site',
+  // The knowledge base's icon (Starlight links /favicon.svg from every article).
+  publicDir: './site/public',
   outDir: './dist',
   site,
   base,

@@ -91,32 +91,45 @@ function parse(path: NamedField): Segment[] {
 }
 
 /**
- * The index path (field-paths.ts) of the first field, in document order,
- * that `path` names in this tree; undefined when it names none.
+ * The index path (field-paths.ts) of the field `path` names in this tree;
+ * undefined when it names none. Each segment is matched to the nearest field
+ * below the one before it (the fewest levels skipped, then the first in
+ * document order), trying the next nearest when the rest of the path is not
+ * found under it: `tls.type` is the record's own type, not a type field deep
+ * inside its content.
  */
 export function findNamedField(fields: readonly Field[], path: NamedField): FieldPath | undefined {
   if (!isNamedField(path)) return undefined;
   const segments = parse(path);
-  const search = (list: readonly Field[], prefix: string, k: number): FieldPath | undefined => {
-    const seen = new Map<string, number>();
-    for (let i = 0; i < list.length; i++) {
-      const field = list[i];
-      const names = namesOf(field);
-      for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1);
-      const here = prefix + String(i);
-      const segment = segments[k];
-      const matches =
-        names.includes(segment.name) && (segment.nth === undefined || seen.get(segment.name) === segment.nth);
-      if (matches && k === segments.length - 1) return here;
-      const children = field.children ?? [];
-      if (children.length === 0) continue;
-      // This field answers the segment, or it is one of the fields in between that a path may skip.
-      const found = (matches ? search(children, `${here}.`, k + 1) : undefined) ?? search(children, `${here}.`, k);
+  const find = (list: readonly Field[], prefix: string, k: number): FieldPath | undefined => {
+    for (const candidate of nearest(list, prefix, segments[k])) {
+      if (k === segments.length - 1) return candidate.path;
+      const found = find(candidate.field.children ?? [], `${candidate.path}.`, k + 1);
       if (found !== undefined) return found;
     }
     return undefined;
   };
-  return search(fields, '', 0);
+  return find(fields, '', 0);
+}
+
+/** The fields under `list` (at any depth) that answer to `segment`, the shallowest first, then in document order. */
+function nearest(list: readonly Field[], prefix: string, segment: Segment): Array<{ field: Field; path: FieldPath }> {
+  const found: Array<{ field: Field; path: FieldPath; depth: number; order: number }> = [];
+  let order = 0;
+  const visit = (fields: readonly Field[], at: string, depth: number) => {
+    let nth = 0;
+    fields.forEach((field, i) => {
+      const path = at + String(i);
+      if (namesOf(field).includes(segment.name)) {
+        nth += 1;
+        if (segment.nth === undefined || segment.nth === nth) found.push({ field, path, depth, order });
+      }
+      order += 1;
+      if (field.children && field.children.length > 0) visit(field.children, `${path}.`, depth + 1);
+    });
+  };
+  visit(list, prefix, 0);
+  return found.sort((a, b) => a.depth - b.depth || a.order - b.order);
 }
 
 /**
@@ -129,7 +142,7 @@ export function namedPathOf(fields: readonly Field[], indexPath: FieldPath): Nam
   let list: readonly Field[] | undefined = fields;
   for (const part of indexPath.split('.')) {
     const i = Number(part);
-    const field = list?.[i];
+    const field: Field | undefined = list?.[i];
     if (!list || !field) return undefined;
     const name = namesOf(field)[0];
     const same = list.filter((f) => namesOf(f).includes(name));

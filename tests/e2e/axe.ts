@@ -20,6 +20,8 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 export interface AxeScope {
   /** Check only this element and what it contains (default: the whole document). */
   within?: Locator;
+  /** Or only the elements this CSS selector finds, e.g. every live figure of an article, in one run. */
+  include?: string;
   /** CSS selectors of parts to leave out, e.g. figures that another test checks. */
   exclude?: string[];
 }
@@ -46,9 +48,12 @@ export async function seriousAxeIssues(page: Page, scope: AxeScope = {}): Promis
         .then((r) => r.violations)
     : await page
         .evaluate(
-          ([options, exclude]) =>
-            (window as unknown as AxeWindow).axe.run(exclude.length ? { exclude } : document, options),
-          [options, exclude] as const,
+          ([options, exclude, include]) =>
+            (window as unknown as AxeWindow).axe.run(
+              include ? { include, exclude } : exclude.length ? { exclude } : document,
+              options,
+            ),
+          [options, exclude, scope.include] as const,
         )
         .then((r) => r.violations);
   return violations

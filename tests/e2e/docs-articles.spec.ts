@@ -70,7 +70,7 @@ for (const article of ARTICLES) {
     // Starlight follows the system's scheme while the reader has not chosen one.
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-    expect(await seriousAxeIssues(page), 'dark').toEqual([]);
+    expect(await seriousAxeIssues(page, { exclude: [LIVE_STEP] }), 'dark').toEqual([]);
   });
 }
 
@@ -116,11 +116,13 @@ for (const article of ARTICLES.filter((a) => a.liveSteps > 0)) {
         ),
       }));
       expect(await figureProblems(seen), `figure ${i + 1}: ${seen.caption}`).toEqual([]);
-      expect(await seriousAxeIssues(page, { within: figure }), `figure ${i + 1}`).toEqual([]);
     }
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
     const { cls, shifts } = await cumulativeLayoutShift(page);
     expect(cls, `layout shifts: ${JSON.stringify(shifts)}`).toBeLessThan(0.05);
+    // The figures, live: axe on them alone, in one run (the article around them is checked above; the
+    // figure's colours in the dark theme are checked in the embeds, which show the same figure).
+    expect(await seriousAxeIssues(page, { include: LIVE_STEP })).toEqual([]);
   });
 }
 

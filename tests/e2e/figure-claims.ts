@@ -12,19 +12,35 @@
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import type { CarrierProfile, Field, Party, Step, Timeline } from '../../sim/index';
-import { runScenario } from '../../sim/index';
+import type { CarrierProfile, Field, Party, Step } from '../../sim/index';
+import { streamScenario } from '../../sim/index';
 import { findInStep, namesOf, placesOf } from '../../site/lib/field-names';
 import { fieldAt } from '../../site/lib/field-paths';
 
 const CARRIER = JSON.parse(
   readFileSync(new URL('../../content/carrier.json', import.meta.url), 'utf8'),
 ) as CarrierProfile;
-const runs = new Map<string, Promise<Timeline>>();
-function run(scenario: string): Promise<Timeline> {
-  let found = runs.get(scenario);
-  if (!found) runs.set(scenario, (found = runScenario(scenario, { seed: 1, carrier: CARRIER })));
-  return found;
+/** One run per scenario, computed only as far as a test has asked: its steps so far, and the next request's turn. */
+const runs = new Map<string, { stream: AsyncGenerator<Step>; steps: Step[]; done: boolean; turn: Promise<unknown> }>();
+
+/** Step `n` (from 1) of a scenario, as the engine computes it in Node, computing no further than that. */
+export function engineStep(scenario: string, n: number): Promise<Step | undefined> {
+  let run = runs.get(scenario);
+  if (!run) {
+    const stream = streamScenario(scenario, { seed: 1, carrier: CARRIER }) as AsyncGenerator<Step>;
+    runs.set(scenario, (run = { stream, steps: [], done: false, turn: Promise.resolve() }));
+  }
+  const r = run;
+  const answer = r.turn.then(async () => {
+    while (r.steps.length < n && !r.done) {
+      const next = await r.stream.next();
+      if (next.done) r.done = true;
+      else r.steps.push(next.value);
+    }
+    return r.steps[n - 1];
+  });
+  r.turn = answer;
+  return answer;
 }
 
 /** What the browser shows of one figure. */
@@ -59,7 +75,7 @@ function mentions(caption: string, name: string): boolean {
 /** What is wrong with a figure, in words; empty when its caption holds. */
 export async function figureProblems(seen: FigureSeen): Promise<string[]> {
   const problems: string[] = [];
-  const step: Step | undefined = (await run(seen.scenario)).steps[seen.step - 1];
+  const step = await engineStep(seen.scenario, seen.step);
   if (!step) return [`${seen.scenario} has no step ${seen.step}`];
   const open = findInStep(step, seen.lens, seen.open);
   if (!open) return [`the figure's open field "${seen.open}" is not in what the ${seen.lens} reads of the step`];
