@@ -15,13 +15,15 @@
  * The site is built into a temporary folder first (so the figures are for the
  * sources as they are now, and a concurrent build of dist/ cannot disturb
  * them), then served with `astro preview` on a free port of 127.0.0.1.
+ * `TRUNKLAB_BENCH_BUILT=dist npm run bench -- docs` measures a build made
+ * already instead, to run the bench twice without building twice.
  */
 import { chromium, type Page } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import 'reflect-metadata';
@@ -115,11 +117,16 @@ export default async function bench(): Promise<void> {
     console.log('No Chromium found: set TRUNKLAB_CHROMIUM or install one to measure the articles.');
     return;
   }
-  const outDir = mkdtempSync(join(tmpdir(), 'trunklab-docs-bench-'));
+  const given = process.env.TRUNKLAB_BENCH_BUILT;
+  const outDir = given ? resolvePath(ROOT, given) : mkdtempSync(join(tmpdir(), 'trunklab-docs-bench-'));
   const server = { stop: () => {} };
   try {
-    const built = spawnSync('npx', ['astro', 'build', '--outDir', outDir], { cwd: ROOT, encoding: 'utf8' });
-    if (built.status !== 0) throw new Error(`astro build failed:\n${built.stdout}\n${built.stderr}`);
+    if (given) {
+      console.log(`Measuring the build in ${outDir} (TRUNKLAB_BENCH_BUILT), as it is.`);
+    } else {
+      const built = spawnSync('npx', ['astro', 'build', '--outDir', outDir], { cwd: ROOT, encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`astro build failed:\n${built.stdout}\n${built.stderr}`);
+    }
     const port = await freePort();
     const preview = spawn(
       'npx',
@@ -199,6 +206,6 @@ export default async function bench(): Promise<void> {
     );
   } finally {
     server.stop();
-    rmSync(outDir, { recursive: true, force: true });
+    if (!given) rmSync(outDir, { recursive: true, force: true });
   }
 }

@@ -24,6 +24,8 @@ export interface AxeScope {
   include?: string;
   /** CSS selectors of parts to leave out, e.g. figures that another test checks. */
   exclude?: string[];
+  /** Only these axe rules (default: all), e.g. the colour rules, for a second theme of a page checked already. */
+  rules?: string[];
 }
 
 interface Violation {
@@ -36,7 +38,11 @@ interface Violation {
 /** The serious and critical axe violations in `page` (or in `scope.within`), one line each. */
 export async function seriousAxeIssues(page: Page, scope: AxeScope = {}): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const options = { resultTypes: ['violations'], iframes: false };
+  const options = {
+    resultTypes: ['violations'],
+    iframes: false,
+    ...(scope.rules ? { runOnly: { type: 'rule', values: scope.rules } } : {}),
+  };
   const exclude = scope.exclude ?? [];
   const violations: Violation[] = scope.within
     ? await scope.within

@@ -77,20 +77,27 @@ test('stepping, switching lens and opening fields inside an embed shift nothing'
   expect(await own()).toBe(height);
 
   const inside = await cumulativeLayoutShift(frame);
+  test
+    .info()
+    .annotations.push({ type: 'cumulative layout shift inside the embed', description: inside.cls.toFixed(4) });
   expect(inside.cls, `shifts inside the embed: ${JSON.stringify(inside.shifts)}`).toBeLessThan(0.1);
   expect(await box()).toBe(height);
   expect(await page.locator('#below').evaluate((el) => el.getBoundingClientRect().top + window.scrollY)).toBe(below);
 });
 
-test('the loader gives a new frame the embed’s own height at once, wide or phone-narrow', async ({ page, baseURL }) => {
+test('the loader gives a new frame the embed’s own height at once, wide, middling or phone-narrow', async ({
+  page,
+  baseURL,
+}) => {
   host.page(
     '/widths.html',
     article(`<div style="width: 720px"><div id="wide" data-trunklab-scenario="secure-call" data-step="4"></div></div>
+<div style="width: 690px"><div id="middle" data-trunklab-scenario="secure-call" data-step="4"></div></div>
 <div style="width: 360px"><div id="narrow" data-trunklab-scenario="secure-call" data-step="4"></div></div>
 <script>
   // Every height the loader gives each frame, in order.
-  window.heightsSet = { wide: [], narrow: [] };
-  for (const id of ['wide', 'narrow']) {
+  window.heightsSet = { wide: [], middle: [], narrow: [] };
+  for (const id of ['wide', 'middle', 'narrow']) {
     new MutationObserver(() => {
       const frame = document.querySelector('#' + id + ' iframe');
       const list = window.heightsSet[id];
@@ -100,9 +107,9 @@ test('the loader gives a new frame the embed’s own height at once, wide or pho
 </script>
 <script async src="${baseURL}/embed.js"></script>`),
   );
-  await page.setViewportSize({ width: 1000, height: 2400 });
+  await page.setViewportSize({ width: 1000, height: 3200 });
   await page.goto(`${host.origin}/widths.html`);
-  for (const id of ['wide', 'narrow'] as const) {
+  for (const id of ['wide', 'middle', 'narrow'] as const) {
     const iframe = page.locator(`#${id} iframe`);
     await expect(stepHeading(iframe.contentFrame())).toHaveText('TLS ClientHello');
     const frame = (await (await iframe.elementHandle())!.contentFrame())!;

@@ -33,8 +33,8 @@ export const FRAME_HEIGHT = 600;
  */
 export const FRAME_HEIGHTS: ReadonlyArray<{ minWidth: number; height: number }> = [
   { minWidth: 705, height: FRAME_HEIGHT },
-  { minWidth: 673, height: 847 },
-  { minWidth: 0, height: 890 },
+  { minWidth: 673, height: 895 },
+  { minWidth: 0, height: 938 },
 ];
 /**
  * What the frame may do: run its scripts and its engine worker on its own
