@@ -31,9 +31,14 @@ async function articlePage(browser: Browser, url: string, height: number): Promi
  * engine's next step on screen.
  */
 export async function timeFigures(browser: Browser, url: string, count: number): Promise<Timing[]> {
-  // Tall enough for `count` figures and the prose between them.
-  const page = await articlePage(browser, url, count === 1 ? 800 : 900 * count);
+  const page = await articlePage(browser, url, 800);
   const figures = page.locator(FIGURE);
+  if (count > 1) {
+    // Tall enough for `count` figures and the prose between them, measured on the page.
+    const top = await figures.first().evaluate((el) => el.getBoundingClientRect().top);
+    const bottom = await figures.nth(count - 1).evaluate((el) => el.getBoundingClientRect().bottom);
+    await page.setViewportSize({ width: 1366, height: Math.ceil(bottom - top) + 20 });
+  }
   const t0 = Date.now();
   await figures.first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
   const shown: number[] = [];
