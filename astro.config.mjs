@@ -9,11 +9,20 @@ import carrier from './content/carrier.json' with { type: 'json' };
 import { mermaidRehypePlugins } from './site/components/docs/build-time-mermaid.mjs';
 import { knowledgeBaseSidebar } from './site/components/docs/sidebar.mjs';
 import { contentSecurityPolicy } from './site/security/content-security-policy.mjs';
+import { rehypeBaseLinks } from './site/config/base-links.mjs';
+import { siteAddress, SITE_URL_VARIABLE } from './site/config/site-address.mjs';
+import { noUnrenderedPlaceholders } from './site/config/unrendered-placeholders.mjs';
+
+// Where the site is served: TRUNKLAB_SITE_URL, else the carrier profile's `site` (README, "Deploy").
+const { site, base } = siteAddress(process.env[SITE_URL_VARIABLE], carrier.site);
 
 export default defineConfig({
   srcDir: './site',
+  // The knowledge base's icon (Starlight links /favicon.svg from every article).
+  publicDir: './site/public',
   outDir: './dist',
-  site: 'http://localhost:4321',
+  site,
+  base,
   trailingSlash: 'ignore',
   integrations: [
     starlight({
@@ -30,10 +39,16 @@ export default defineConfig({
     svelte(),
     // Every built page gets a Content-Security-Policy with its inline scripts hashed.
     contentSecurityPolicy(),
+    // No page may show a reader `{files.chain}` or `${carrier.domain}` left unfilled.
+    noUnrenderedPlaceholders(),
   ],
   markdown: {
-    // Mermaid diagrams in articles become inline SVG at build time (no mermaid JS shipped).
-    rehypePlugins: await mermaidRehypePlugins(),
+    rehypePlugins: [
+      // Mermaid diagrams in articles become inline SVG at build time (no mermaid JS shipped).
+      ...(await mermaidRehypePlugins()),
+      // Articles link to site paths (`/docs/…`); under a base path those get its prefix.
+      [rehypeBaseLinks, { base }],
+    ],
   },
   vite: {
     worker: { format: 'es' },

@@ -30,6 +30,12 @@ export interface CarrierProfile {
   name: string;
   /** The carrier's DNS domain. */
   domain: string;
+  /**
+   * Where the carrier publishes the lab and its knowledge base, e.g. `https://lab.example.com/` or
+   * `https://help.example.com/trunk-lab/`: the address embed snippets and oEmbed answers name. The
+   * engine does not read it; the site's build does, unless TRUNKLAB_SITE_URL overrides it.
+   */
+  site?: string;
   sbc: {
     /** Host name in the SBC certificate's subjectAltName and in the PBX's configuration. */
     host: string;

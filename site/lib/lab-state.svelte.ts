@@ -13,6 +13,7 @@ import type { Party, ScenarioInfo, Step, Timeline } from '../../sim/index';
 import type { CaptureResult, RunKey, RunResult } from './engine-protocol';
 import { runInEngine } from './engine-client';
 import { isMedia } from './ladder-rows';
+import type { NamedField } from './field-names';
 import { defaultScenario, type LabLocation } from './lab-url';
 import { UI } from './ui-text';
 
@@ -49,6 +50,8 @@ export class LabState {
   lens = $state<Party>('pbx');
   /** Names the reader gave the PBX and SBC sides of an opened capture (its own words for its own trunk). */
   partyNames = $state<Partial<Record<Party, string>>>({});
+  /** The field the address asked the inspector to open (`&field=…`), until another packet is opened. */
+  field = $state<NamedField | undefined>(undefined);
   playing = $state(false);
   speed = $state(1);
   /** Media runs in the ladder that are opened, by their first step index. */
@@ -106,6 +109,7 @@ export class LabState {
       step: this.shown > 0 ? this.shown : undefined,
       packet: this.selected !== undefined && this.selected !== this.shown - 1 ? this.selected + 1 : undefined,
       lens: this.lens,
+      ...(this.field !== undefined ? { field: this.field } : {}),
       whatIf: { ...this.whatIf },
       ...(this.talk !== undefined ? { talk: this.talk } : {}),
     };
@@ -172,6 +176,7 @@ export class LabState {
   /** Shows the run at a location without recording it (back and forward, or a first visit). */
   async apply(location: LabLocation): Promise<void> {
     this.lens = location.lens;
+    this.field = location.field;
     const same =
       this.result !== undefined &&
       location.scenario === this.scenario &&
@@ -227,6 +232,7 @@ export class LabState {
   goTo(shown: number, mode: NavigationMode = 'push'): void {
     const next = Math.max(0, Math.min(this.total, shown));
     if (next === this.shown && this.selected === (next > 0 ? next - 1 : undefined)) return;
+    this.field = undefined;
     this.shown = next;
     this.selected = next > 0 ? next - 1 : undefined;
     this.#announce();
@@ -250,6 +256,7 @@ export class LabState {
   /** Opens a packet already sent in the inspector. */
   select(index: number): void {
     if (index < 0 || index >= this.shown || index === this.selected) return;
+    this.field = undefined;
     this.selected = index;
     this.#navigate();
   }

@@ -1,6 +1,8 @@
 /**
  * The lab's state in its URL, so every view can be shared and reloaded:
- * `?scenario=secure-call&seed=1&step=5&packet=3&lens=attacker` plus any
+ * `?scenario=secure-call&seed=1&step=5&packet=3&lens=attacker` and the
+ * field open in the inspector, named as articles name it
+ * (`&field=tls.handshake.extensions.key_share`, site/lib/field-names.ts), plus any
  * what-if the scenario offers (`&tls=1.2`) when it differs from its default,
  * and how long the call's parties talk (`&talk=5`, seconds) when not the
  * engine's spoken phrase.
@@ -12,13 +14,15 @@
  * range and unknown lenses are reported and replaced by defaults.
  */
 import type { Party, ScenarioInfo } from '../../sim/index';
+import { withBase } from './base-path';
+import { isNamedField, type NamedField } from './field-names';
 import { UI } from './ui-text';
 
 export const DEFAULT_SEED = 1;
 export const LENSES: readonly Party[] = ['pbx', 'attacker', 'sbc'];
 
 /** Parameter names the lab itself uses; a what-if may not take one of these. */
-const RESERVED = new Set(['scenario', 'seed', 'step', 'packet', 'lens', 'talk', 'theme']);
+const RESERVED = new Set(['scenario', 'seed', 'step', 'packet', 'lens', 'field', 'talk', 'theme']);
 
 /** Seconds a call's parties may be asked to talk for (each second is 50 media packets each way). */
 export const MAX_TALK_SECONDS = 30;
@@ -31,6 +35,8 @@ export interface LabLocation {
   /** The packet open in the inspector, from 1; undefined means "the last one sent". */
   packet?: number;
   lens: Party;
+  /** The field open in the inspector, by name; undefined: the inspector's own choice. */
+  field?: NamedField;
   /** What-if values that differ from the scenario's defaults. */
   whatIf: Record<string, string>;
   /** Seconds each side of the call talks; undefined: the engine's spoken phrase. */
@@ -95,6 +101,13 @@ export function readLabUrl(search: string, scenarios: readonly ScenarioInfo[], f
     else problems.push(UI.url.badLens(askedLens));
   }
 
+  const askedField = params.get('field');
+  let field: NamedField | undefined;
+  if (askedField !== null) {
+    if (isNamedField(askedField)) field = askedField;
+    else problems.push(UI.url.badField(askedField));
+  }
+
   const whatIf: Record<string, string> = {};
   const info = scenarios.find((s) => s.id === scenario);
   for (const option of info?.whatIf ?? []) {
@@ -110,7 +123,10 @@ export function readLabUrl(search: string, scenarios: readonly ScenarioInfo[], f
   const talk = parseCount(params.get('talk'), MAX_TALK_SECONDS);
   if (params.has('talk') && talk === undefined) problems.push(UI.url.badTalk(params.get('talk')!, MAX_TALK_SECONDS));
 
-  return { location: { scenario, seed, step, packet, lens, whatIf, ...(talk ? { talk } : {}) }, problems };
+  return {
+    location: { scenario, seed, step, packet, lens, ...(field ? { field } : {}), whatIf, ...(talk ? { talk } : {}) },
+    problems,
+  };
 }
 
 /** The query string for a location, parameters in a fixed order so equal states give equal URLs. */
@@ -121,6 +137,7 @@ export function writeLabUrl(location: LabLocation): string {
   if (location.step !== undefined) params.set('step', String(location.step));
   if (location.packet !== undefined) params.set('packet', String(location.packet));
   params.set('lens', location.lens);
+  if (location.field !== undefined) params.set('field', location.field);
   if (location.talk !== undefined) params.set('talk', String(location.talk));
   for (const id of Object.keys(location.whatIf).sort()) {
     if (!RESERVED.has(id)) params.set(id, location.whatIf[id]);
@@ -128,10 +145,11 @@ export function writeLabUrl(location: LabLocation): string {
   return `?${params.toString()}`;
 }
 
-/** The full lab's address for a scenario at a step: what "Open in the lab" links to. */
-export function labHref(scenario: string, step?: number, lens?: Party): string {
+/** The full lab's address for a scenario at a step, lens and field: what "Open in the lab" links to. */
+export function labHref(scenario: string, step?: number, lens?: Party, field?: NamedField): string {
   const params = new URLSearchParams({ scenario });
   if (step !== undefined) params.set('step', String(step));
   if (lens !== undefined && lens !== 'pbx') params.set('lens', lens);
-  return `/?${params.toString()}`;
+  if (field !== undefined) params.set('field', field);
+  return withBase(`/?${params.toString()}`);
 }

@@ -73,6 +73,7 @@ export const UI = {
     badStep: (text: string) => `the step "${text}" is not a step number, so the first step is shown`,
     badPacket: (text: string) => `the packet "${text}" is not a packet number`,
     badLens: (text: string) => `"${text}" is not PBX, Attacker or SBC, so the PBX's view is shown`,
+    badField: (text: string) => `"${text}" is not a field name such as tls.handshake.extensions.key_share`,
     badWhatIf: (label: string, value: string) => `"${value}" is not a choice for ${label}`,
     badTalk: (text: string, max: number) => `"${text}" is not a number of seconds from 1 to ${max} to talk for`,
     stepTooFar: (step: number, total: number) => `this run has ${total} steps, not ${step}; the last is shown`,
@@ -190,6 +191,28 @@ export const UI = {
   stepOutOfRange: (n: number, total: number) => `This scenario has ${total} steps; step ${n} does not exist.`,
   unknownScenarioEmbed: (id: string) => `There is no scenario "${id}".`,
 
+  // The compact live figure articles and embeds show (site/components/figure)
+  figure: {
+    step: (n: number) => `Step ${n}`,
+    previous: 'Previous',
+    next: 'Next',
+    route: (from: Party, to: Party) => `${PARTY[from]} → ${PARTY[to]}`,
+    running: 'Running the scenario to that step…',
+    fieldPath: (name: string) => `Field path to ${name}`,
+    inside: (name: string) => `Inside ${name}`,
+    leaf: 'One value: nothing inside.',
+    bytesOf: (first: number, last: number, total: number) =>
+      first === last ? `Byte ${first} of ${total}` : `Bytes ${first}–${last} of ${total}`,
+    noBytes: (at: number, total: number) => `No bytes: empty, at byte ${at} of ${total}`,
+    onTheWire: 'on the wire',
+    moreBytes: (n: number) => ` (${n.toLocaleString('en-US')} more below)`,
+    cannotRead: (party: Party, field: string) =>
+      `The ${PARTY[party]} cannot read ${field} in this packet; this is what it has.`,
+    expand: 'Full inspector',
+    openInLab: 'Open in the lab',
+    loadingInspector: 'Opening the inspector…',
+  },
+
   // Embeds: /embed/SCENARIO/ in a help centre's iframe, the loader and the snippet button
   embed: {
     name: (title: string) => `${title}: a live step from Secure Trunk Lab`,
@@ -199,6 +222,8 @@ export const UI = {
     problems: 'This embed was given settings it cannot use:',
     badStep: (text: string) => `the step "${text}" is not a step number (a whole number from 1), so step 1 is shown`,
     badLens: (text: string) => `the lens "${text}" is not pbx, attacker or sbc, so the PBX's view is shown`,
+    badField: (text: string) =>
+      `the field "${text}" is not a field name (such as sip.via), so the packet's innermost layer is open`,
     badTheme: (text: string) => `the theme "${text}" is not dark or light, so the reader's own setting is used`,
     unknownScenario: (id: string) => `There is no scenario "${id}" to embed.`,
     noScenario: 'This embed does not name a scenario.',

@@ -7,7 +7,8 @@
  */
 import type { APIRoute } from 'astro';
 import { listScenarios } from '../../sim/index';
-import { FRAME_ALLOW, FRAME_HEIGHT, FRAME_SANDBOX, RESIZE_MESSAGE } from '../components/embed/embed-markup';
+import { withBase } from '../lib/base-path';
+import { FRAME_ALLOW, FRAME_HEIGHTS, FRAME_SANDBOX, RESIZE_MESSAGE } from '../components/embed/embed-markup';
 import loaderSource from '../components/embed/loader.js?raw';
 import { UI } from '../lib/ui-text';
 
@@ -17,14 +18,14 @@ const MAX_HEIGHT = 20_000;
 
 export const GET: APIRoute = ({ site, url }) => {
   const settings = {
-    origin: (site ?? url).origin,
+    root: new URL(withBase('/'), site ?? url).href,
     scenarios: Object.fromEntries(listScenarios().map((s) => [s.id, s.title])),
     frameTitle: UI.embed.frameTitle('{title}', '{step}'),
     untitled: UI.labName,
     resizeMessage: RESIZE_MESSAGE,
     sandbox: FRAME_SANDBOX,
     allow: FRAME_ALLOW,
-    height: FRAME_HEIGHT,
+    heights: FRAME_HEIGHTS,
     minHeight: MIN_HEIGHT,
     maxHeight: MAX_HEIGHT,
   };

@@ -88,6 +88,27 @@ function walk(node, visit) {
 /** @param {Element} el @param {string} name */
 const attribute = (el, name) => el.attrs.find((a) => a.name === name)?.value;
 
+/** JavaScript's MIME types (WHATWG MIME Sniffing §4.6); `type` may also be empty or `module`. */
+const SCRIPT_TYPES = new Set([
+  '',
+  'module',
+  'text/javascript',
+  'application/javascript',
+  'application/ecmascript',
+  'text/ecmascript',
+  'application/x-javascript',
+]);
+
+/**
+ * A `<script>` whose type is not JavaScript is a data block (HTML §4.12.1): the browser never runs
+ * it, the policy has nothing to allow, so it needs no hash (a live figure's first frame, in JSON).
+ * @param {Element} el
+ */
+const isDataBlock = (el) => {
+  const type = attribute(el, 'type');
+  return type !== undefined && !SCRIPT_TYPES.has(type.trim().toLowerCase().split(';')[0].trim());
+};
+
 /**
  * What the policy must allow on one page: the hashes of its inline scripts,
  * and whether it runs the search. Throws a PolicyError for what no policy
@@ -117,7 +138,7 @@ export function inspectPage(html, where) {
         problems.push('the page already has a Content-Security-Policy <meta>');
       }
     }
-    if (el.tagName !== 'script') return;
+    if (el.tagName !== 'script' || isDataBlock(el)) return;
     const src = attribute(el, 'src');
     if (src === undefined) {
       // A script is raw text: one text node, newlines already normalised as the browser does.

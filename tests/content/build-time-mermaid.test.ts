@@ -79,13 +79,28 @@ describe('a build with a browser', async () => {
     );
   });
 
-  it.skipIf(!chromium)('gives articles the plugins that wrap each block in a figure and draw it', async () => {
-    const m = await freshModule(undefined);
-    const plugins = await m.mermaidRehypePlugins();
-    expect(plugins).toHaveLength(2);
-    const tree: Node = { type: 'root', children: [mermaidBlock('flowchart LR\n  a --> b')] };
-    (plugins[0] as () => (t: Node) => void)()(tree);
-    expect(tree.children![0].tagName).toBe('figure');
-    expect(tree.children![0].children![0].tagName).toBe('pre');
-  });
+  it.skipIf(!chromium)(
+    'gives articles the plugins that wrap each block in a figure, draw it, and keep its text readable',
+    async () => {
+      const m = await freshModule(undefined);
+      const plugins = await m.mermaidRehypePlugins();
+      expect(plugins).toHaveLength(3);
+      const tree: Node = { type: 'root', children: [mermaidBlock('flowchart LR\n  a --> b')] };
+      (plugins[0] as () => (t: Node) => void)()(tree);
+      expect(tree.children![0].tagName).toBe('figure');
+      expect(tree.children![0].children![0].tagName).toBe('pre');
+      // A drawn diagram 800 units wide with 8 px text: 11 px text needs it 1100 px wide at least.
+      const svg: Node = {
+        type: 'element',
+        tagName: 'svg',
+        properties: { viewBox: '0 0 800 300', style: 'max-width: 800px;' },
+        children: [{ type: 'element', tagName: 'style', children: [{ type: 'text', value: 'text{font-size:8px}' }] }],
+      };
+      const drawn: Node = { type: 'root', children: [{ type: 'element', tagName: 'figure', children: [svg] }] };
+      (plugins[2] as () => (t: Node) => void)()(drawn);
+      expect(svg.properties!.style).toBe(
+        `max-width: 800px; --diagram-min-width: ${(800 * m.MIN_DIAGRAM_TEXT_PX) / 8}px;`,
+      );
+    },
+  );
 });

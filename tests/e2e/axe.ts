@@ -20,8 +20,12 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 export interface AxeScope {
   /** Check only this element and what it contains (default: the whole document). */
   within?: Locator;
+  /** Or only the elements this CSS selector finds, e.g. every live figure of an article, in one run. */
+  include?: string;
   /** CSS selectors of parts to leave out, e.g. figures that another test checks. */
   exclude?: string[];
+  /** Only these axe rules (default: all), e.g. the colour rules, for a second theme of a page checked already. */
+  rules?: string[];
 }
 
 interface Violation {
@@ -34,7 +38,11 @@ interface Violation {
 /** The serious and critical axe violations in `page` (or in `scope.within`), one line each. */
 export async function seriousAxeIssues(page: Page, scope: AxeScope = {}): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const options = { resultTypes: ['violations'], iframes: false };
+  const options = {
+    resultTypes: ['violations'],
+    iframes: false,
+    ...(scope.rules ? { runOnly: { type: 'rule', values: scope.rules } } : {}),
+  };
   const exclude = scope.exclude ?? [];
   const violations: Violation[] = scope.within
     ? await scope.within
@@ -46,9 +54,12 @@ export async function seriousAxeIssues(page: Page, scope: AxeScope = {}): Promis
         .then((r) => r.violations)
     : await page
         .evaluate(
-          ([options, exclude]) =>
-            (window as unknown as AxeWindow).axe.run(exclude.length ? { exclude } : document, options),
-          [options, exclude] as const,
+          ([options, exclude, include]) =>
+            (window as unknown as AxeWindow).axe.run(
+              include ? { include, exclude } : exclude.length ? { exclude } : document,
+              options,
+            ),
+          [options, exclude, scope.include] as const,
         )
         .then((r) => r.violations);
   return violations

@@ -3,21 +3,28 @@
  * and opens with its title and description, passes axe with no serious or
  * critical issue in light and dark themes, ships diagrams as inline SVG
  * (no mermaid script), resolves every internal link and anchor, prints
- * without the site's chrome, and hydrates each live step when it is
- * scrolled into view, each live step then passing axe on its own.
+ * without the site's chrome, and moves nothing while a reader scrolls
+ * through it (cumulative layout shift under 0.05); each live figure shows its
+ * step and opens the field its caption names; one visit per article.
  */
 import { expect, test } from '@playwright/test';
 import { seriousAxeIssues } from './axe';
 import { articles } from './docs-articles';
+import { figureProblems } from './figure-claims';
+import { cumulativeLayoutShift, watchLayoutShifts } from './layout-shift';
 
 const ARTICLES = articles();
 const LIVE_STEP = 'figure.kb-live-step[data-live-step]';
+/** The axe rules a change of colour scheme can break. */
+const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
 /** The pages internal links lead to, fetched once per test worker: path → HTML ('' when not found). */
 const fetched = new Map<string, Promise<string>>();
 
 for (const article of ARTICLES) {
-  test(`${article.name} opens with its title and description, its diagrams and links hold, and it passes axe in light and dark`, async ({
+  // One visit per article, as a reader makes it: the page opens, is read top to bottom through its live
+  // figures, and is then checked by axe as it stands, figures live, in the light theme and the dark.
+  test(`${article.name}: its title, description, diagrams and links hold; read top to bottom nothing moves; each live figure shows its step and opens the field its caption names; axe passes in light and dark`, async ({
     page,
     request,
   }) => {
@@ -25,6 +32,8 @@ for (const article of ARTICLES) {
     page.on('request', (r) => {
       if (r.resourceType() === 'script') scripts.push(r.url());
     });
+    await watchLayoutShifts(page);
+    await page.setViewportSize({ width: 1366, height: 800 });
     await page.emulateMedia({ colorScheme: 'light' });
     const response = await page.goto(article.path);
     expect(response?.status()).toBe(200);
@@ -61,13 +70,45 @@ for (const article of ARTICLES) {
     }
     expect(broken).toEqual([]);
 
-    // The prose, diagrams and navigation; each live step is checked once it runs, below.
+    const figures = page.locator(LIVE_STEP);
+    await expect(figures).toHaveCount(article.liveSteps);
+    // As a reader scrolls: each figure, in order, comes into view, hydrates and is held to its caption.
+    for (let i = 0; i < article.liveSteps; i++) {
+      const figure = figures.nth(i);
+      await figure.scrollIntoViewIfNeeded();
+      await expect(figure.locator('astro-island').first()).not.toHaveAttribute('ssr', /.*/);
+      const step = Number(await figure.getAttribute('data-live-step'));
+      const region = figure.getByRole('region', { name: new RegExp(`^Live step: .*, step ${step}$`) });
+      await expect(region.getByText(new RegExp(`^Step ${step} of \\d+$`))).toBeVisible();
+      await expect(region.getByRole('list', { name: 'Packet ladder' })).toBeVisible();
+      const seen = await figure.evaluate((el) => ({
+        scenario: el.getAttribute('data-live-scenario')!,
+        step: Number(el.getAttribute('data-live-step')),
+        lens: el.getAttribute('data-live-lens') as 'pbx' | 'attacker' | 'sbc',
+        field: el.getAttribute('data-live-field') ?? undefined,
+        caption: el.querySelector('figcaption')?.firstChild?.textContent?.trim() ?? '',
+        open: el.querySelector('section[data-field]')?.getAttribute('data-field') ?? '',
+        parties: [...el.querySelectorAll('fieldset input[type="radio"]')].map((r) =>
+          r.parentElement!.textContent!.trim(),
+        ),
+      }));
+      expect(await figureProblems(seen), `figure ${i + 1}: ${seen.caption}`).toEqual([]);
+    }
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const { cls, shifts } = await cumulativeLayoutShift(page);
+    // The figure itself, in the report (`--reporter=json`), beside the pass or fail.
+    test.info().annotations.push({ type: 'cumulative layout shift', description: cls.toFixed(4) });
+    expect(cls, `layout shifts: ${JSON.stringify(shifts)}`).toBeLessThan(0.05);
+
+    // The prose, diagrams, navigation and the live figures, all of axe in the light theme; in the dark
+    // theme, which changes only colours, axe's colour rules (the figures' dark colours are checked in the
+    // embeds, which show the same figure).
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
-    expect(await seriousAxeIssues(page, { exclude: [LIVE_STEP] }), 'light').toEqual([]);
+    expect(await seriousAxeIssues(page), 'light').toEqual([]);
     // Starlight follows the system's scheme while the reader has not chosen one.
     await page.emulateMedia({ colorScheme: 'dark' });
     await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-    expect(await seriousAxeIssues(page), 'dark').toEqual([]);
+    expect(await seriousAxeIssues(page, { exclude: [LIVE_STEP], rules: COLOUR_RULES }), 'dark').toEqual([]);
   });
 }
 
@@ -83,33 +124,19 @@ test('articles print without navigation, and print where the lab links lead', as
   await expect(urls.first()).toContainText('/?scenario=');
 });
 
-for (const article of ARTICLES.filter((a) => a.liveSteps > 0)) {
-  test(`${article.name}: each live step hydrates when scrolled to, and passes axe`, async ({ page }) => {
-    await page.goto(article.path);
-    const figures = page.locator(LIVE_STEP);
-    await expect(figures).toHaveCount(article.liveSteps);
-    // One at a time, as a reader scrolls: each figure runs the engine, shows its step, and is checked alone.
-    for (let i = 0; i < article.liveSteps; i++) {
-      const figure = figures.nth(i);
-      await figure.scrollIntoViewIfNeeded();
-      // Hydrated: the island has lost its `ssr` attribute, and the lab shows the step.
-      await expect(figure.locator('astro-island').first()).not.toHaveAttribute('ssr', /.*/);
-      const step = await figure.getAttribute('data-live-step');
-      const region = figure.getByRole('region', { name: new RegExp(`^Live step: .*, step ${step}$`) });
-      await expect(region.getByRole('region', { name: 'Packet inspector' })).toBeVisible();
-      await expect(region.getByRole('list', { name: 'Packet ladder' })).toBeVisible();
-      expect(await seriousAxeIssues(page, { within: figure }), `live step ${i + 1}`).toEqual([]);
-    }
-  });
-}
-
-test('a live step far down the page stays unhydrated until it is scrolled near', async ({ page }) => {
+test('a live figure far down the page shows its step before any script, and hydrates only when scrolled near', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/docs/secure-trunk/', { waitUntil: 'networkidle' });
   const last = page.locator('figure.kb-live-step[data-live-step]').last();
   await expect(last).toHaveCount(1);
   const island = last.locator('astro-island').first();
   await expect(island).toHaveAttribute('ssr', '');
+  // The build's first frame: the step, its ladder rows and its open field, drawn without script.
+  const step = await last.getAttribute('data-live-step');
+  await expect(last.getByText(`Step ${step} of`, { exact: false }).first()).toBeAttached();
+  await expect(last.locator('section[data-field]')).toHaveCount(1);
   await last.scrollIntoViewIfNeeded();
   await expect(island).not.toHaveAttribute('ssr', /.*/);
 });

@@ -6,7 +6,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { seriousAxeIssues } from './axe';
-import { firstScenario } from './embed-fixtures';
+import { firstScenario, stepHeading } from './embed-fixtures';
 import { waitForIslands } from './hydration';
 
 const PAGES = [
@@ -38,20 +38,23 @@ test('the keyboard steps through the run and reaches every control', async ({ pa
   test.skip(total < 2, 'the first scenario has one step');
   await page.goto(`/embed/${engine.scenario.id}/?step=1`);
   await waitForIslands(page);
-  const inspector = page.getByRole('region', { name: 'Packet inspector' });
-  await expect(inspector.getByRole('heading', { level: 2 })).toHaveText(engine.heading(1));
+  const heading = stepHeading(page);
+  await expect(heading).toHaveText(engine.heading(1));
 
-  await page.keyboard.press('Tab'); // the link to the full lab
-  await expect(page.getByRole('link', { name: /Open in the full lab/ })).toBeFocused();
+  await page.keyboard.press('Tab'); // Previous step: aria-disabled at the first step, but focusable
+  await expect(page.getByRole('button', { name: 'Previous step' })).toBeFocused();
   await page.keyboard.press('Tab');
-  await page.keyboard.press('Tab'); // Previous step is aria-disabled but focusable; then Next step
   await expect(page.getByRole('button', { name: 'Next step' })).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(inspector.getByRole('heading', { level: 2 })).toHaveText(engine.heading(2));
+  await expect(heading).toHaveText(engine.heading(2));
   await page.keyboard.press('ArrowLeft');
-  await expect(inspector.getByRole('heading', { level: 2 })).toHaveText(engine.heading(1));
+  await expect(heading).toHaveText(engine.heading(1));
   await page.keyboard.press('ArrowRight');
-  await expect(inspector.getByRole('heading', { level: 2 })).toHaveText(engine.heading(2));
+  await expect(heading).toHaveText(engine.heading(2));
+  // The link to the full lab and the full inspector are reachable further on.
+  await page.getByRole('link', { name: /Open in the full lab/ }).focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Full inspector' })).toBeFocused();
   // Steps are announced politely.
   await expect(page.locator('[aria-live="polite"]').first()).toContainText(`Step 2 of ${total}`);
 });
@@ -61,7 +64,7 @@ test('a phone-wide frame needs no sideways scrolling', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 700 });
   await page.goto(`/embed/${scenario.id}/?step=1`);
   await waitForIslands(page);
-  await expect(page.getByRole('region', { name: 'Packet inspector' })).toBeVisible();
+  await expect(stepHeading(page)).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 });
 

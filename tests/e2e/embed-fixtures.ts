@@ -5,6 +5,7 @@
  * computes for a scenario, to compare what a frame shows against.
  */
 import 'reflect-metadata';
+import type { FrameLocator, Locator, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +71,21 @@ export async function firstScenario(): Promise<EngineStep> {
       return `${s.protocol} ${s.summary}`;
     },
   };
+}
+
+/** The live figure an embed shows (site/components/figure), in a frame or an embed page. */
+export function figureIn(where: Page | FrameLocator): Locator {
+  return where.getByRole('region', { name: /^Live step: / });
+}
+
+/** The name of the packet an embed shows: its heading. */
+export function stepHeading(where: Page | FrameLocator): Locator {
+  return figureIn(where).getByRole('heading', { level: 2 });
+}
+
+/** The ladder row of the step an embed shows; its accessible name starts with the step's number. */
+export function currentRow(where: Page | FrameLocator): Locator {
+  return figureIn(where).getByRole('list', { name: 'Packet ladder' }).locator('[aria-current="step"]');
 }
 
 /** Escapes text for an HTML attribute in a host page. */

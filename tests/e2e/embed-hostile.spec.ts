@@ -7,7 +7,7 @@
  * embed and its global names are left as they were.
  */
 import { expect, test, type Request } from '@playwright/test';
-import { article, attr, firstScenario, startHostSite, type HostSite } from './embed-fixtures';
+import { article, attr, firstScenario, startHostSite, stepHeading, type HostSite } from './embed-fixtures';
 
 let host: HostSite;
 test.beforeAll(async () => {
@@ -81,8 +81,7 @@ ${divs}
     await expect(page.locator(`#${name} iframe`)).toHaveCount(1);
   }
   const frameOf = (name: string) => page.locator(`#${name} iframe`).contentFrame();
-  const heading = (name: string) =>
-    frameOf(name).getByRole('region', { name: 'Packet inspector' }).getByRole('heading', { level: 2 });
+  const heading = (name: string) => stepHeading(frameOf(name));
 
   // The good embed on the same page is unaffected.
   await expect(heading('good')).toHaveText(engine.heading(1));

@@ -7,7 +7,7 @@
  */
 import { expect, test } from '@playwright/test';
 import { listScenarios } from '../../sim/index';
-import { article, firstScenario, startHostSite, type HostSite } from './embed-fixtures';
+import { article, firstScenario, startHostSite, stepHeading, type HostSite } from './embed-fixtures';
 import { waitForIslands } from './hydration';
 
 let host: HostSite;
@@ -45,9 +45,7 @@ test('the copied snippet, pasted into a help centre, shows the packet the lab ha
   host.page('/pasted.html', article(snippet));
   await page.goto(`${host.origin}/pasted.html`);
   const embed = page.locator('[data-trunklab-scenario] iframe').contentFrame();
-  await expect(embed.getByRole('region', { name: 'Packet inspector' }).getByRole('heading', { level: 2 })).toHaveText(
-    engine.heading(step),
-  );
+  await expect(stepHeading(embed)).toHaveText(engine.heading(step));
   await expect(embed.getByRole('radio', { name: 'Attacker' })).toBeChecked();
 
   // "Open in the full lab" opens the same view in a new tab.
@@ -72,10 +70,7 @@ test('the article for help-centre authors carries a live example made with the l
   expect(await frame.count()).toBe(0);
   await page.locator('.embed-example').scrollIntoViewIfNeeded();
   await expect(frame).toHaveCount(1);
-  const embed = frame.contentFrame();
-  await expect(
-    embed.getByRole('region', { name: 'Packet inspector' }).getByRole('heading', { level: 2 }),
-  ).toBeVisible();
+  await expect(stepHeading(frame.contentFrame())).toBeVisible();
   // Its snippets name a scenario the catalogue has.
   const code = await page.locator('.expressive-code').first().textContent();
   const named = /data-trunklab-scenario="([^"]+)"/.exec(code ?? '')?.[1];

@@ -115,18 +115,75 @@ export function sourceFigure(source) {
   };
 }
 
-/** Wraps each mermaid block in `<figure class="diagram">`, which rehype-mermaid then fills with the SVG. */
+/**
+ * Wraps each mermaid block in `<figure class="diagram">`, which rehype-mermaid then fills with the SVG.
+ * The figure takes keyboard focus, so the keyboard can scroll a diagram wider than a phone (see below).
+ */
 function rehypeDiagramFigures() {
   return (tree) => {
     for (const { parent, index, pre } of mermaidBlocks(tree)) {
       parent.children[index] = {
         type: 'element',
         tagName: 'figure',
-        properties: { className: ['diagram'] },
+        properties: { className: ['diagram'], tabIndex: 0 },
         children: [pre],
       };
     }
   };
+}
+
+/** The smallest text a diagram may be drawn with, in CSS pixels (a phone 390 px wide included). */
+export const MIN_DIAGRAM_TEXT_PX = 11;
+
+/**
+ * How wide a diagram must stay so its smallest text is drawn at MIN_DIAGRAM_TEXT_PX or more: an
+ * SVG scales its text with its width, so below this width the figure scrolls sideways instead of
+ * shrinking the text to a few pixels. From the SVG's viewBox and the font sizes its styles set.
+ * @param {string} viewBox
+ * @param {string} styles the text of the SVG's style sheets and attributes
+ */
+export function readableMinWidth(viewBox, styles) {
+  const width = Number(viewBox.trim().split(/[\s,]+/)[2]);
+  const sizes = [...styles.matchAll(/font-size\s*[:=]\s*"?([\d.]+)px/g)].map((m) => Number(m[1])).filter((n) => n >= 6);
+  const smallest = sizes.length > 0 ? Math.min(...sizes) : 16;
+  return Number.isFinite(width) && width > 0 ? Math.ceil((width * MIN_DIAGRAM_TEXT_PX) / smallest) : undefined;
+}
+
+/** An SVG string from mermaid, given the min-width that keeps its text readable. */
+export function readableSvg(svg) {
+  const open = /^<svg\b[^>]*>/.exec(svg)?.[0];
+  const viewBox = open && /viewBox="([^"]+)"/.exec(open)?.[1];
+  const min = viewBox ? readableMinWidth(viewBox, svg) : undefined;
+  if (!open || min === undefined) return svg;
+  const styled = /style="([^"]*)"/.test(open)
+    ? open.replace(
+        /style="([^"]*)"/,
+        (_, style) => `style="${style.replace(/;?\s*$/, ';')} --diagram-min-width: ${min}px;"`,
+      )
+    : open.replace(/^<svg\b/, `<svg style="--diagram-min-width: ${min}px;"`);
+  return styled + svg.slice(open.length);
+}
+
+/** The same for the SVGs rehype-mermaid put into the articles' figures. */
+function rehypeReadableDiagrams() {
+  const textOf = (node) =>
+    node.type === 'text'
+      ? node.value
+      : `${typeof node.properties?.style === 'string' ? node.properties.style : ''} ${
+          node.properties?.fontSize ? `font-size="${node.properties.fontSize}px"` : ''
+        } ${(node.children ?? []).map(textOf).join(' ')}`;
+  const walk = (node) => {
+    if (isElement(node, 'svg') && typeof node.properties?.viewBox === 'string') {
+      const min = readableMinWidth(node.properties.viewBox, textOf(node));
+      if (min !== undefined) {
+        const style = typeof node.properties.style === 'string' ? node.properties.style.replace(/;?\s*$/, '; ') : '';
+        node.properties.style = `${style}--diagram-min-width: ${min}px;`;
+      }
+      return;
+    }
+    for (const child of node.children ?? []) walk(child);
+  };
+  return (tree) => walk(tree);
 }
 
 /** Replaces each mermaid block by its source figure (builds without a browser). */
@@ -156,6 +213,7 @@ export async function mermaidRehypePlugins() {
         launchOptions: { executablePath, args: CHROMIUM_ARGS },
       },
     ],
+    rehypeReadableDiagrams,
   ];
 }
 

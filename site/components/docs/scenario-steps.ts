@@ -71,13 +71,6 @@ export async function resolveStep(ref: StepReference): Promise<StepResolution> {
   return { kind: 'resolved', step: { scenario, number: step.index + 1, step } };
 }
 
-/** `/?scenario=secure-call&step=5`: the lab at that step. */
-export function labHref(scenario: string, stepNumber?: number): string {
-  const query = new URLSearchParams({ scenario });
-  if (stepNumber !== undefined) query.set('step', String(stepNumber));
-  return `/?${query}`;
-}
-
 /** Says what is wrong with a reference, for build errors and test failures. */
 export function describeProblem(resolution: StepResolution): string | undefined {
   switch (resolution.kind) {

@@ -13,15 +13,29 @@
  * snippet is pasted into pages we do not control.
  */
 import type { Party } from '../../../sim/index';
+import { withBase } from '../../lib/base-path';
+import type { NamedField } from '../../lib/field-names';
 import type { EmbedTheme } from './embed-request';
 
 /** The message an embed posts to its parent when its height changes. */
 export const RESIZE_MESSAGE = 'trunklab:resize';
-/** Where the loader is served, on the lab's origin. */
-export const LOADER_PATH = '/embed.js';
-/** The frame's size until the embed reports its own height (and oEmbed's width and height). */
+/** Where the loader is served, on the lab's origin, under the site's base path. */
+export const LOADER_PATH = withBase('/embed.js');
+/** The frame's size for a plain iframe and oEmbed: the live figure's height at that width. */
 export const FRAME_WIDTH = 720;
-export const FRAME_HEIGHT = 640;
+export const FRAME_HEIGHT = 600;
+/**
+ * The embed's height by the width of its frame, widest first: the live figure has a fixed height
+ * for each of its layouts (ladder beside the packet; controls on one line; all stacked), so the
+ * loader gives a new frame its final height at once and the help centre's page does not move when
+ * the embed reports it. The widths allow for a scroll bar's gutter; tests/e2e/embed-steady.spec.ts
+ * checks the heights against the embed's own.
+ */
+export const FRAME_HEIGHTS: ReadonlyArray<{ minWidth: number; height: number }> = [
+  { minWidth: 705, height: FRAME_HEIGHT },
+  { minWidth: 673, height: 895 },
+  { minWidth: 0, height: 938 },
+];
 /**
  * What the frame may do: run its scripts and its engine worker on its own
  * origin, and open the full lab in a new tab; not navigate the host page,
@@ -37,6 +51,8 @@ export interface EmbedTarget {
   step?: number;
   /** Unset means the PBX's view. */
   lens?: Party;
+  /** The field to open, by name; unset means the packet's innermost layer. */
+  field?: NamedField;
   /** Unset means the reader's own setting. */
   theme?: EmbedTheme;
 }
@@ -45,21 +61,23 @@ export function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** `/embed/secure-call/?step=5&lens=attacker`: the embed page for a target. */
-export function embedPath({ scenario, step, lens, theme }: EmbedTarget): string {
+/** `/embed/secure-call/?step=5&lens=attacker`: the embed page for a target, under the base path. */
+export function embedPath({ scenario, step, lens, field, theme }: EmbedTarget): string {
   const params = new URLSearchParams();
   if (step !== undefined) params.set('step', String(step));
   if (lens !== undefined && lens !== 'pbx') params.set('lens', lens);
+  if (field !== undefined) params.set('field', field);
   if (theme !== undefined) params.set('theme', theme);
   const query = params.toString();
-  return `/embed/${encodeURIComponent(scenario)}/${query ? `?${query}` : ''}`;
+  return withBase(`/embed/${encodeURIComponent(scenario)}/${query ? `?${query}` : ''}`);
 }
 
 /** The loader form: a placeholder the loader turns into a sized frame, and the loader itself. */
-export function loaderSnippet(origin: string, { scenario, step, lens, theme }: EmbedTarget): string {
+export function loaderSnippet(origin: string, { scenario, step, lens, field, theme }: EmbedTarget): string {
   const attributes = [`data-trunklab-scenario="${escapeAttribute(scenario)}"`];
   if (step !== undefined) attributes.push(`data-step="${step}"`);
   if (lens !== undefined && lens !== 'pbx') attributes.push(`data-lens="${escapeAttribute(lens)}"`);
+  if (field !== undefined) attributes.push(`data-field="${escapeAttribute(field)}"`);
   if (theme !== undefined) attributes.push(`data-theme="${escapeAttribute(theme)}"`);
   return [
     `<div ${attributes.join(' ')}></div>`,

@@ -1,6 +1,6 @@
 /**
  * What an embed's address asks for:
- * `/embed/SCENARIO/?step=N&lens=attacker&theme=dark`, or, for a scenario the
+ * `/embed/SCENARIO/?step=N&lens=attacker&field=sip.via&theme=dark`, or, for a scenario the
  * loader does not know, `/embed/?scenario=ID&…`.
  *
  * Every value comes from a page we do not control — a help centre's HTML, an
@@ -10,6 +10,7 @@
  * frame shows as text, quoted and cut short; nothing is ever used as HTML.
  */
 import type { Party, ScenarioInfo } from '../../../sim/index';
+import { isNamedField, type NamedField } from '../../lib/field-names';
 import { LENSES } from '../../lib/lab-url';
 import { UI } from '../../lib/ui-text';
 
@@ -26,6 +27,8 @@ export type EmbedRequest =
       /** Packets sent, from 1, as the lab's `step`. */
       step: number;
       lens: Party;
+      /** The field to open, by name; unset: the packet's innermost layer. */
+      field?: NamedField;
       /** Unset: the reader's own light or dark setting. */
       theme?: EmbedTheme;
       /** What was wrong with the address, in words. */
@@ -77,6 +80,13 @@ export function readEmbedRequest(
     else problems.push(UI.embed.badLens(quoted(lensText)));
   }
 
+  let field: NamedField | undefined;
+  const fieldText = params.get('field');
+  if (fieldText !== null) {
+    if (isNamedField(fieldText)) field = fieldText;
+    else problems.push(UI.embed.badField(quoted(fieldText)));
+  }
+
   let theme: EmbedTheme | undefined;
   const themeText = params.get('theme');
   if (themeText !== null) {
@@ -84,5 +94,5 @@ export function readEmbedRequest(
     else problems.push(UI.embed.badTheme(quoted(themeText)));
   }
 
-  return { kind: 'step', scenario, step, lens, theme, problems };
+  return { kind: 'step', scenario, step, lens, ...(field ? { field } : {}), theme, problems };
 }

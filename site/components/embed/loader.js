@@ -5,9 +5,10 @@
  * a function with the build's settings).
  *
  * On the page that includes it, every
- *   <div data-trunklab-scenario="ID" data-step="N" data-lens="…" data-theme="…"></div>
+ *   <div data-trunklab-scenario="ID" data-step="N" data-lens="…" data-field="…" data-theme="…"></div>
  * gets one iframe of the lab's `/embed/ID/?step=N&…` page once it nears the
- * viewport, and the frame's
+ * viewport (the lab's pages found beside this script, under whatever path the
+ * lab is served from), and the frame's
  * height then follows the `{ type: 'trunklab:resize', height }` messages
  * (HTML §9.3.3) the embed posts — believed only when they come from the
  * lab's origin and from a frame this loader made, and only as a number.
@@ -23,14 +24,14 @@
  * loader twice still gets one frame per placeholder.
  *
  * @typedef {object} LoaderSettings
- * @property {string} origin the lab's origin at build time, used only if the script cannot find its own address
+ * @property {string} root the lab's address at build time (origin and base path), used only if the script cannot find its own address
  * @property {Record<string, string>} scenarios title of each scenario id the build has
  * @property {string} frameTitle the frame's accessible name, with `{title}` and `{step}` to fill in
  * @property {string} untitled the frame's name when the scenario is not known
  * @property {string} resizeMessage the `type` of the embed's resize message
  * @property {string} sandbox the frame's `sandbox` tokens
  * @property {string} allow the frame's permissions policy
- * @property {number} height the frame's height until the embed reports its own
+ * @property {Array<{ minWidth: number, height: number }>} heights the frame's height, by its width (widest first), until the embed reports its own
  * @property {number} minHeight the least height the loader sets
  * @property {number} maxHeight the most height the loader sets
  */
@@ -46,11 +47,14 @@ function startTrunklabEmbeds(settings) {
   const OPTIONS = [
     ['data-step', 'step'],
     ['data-lens', 'lens'],
+    ['data-field', 'field'],
     ['data-theme', 'theme'],
   ];
 
   const script = document.currentScript;
-  const origin = new URL(script instanceof HTMLScriptElement && script.src ? script.src : settings.origin).origin;
+  // The lab's root: the folder this script is served from (ROOT/embed.js), else the build's address.
+  const root = new URL('./', script instanceof HTMLScriptElement && script.src ? script.src : settings.root);
+  const origin = root.origin;
   /** Frames this copy of the loader made: the only ones whose messages it believes. */
   const made = new WeakSet();
 
@@ -65,7 +69,7 @@ function startTrunklabEmbeds(settings) {
       const value = placeholder.getAttribute(attribute);
       if (value !== null) params.set(name, value);
     }
-    const url = new URL(known ? `/embed/${encodeURIComponent(id)}/` : '/embed/', origin);
+    const url = new URL(known ? `embed/${encodeURIComponent(id)}/` : 'embed/', root);
     url.search = params.toString();
 
     const step = placeholder.getAttribute('data-step') ?? '1';
@@ -87,7 +91,10 @@ function startTrunklabEmbeds(settings) {
     frame.style.display = 'block';
     frame.style.width = '100%';
     frame.style.border = '0';
-    frame.style.height = `${settings.height}px`;
+    // The figure's height for this width, so that the page does not move when the embed reports it.
+    const width = placeholder.getBoundingClientRect().width;
+    const first = settings.heights.find((h) => width >= h.minWidth) ?? settings.heights[settings.heights.length - 1];
+    frame.style.height = `${first.height}px`;
     frame.src = url.href;
     made.add(frame);
     placeholder.replaceChildren(frame);

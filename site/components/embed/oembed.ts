@@ -6,6 +6,7 @@
  * web server can serve it.
  */
 import type { ScenarioInfo } from '../../../sim/index';
+import { withBase } from '../../lib/base-path';
 import { UI } from '../../lib/ui-text';
 import { FRAME_HEIGHT, FRAME_WIDTH, iframeSnippet } from './embed-markup';
 
@@ -25,7 +26,7 @@ export interface OembedRich {
 }
 
 export function oembedPath(scenario: string): string {
-  return `/embed/${encodeURIComponent(scenario)}/oembed.json`;
+  return withBase(`/embed/${encodeURIComponent(scenario)}/oembed.json`);
 }
 
 export function oembedFor(scenario: ScenarioInfo, origin: string): OembedRich {
@@ -34,7 +35,7 @@ export function oembedFor(scenario: ScenarioInfo, origin: string): OembedRich {
     type: 'rich',
     title: scenario.title,
     provider_name: UI.labName,
-    provider_url: new URL('/', origin).href,
+    provider_url: new URL(withBase('/'), origin).href,
     cache_age: CACHE_AGE,
     html: iframeSnippet(origin, { scenario: scenario.id }, UI.embed.frameTitle(scenario.title, '1')),
     width: FRAME_WIDTH,
