@@ -29,6 +29,7 @@ export type NamedField = string;
 
 const LAYER_NAMES: Record<Layer, string> = {
   ipv4: 'ip',
+  ipv6: 'ipv6',
   udp: 'udp',
   tcp: 'tcp',
   'tls-record': 'tls',
