@@ -16,7 +16,7 @@ export { specUrl } from './wire/field';
 export { runFingerprint } from './run-fingerprint';
 export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
-export { PARTIES } from './timeline';
+export { PARTIES, PHASES } from './timeline';
 export { UnknownWhatIfError } from './scenarios/setup';
 
 /** Id, title and expected outcome of every scenario, without their code. */

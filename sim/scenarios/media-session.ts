@@ -347,11 +347,12 @@ export class MediaSession {
         reason,
         get summary() {
           const d = drops();
+          const packets = (n: number) => `${n} SRTP packet${n === 1 ? '' : 's'}`;
           const counts = [
-            d.auth_failure ? `${d.auth_failure} that failed authentication` : '',
-            d.replay ? `${d.replay} replayed` : '',
+            d.auth_failure ? `${packets(d.auth_failure)} that failed authentication` : '',
+            d.replay ? `${packets(d.replay)} it had already received (replays)` : '',
           ].filter(Boolean);
-          return `The ${who} discarded ${counts.join(' and ')} SRTP packet${d.auth_failure + d.replay === 1 ? '' : 's'}: SRTP caught what the attacker did, and the rest of the call went on.`;
+          return `The ${who} discarded ${counts.join(' and ')}, and the rest of the call went on.`;
         },
         at: this.run.nowMs(),
       });

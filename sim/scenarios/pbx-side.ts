@@ -9,7 +9,7 @@
  * carries its messages, starts and stops its media, and writes down what it
  * learned and where it stopped.
  */
-import type { StateEvent } from '../timeline';
+import type { Party, StateEvent } from '../timeline';
 import { SkewedClock, type Clock } from '../crypto/clock';
 import { TlsClient, tlsConfig } from '../tls';
 import type { ParsedSipMessage } from '../sip/parse';
@@ -24,6 +24,7 @@ import { MediaSession } from './media-session';
 import { receiveSipDatagram, sipOverTls, sipOverUdp, type SipChannel } from './sip-channel';
 import { TlsOverTcp } from './tls-over-tcp';
 import type { TrunkRun } from './trunk-run';
+import { partyName } from './verdicts';
 
 /** The number the PBX calls: a fictional one (555-01xx). */
 export const DIALLED_NUMBER = '+15555550123';
@@ -82,6 +83,8 @@ export class PbxSide {
       return;
     }
     const conn = net.pbx.connect(sbc, { streamName: 'TLS records' });
+    // An intercepting attacker answers the connection in the SBC's place.
+    const answerer: Party = setup.attacker.kind === 'intercept' ? 'attacker' : 'sbc';
     const tls = this.run.credentials.then(
       (credentials) =>
         new TlsClient(
@@ -94,7 +97,8 @@ export class PbxSide {
             trustAnchors: credentials.pbxTrusts,
             verifyPeer: setup.pbx.tls.verifiesServer,
             ...(credentials.pbx ? { credentials: credentials.pbx } : {}),
-            names: { self: 'PBX', peer: 'SBC' },
+            // The PBX believes it talks to the SBC; the narrator says who really answers.
+            names: { self: 'PBX', peer: partyName(answerer) },
           }),
         ),
     );
@@ -103,7 +107,7 @@ export class PbxSide {
       conn,
       tls,
       self: 'pbx',
-      peer: 'sbc',
+      peer: answerer,
       client: true,
       onConnected: () => this.ready(),
       onSip: (p, _bytes, via) => this.receive(p, via),
@@ -155,7 +159,8 @@ export class PbxSide {
       case 'registration-failed':
         say(`Registration failed: ${e.status} ${e.reason}.`);
         verdicts.refuse({
-          party: 'pbx',
+          // The SBC's answer refused: it decided, the PBX reports it.
+          party: 'sbc',
           stage: 'sip',
           reason: String(e.status),
           summary: `The SBC refused the registration with ${e.status} ${e.reason}: the credentials the PBX answered the challenge with are wrong.`,
@@ -174,7 +179,8 @@ export class PbxSide {
         const sdp = e.status === 488;
         say(`The call failed: ${e.status} ${e.reason}${e.detail ? ` (${e.detail})` : ''}.`);
         verdicts.refuse({
-          party: 'pbx',
+          // The SBC's answer refused: it decided, the PBX reports it.
+          party: 'sbc',
           stage: sdp ? 'sdp' : 'sip',
           reason: String(e.status),
           summary: sdp

@@ -28,6 +28,7 @@ import { MediaSession } from './media-session';
 import { SipOverTcp, receiveSipDatagram, sendSipDatagram } from './sip-channel';
 import { TlsOverTcp } from './tls-over-tcp';
 import type { TrunkRun } from './trunk-run';
+import { partyName } from './verdicts';
 
 export class SbcSide {
   readonly media: MediaSession;
@@ -89,7 +90,8 @@ export class SbcSide {
             trustAnchors: credentials.cast.anchors,
             requestClientCertificate: true,
             requireClientCertificate: carrier.tls.requireClientCertificate,
-            names: { self: 'SBC', peer: 'PBX' },
+            // Whoever connected: an attacker relaying the PBX's connection is not the PBX.
+            names: { self: 'SBC', peer: partyName(this.peerOf(conn)) },
           }),
         ),
     );

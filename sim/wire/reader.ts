@@ -87,6 +87,16 @@ export class ByteReader {
     return v;
   }
 
+  /**
+   * Takes the next `n` bytes as explained by a tree another reader made of
+   * them (its ranges already packet offsets): the mirror of `ByteWriter.embed`.
+   */
+  adopt(n: number, fields: readonly Field[]): Uint8Array {
+    const start = this.take(n, fields[0]?.name ?? 'embedded layer');
+    for (const f of fields) this.attach(f);
+    return this.data.slice(start, start + n);
+  }
+
   /** Everything left in the innermost block. */
   rest(a: Annotation<Uint8Array>): Uint8Array {
     return this.bytes(this.remaining, a);
