@@ -121,7 +121,8 @@ function commonName(dn: string): string {
  */
 function headline(h: Highlights): string {
   const name = h.dnsNames[0] ?? commonName(h.subject ?? '(no subject)');
-  const issuer = h.issuer === undefined ? '' : h.issuer === h.subject ? ', self-signed' : `, issued by ${commonName(h.issuer)}`;
+  const issuer =
+    h.issuer === undefined ? '' : h.issuer === h.subject ? ', self-signed' : `, issued by ${commonName(h.issuer)}`;
   const until = h.notAfter ? `, valid until ${h.notAfter}` : '';
   const what = h.ca ? ['a CA'] : h.purposes;
   return `${name}${issuer}${until}${what.length ? `, ${what.join(', ')}` : ''}`;
@@ -373,11 +374,8 @@ const EXTENSION_VALUES: Record<string, ExtensionValue> = {
       let pathLen: string | undefined;
       if (r.offset < end && r.peekUint8() === TAG.BOOLEAN) {
         ca =
-          element(
-            r,
-            depth + 1,
-            { name: 'cA', note: 'whether the key may sign certificates', tag: TAG.BOOLEAN },
-            (e) => boolean(r, e),
+          element(r, depth + 1, { name: 'cA', note: 'whether the key may sign certificates', tag: TAG.BOOLEAN }, (e) =>
+            boolean(r, e),
           ) === 'TRUE';
       }
       if (r.offset < end) {
@@ -389,7 +387,9 @@ const EXTENSION_VALUES: Record<string, ExtensionValue> = {
         );
       }
       seen.ca = ca;
-      return ca ? `CA${pathLen === undefined ? '' : `, at most ${pathLen} CA${pathLen === '1' ? '' : 's'} below`}` : 'not a CA';
+      return ca
+        ? `CA${pathLen === undefined ? '' : `, at most ${pathLen} CA${pathLen === '1' ? '' : 's'} below`}`
+        : 'not a CA';
     }),
   // SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (RFC 5280 §4.2.1.2)
   '2.5.29.14': (r, depth) =>

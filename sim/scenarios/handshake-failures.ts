@@ -10,7 +10,10 @@ import { troubleshooting } from './article-links';
 
 /** `TLS 1.3 and TLS 1.2`: the versions a carrier accepts, newest first. */
 function versionsInWords(carrier: CarrierProfile): string {
-  const names = [...carrier.tls.versions].sort().reverse().map((v) => `TLS ${v}`);
+  const names = [...carrier.tls.versions]
+    .sort()
+    .reverse()
+    .map((v) => `TLS ${v}`);
   return names.length <= 1 ? (names[0] ?? 'no TLS version') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
@@ -21,7 +24,10 @@ const NO_CHECK_LEFT = {
     'The PBX does not check the certificate it is shown, so it handed its TLS session to whoever answered in the SBC’s place. Only the SBC’s demand for a client certificate kept the attacker off the trunk.',
   fix: (c: CarrierProfile) =>
     `Turn certificate verification back on in the PBX’s TLS settings, with ${c.ca.rootName} as the root it trusts.`,
-  article: troubleshooting('self-signed-certificate-a-man-in-the-middle', 'Self-signed certificate (a man in the middle)'),
+  article: troubleshooting(
+    'self-signed-certificate-a-man-in-the-middle',
+    'Self-signed certificate (a man in the middle)',
+  ),
 };
 
 const TLS_VERSION: WhatIfRule = {
@@ -76,7 +82,10 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
           'Something between the PBX and the SBC answered the TLS connection itself with its own certificate: an attacker, or an intercepting firewall (“TLS inspection”) that was never meant to see SIP.',
         fix: () =>
           'Exclude the SBC’s address from TLS inspection, or find out who is intercepting. Never accept the certificate to make the trunk work.',
-        article: troubleshooting('self-signed-certificate-a-man-in-the-middle', 'Self-signed certificate (a man in the middle)'),
+        article: troubleshooting(
+          'self-signed-certificate-a-man-in-the-middle',
+          'Self-signed certificate (a man in the middle)',
+        ),
       },
       NO_CHECK_LEFT,
     ],

@@ -25,7 +25,9 @@ export function mediaTally(run: TrunkRun, steps: readonly Step[], records: reado
     for (const record of records) {
       const voice = run.ledger
         .find(record.index)
-        ?.topics.find((t) => t.kind === 'media' && t.sender === from && (t.protocol === 'RTP' || t.protocol === 'SRTP'));
+        ?.topics.find(
+          (t) => t.kind === 'media' && t.sender === from && (t.protocol === 'RTP' || t.protocol === 'SRTP'),
+        );
       if (!voice || voice.kind !== 'media') continue;
       protocol ??= voice.protocol as MediaTally['protocol'];
       if (record.origin === 'sent' && record.from === from) sent++;

@@ -70,7 +70,9 @@ describe('certificateFields', () => {
     // The extensions read by their own structure (RFC 5280 §4.2.1), as node:crypto reads them.
     expect(san.value).toBe(node.subjectAltName!.replace('IP Address:', 'IP:'));
     expect(find(fields, 'ExtKeyUsageSyntax')!.value).toBe(
-      node.keyUsage.map((oid) => ({ '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth' })[oid]).join(', '),
+      node.keyUsage
+        .map((oid) => ({ '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth' })[oid])
+        .join(', '),
     );
     expect(find(fields, 'BasicConstraints')!.value).toBe(node.ca ? 'CA' : 'not a CA');
     expect(find(fields, 'KeyUsage')!.value).toBe('digitalSignature');

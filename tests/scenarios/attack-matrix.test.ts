@@ -126,7 +126,9 @@ describe('what an eavesdropper makes of media when the SIP is encrypted', () => 
     const srtp = t.steps.filter((s) => s.protocol === 'SRTP' && s.from === 'pbx');
     for (const s of srtp) {
       expect(s.views.attacker.access).toBe('metadata');
-      expect(s.views.attacker.summary).toMatch(/160 bytes would be 20 ms of G\.711, and the 10 more are SRTP’s authentication tag/);
+      expect(s.views.attacker.summary).toMatch(
+        /160 bytes would be 20 ms of G\.711, and the 10 more are SRTP’s authentication tag/,
+      );
     }
     expect(t.outcome.summary).toMatch(/over SRTP/);
   });
