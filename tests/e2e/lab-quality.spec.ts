@@ -77,7 +77,7 @@ for (const view of VIEWS) {
     await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
     await page
       .getByRole('region', { name: /^On the wire/ })
-      .getByRole('button', { name: /^IPv4/ })
+      .getByRole('treeitem', { name: /^IPv4/ })
       .first()
       .hover();
     await expectNoSeriousAxeIssue(page, `${view.name}, attacker lens with a field lit`);
@@ -90,6 +90,23 @@ for (const view of VIEWS) {
       .click()
       .catch(() => undefined);
     await expectNoSeriousAxeIssue(page, `${view.name}, a key opened`);
+
+    // A certificate decoded, through the PBX's eyes, in the same run: its row on the ladder, then its fields.
+    await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX', exact: true }).check();
+    const ladder = page.getByRole('list', { name: 'Packet ladder' });
+    await ladder.getByRole('button', { name: /SBC to PBX: TLS Certificate/ }).click();
+    const certificates = page.getByRole('region', { name: 'Certificates in this message' });
+    await certificates.getByRole('button', { name: 'Show its fields' }).first().click();
+    await expectNoSeriousAxeIssue(page, `${view.name}, a certificate decoded`);
+    await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-certificate.png`), fullPage: true });
+
+    // The call's media, folded into one row, opened on its first packet.
+    await ladder
+      .getByRole('button', { name: /packets both ways/ })
+      .first()
+      .click();
+    await expect(page.getByRole('region', { name: 'The call’s voice' })).toBeVisible();
+    await expectNoSeriousAxeIssue(page, `${view.name}, a media run opened`);
     await page.context().close();
   });
 
@@ -101,6 +118,7 @@ for (const view of VIEWS) {
     const page = await pageIn(browser, view);
     await openLab(page, failed);
     await expect(page.getByText(/^Outcome: failed at/)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Jump to the failure' })).toBeVisible();
     await expectNoSeriousAxeIssue(page, `${view.name}, a failed run at its end`);
     await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-failed.png`), fullPage: true });
     await expectNoSidewaysScroll(page);
@@ -144,6 +162,7 @@ test('once loaded it works offline: another seed, stepping, the lens and an expo
   await openLab(page, '?scenario=options-keepalive');
   await context.setOffline(true);
   const fingerprint = await page.locator('[data-fingerprint]').textContent();
+  await page.getByText('Settings', { exact: true }).click();
   const seed = page.getByRole('textbox', { name: 'Seed' });
   await seed.fill('99');
   await seed.press('Enter');
