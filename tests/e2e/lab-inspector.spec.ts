@@ -69,6 +69,8 @@ test('hovering or focusing a field lights exactly its bytes', async ({ page }) =
     expect((await litBytes(hex)).join('')).toBe(step.bytes.slice(field.start * 2, field.end * 2));
   }
 
+  // The keyboard's turn: the mouse leaves the tree (a row scrolled under it would light its own bytes).
+  await page.mouse.move(0, 0);
   await tree
     .getByRole('treeitem', { name: /^Max-Forwards / })
     .first()
