@@ -103,7 +103,7 @@ for (const view of VIEWS) {
     // A certificate decoded, through the PBX's eyes, in the same run: its row on the ladder, then its fields.
     await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX', exact: true }).check();
     const ladder = page.getByRole('list', { name: 'Packet ladder' });
-    await ladder.getByRole('button', { name: /SBC to PBX: TLS Certificate/ }).click();
+    await ladder.getByRole('button', { name: /SBC to PBX: TLS Certificate;/ }).click();
     const certificates = page.getByRole('region', { name: 'Certificates in this message' });
     await certificates.getByRole('button', { name: 'Show its fields' }).first().click();
     await expectNoSeriousAxeIssue(page, `${view.name}, a certificate decoded`);
