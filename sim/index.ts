@@ -20,6 +20,9 @@ export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
 export { PARTIES, PHASES } from './timeline';
 export { UnknownWhatIfError } from './scenarios/setup';
+export { ENGINE_FACTS } from './engine-facts';
+export { labCertificates, type LabCertificate } from './scenarios/credentials';
+export { RUN_START } from './scenarios/run-scenario';
 
 /** Id, title and expected outcome of every scenario, without their code. */
 export function listScenarios(): ScenarioInfo[] {

@@ -53,21 +53,27 @@ function leaves(fields: readonly Field[], prefix = ''): Array<{ path: string; fi
 
 describe('field paths on the engine’s trees', () => {
   it('every byte leads to the leaf that explains it, and that leaf’s range leads back to it', async () => {
+    // Tens of thousands of comparisons: collected as words and asserted once, so a failure names each byte.
+    const wrong: string[] = [];
     for (const step of await engineSteps()) {
+      const where = `step ${step.index + 1} (${step.summary})`;
       const length = step.bytes.length / 2;
       for (let offset = 0; offset < length; offset++) {
         const path = deepestAt(step.fields, offset)!;
         const field = fieldAt(step.fields, path)!;
-        expect(field.start <= offset && offset < field.end).toBe(true);
-        expect(field.children ?? []).toHaveLength(0);
+        if (!(field.start <= offset && offset < field.end)) wrong.push(`${where}: byte ${offset} leads to ${path}`);
+        if ((field.children ?? []).length > 0) wrong.push(`${where}: byte ${offset} leads to a branch, ${path}`);
       }
       for (const { path, field } of leaves(step.fields)) {
-        if (field.end > field.start) expect(deepestCovering(step.fields, field.start, field.end)).toBe(path);
-        for (const a of ancestorsOf(path)) expect(path.startsWith(`${a}.`)).toBe(true);
+        const back = field.end > field.start ? deepestCovering(step.fields, field.start, field.end) : path;
+        if (back !== path) wrong.push(`${where}: leaf ${path}'s range leads to ${back}`);
+        for (const a of ancestorsOf(path)) if (!path.startsWith(`${a}.`)) wrong.push(`${where}: ${a} above ${path}`);
       }
-      expect(layerStack(step.fields).map((m) => m.field.layer)).toContain('ipv4');
-      expect(branchPaths(step.fields).every((p) => (fieldAt(step.fields, p)!.children ?? []).length > 0)).toBe(true);
+      if (!layerStack(step.fields).some((m) => m.field.layer === 'ipv4')) wrong.push(`${where}: no IPv4 layer`);
+      for (const p of branchPaths(step.fields))
+        if ((fieldAt(step.fields, p)!.children ?? []).length === 0) wrong.push(`${where}: branch ${p} has no children`);
     }
+    expect(wrong).toEqual([]);
   });
 
   it('copy as text names every field with its byte range; copy as hex holds every byte', async () => {
