@@ -91,46 +91,27 @@ async function javascriptBeforeWorker(browser: Browser, url: string) {
   return { files: scripts.size, fetchedKb: fetched / 1024, inlineKb: gzipSync(inline).length / 1024 };
 }
 
-/** Milliseconds from navigation start to the first packet drawn in the ladder, cold, in a fresh context. */
-async function firstStepMs(browser: Browser, url: string, search: string): Promise<number> {
+/**
+ * Milliseconds from navigation start to the first element matching `selector`, cold, in a fresh
+ * context: the first packet drawn in the lab's ladder, or (the peer) a static page's heading.
+ */
+async function coldLoadMs(browser: Browser, address: string, selector: string): Promise<number> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.addInitScript(() => {
+  await page.addInitScript((selector) => {
     const observer = new MutationObserver(() => {
-      if (document.querySelector('ol[aria-label="Packet ladder"] li')) {
-        (window as unknown as { firstStepAt: number }).firstStepAt = performance.now();
+      if (document.querySelector(selector)) {
+        (window as unknown as { shownAt: number }).shownAt = performance.now();
         observer.disconnect();
       }
     });
     observer.observe(document, { subtree: true, childList: true });
-  });
-  await page.goto(`${url}/${search}`);
-  await page.waitForFunction(() => (window as unknown as { firstStepAt?: number }).firstStepAt !== undefined, null, {
+  }, selector);
+  await page.goto(address);
+  await page.waitForFunction(() => (window as unknown as { shownAt?: number }).shownAt !== undefined, null, {
     timeout: 30_000,
   });
-  const at = await page.evaluate(() => (window as unknown as { firstStepAt: number }).firstStepAt);
-  await context.close();
-  return at;
-}
-
-/** Milliseconds from navigation start to a static knowledge-base page's heading, cold: the first step's peer. */
-async function staticPageMs(browser: Browser, url: string): Promise<number> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.addInitScript(() => {
-    const observer = new MutationObserver(() => {
-      if (document.querySelector('main h1')) {
-        (window as unknown as { headingAt: number }).headingAt = performance.now();
-        observer.disconnect();
-      }
-    });
-    observer.observe(document, { subtree: true, childList: true });
-  });
-  await page.goto(`${url}/docs/secure-trunk/`);
-  await page.waitForFunction(() => (window as unknown as { headingAt?: number }).headingAt !== undefined, null, {
-    timeout: 30_000,
-  });
-  const at = await page.evaluate(() => (window as unknown as { headingAt: number }).headingAt);
+  const at = await page.evaluate(() => (window as unknown as { shownAt: number }).shownAt);
   await context.close();
   return at;
 }
@@ -260,8 +241,8 @@ export default async function bench(): Promise<void> {
     const firsts: number[] = [];
     const statics: number[] = [];
     for (let i = 0; i < LOADS; i++) {
-      firsts.push(await firstStepMs(browser, url, `?scenario=${longest.id}`));
-      statics.push(await staticPageMs(browser, url));
+      firsts.push(await coldLoadMs(browser, `${url}/?scenario=${longest.id}`, 'ol[aria-label="Packet ladder"] li'));
+      statics.push(await coldLoadMs(browser, `${url}/docs/secure-trunk/`, 'main h1'));
     }
 
     const page = await browser.newPage();
