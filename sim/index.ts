@@ -5,7 +5,9 @@
 import type { CallAudio, Step, Timeline } from './timeline';
 import { decodeG711ToFloat32 } from './rtp/g711';
 import { fromHex } from './wire/bytes';
-import { SCENARIOS, findScenario } from './scenarios/catalogue';
+import { DEFINITIONS, SCENARIOS, findScenario } from './scenarios/catalogue';
+import type { CarrierProfile } from './carrier';
+import type { Remedy } from './timeline';
 import type { RunOptions as ScenarioRunOptions, ScenarioInfo } from './scenarios/scenario';
 
 export type * from './timeline';
@@ -16,7 +18,7 @@ export { specUrl } from './wire/field';
 export { runFingerprint } from './run-fingerprint';
 export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
-export { PARTIES } from './timeline';
+export { PARTIES, PHASES } from './timeline';
 export { UnknownWhatIfError } from './scenarios/setup';
 export { CaptureOpening, openCapture } from './capture/open-capture';
 export type { OpenedCapture, OpenCaptureOptions } from './capture/open-capture';
@@ -38,6 +40,18 @@ export function listScenarios(): ScenarioInfo[] {
     expected,
     ...(whatIf ? { whatIf } : {}),
   }));
+}
+
+/**
+ * The words a failing scenario teaches for its failure — why it happens and
+ * what to change, with the troubleshooting section on it — as the given
+ * carrier reads them: the ones the lab shows beside a run that fails this
+ * way, and the troubleshooting article prints. Undefined for a scenario
+ * that does not fail.
+ */
+export function scenarioRemedy(id: string, carrier: CarrierProfile): Remedy | undefined {
+  const remedy = DEFINITIONS.find((d) => d.id === id)?.remedies?.[0];
+  return remedy && { cause: remedy.cause(carrier), fix: remedy.fix(carrier), article: remedy.article };
 }
 
 export class UnknownScenarioError extends Error {

@@ -67,6 +67,8 @@ export interface CertificateCheckEvent {
   reason: string;
   detail: string;
   trace: Array<{ check: string; result: 'pass' | 'fail'; detail: string }>;
+  /** The checking party's clock when it checked (ISO 8601): what the validity dates were compared with. */
+  at?: string;
 }
 
 /** Anything else a party learned or decided, in words. */
@@ -84,10 +86,22 @@ export interface ArticleLink {
   title: string;
 }
 
+/**
+ * The part of a trunk's life a step belongs to, in the order a call goes
+ * through them: the lab's chapters. A step that only carries transport
+ * housekeeping (a TCP ACK, a FIN, a close_notify) stays in the phase it
+ * happens in, so a run that fails ends in the phase that failed.
+ */
+export type Phase = 'tcp' | 'tls' | 'registration' | 'call-setup' | 'media' | 'hang-up';
+
+export const PHASES: readonly Phase[] = ['tcp', 'tls', 'registration', 'call-setup', 'media', 'hang-up'];
+
 export interface Step {
   index: number;
   /** For a step read from a capture file: the packet's number in the file, from 1, as Wireshark numbers it. */
   packet?: number;
+  /** Which part of the trunk's life this packet belongs to (phase-of-step.ts says how it is read). */
+  phase: Phase;
   /** Virtual milliseconds since the run started. */
   time: number;
   from: Party;
@@ -117,12 +131,55 @@ export interface Step {
 /** Where a run stopped, if it failed. */
 export type Stage = 'tcp' | 'tls' | 'sip' | 'sdp' | 'srtp' | 'complete';
 
+/** What to change on a real PBX or SBC after a failure: the troubleshooting article prints the same words. */
+export interface Remedy {
+  /** Why the trunk fails this way, in words. */
+  cause: string;
+  /** What to change. */
+  fix: string;
+  /** The troubleshooting article's section on it. */
+  article: ArticleLink;
+}
+
 export interface Outcome {
   ok: boolean;
   stage: Stage;
   /** `ok`, a TLS alert name (`unknown_ca`), a SIP status (`488`), or an SRTP verdict (`auth_failure`). */
   reason: string;
   summary: string;
+  /** Who decided a failed run: the party whose check refused. */
+  decidedBy?: Party;
+  /** Index of the step whose packet proves the failure (its `failure` is set): where the lab opens a failed run. */
+  step?: number;
+  /**
+   * Set when the failure is an attack being refused (what was refused was the attacker's doing):
+   * the trunk is not broken, a protection worked. Says which protection, in words.
+   */
+  attackStopped?: { by: string };
+  /** What to change, when the run fails the way its scenario teaches. */
+  remedy?: Remedy;
+}
+
+/**
+ * One direction of a call's voice, as its receiver took it (the RTP or SRTP
+ * packets; the RTCP reports beside them are not counted).
+ */
+export interface MediaTally {
+  from: Party;
+  to: Party;
+  protocol: 'RTP' | 'SRTP';
+  /** Packets the sender put on the wire. */
+  sent: number;
+  /** Packets the receiver accepted: authenticated and decrypted, or read in clear. */
+  accepted: number;
+  /** Packets it dropped because their authentication tag did not verify (RFC 3711 §3.3). */
+  authFailures: number;
+  /** Packets it dropped as replays: authentic, but an index it had already seen (RFC 3711 §3.3.2). */
+  replays: number;
+  /** Packets sent that never reached it (to an address nobody has, dropped on the way). */
+  missing: number;
+  /** Packets an attacker on the path could read (decrypt, or play in clear), when one is there. */
+  attackerRead?: number;
 }
 
 /**
@@ -165,6 +222,8 @@ export interface Timeline {
   outcome: Outcome;
   /** The call as each party hears it, when the scenario carries media. */
   audio?: CallAudio[];
+  /** The call's voice in each direction and what its receiver made of it, when the call carried media. */
+  media?: MediaTally[];
   /**
    * The NSS key log (draft-ietf-tls-keylogfile §3) of the run's TLS connections,
    * when it has any: what lets a capture of the run be decrypted.

@@ -45,6 +45,7 @@ import type { SipMessage } from '../sip/message';
 import { explainStep, type ExplanationContext } from '../scenarios/explanations';
 import { tcpLabel } from '../scenarios/timeline-steps';
 import type { StepNote } from '../scenarios/step-ledger';
+import { phaseOf } from '../scenarios/phase-of-step';
 import { formatCapturedEndpoint, type CapturedHeaders } from './captured-packet';
 import type { CaptureObserver, SeenPacket, StreamUnit } from './capture-analysis';
 import type { MediaStream, MediaVerdict } from './media-streams';
@@ -286,6 +287,7 @@ export class CaptureSteps implements CaptureObserver, TapMemory {
     return {
       index: this.steps.length,
       packet: p.number,
+      phase: phaseOf(note.topics, h.transport === 'tcp' ? h.flags : undefined, this.steps.at(-1)?.phase),
       time: p.timeMs - (this.firstTimeMs ?? p.timeMs),
       from: e.from,
       to: e.to,

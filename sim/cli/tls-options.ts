@@ -99,7 +99,14 @@ export function connectionReport(
     clientCertificateAccepted: !!s?.clientAuthenticated && !(endpoint.role === 'client' && peerAlert),
     certificateCheck:
       check && check.kind === 'certificate-check'
-        ? { subject: check.subject, valid: check.valid, reason: check.reason, detail: check.detail, trace: check.trace }
+        ? {
+            subject: check.subject,
+            valid: check.valid,
+            reason: check.reason,
+            detail: check.detail,
+            trace: check.trace,
+            at: check.at,
+          }
         : null,
     alert: alert?.a.name ?? null,
     alertCode: alert?.a.code ?? null,

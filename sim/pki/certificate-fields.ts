@@ -99,6 +99,35 @@ const openElements = new WeakMap<ByteReader, number[]>();
 /** DER nested deeper than any certificate needs is refused rather than followed. */
 const MAX_DEPTH = 24;
 
+/** What a reader of a certificate wants first, gathered while its fields are read. */
+interface Highlights {
+  subject?: string;
+  issuer?: string;
+  notAfter?: string;
+  dnsNames: string[];
+  purposes: string[];
+  ca: boolean;
+}
+
+/** `CN=…` out of a name as `distinguishedName` writes it, else the whole name. */
+function commonName(dn: string): string {
+  return /(?:^|, |\+)CN=([^,+]+)/.exec(dn)?.[1] ?? dn;
+}
+
+/**
+ * One line a person reads a certificate by: whom it is for (its first DNS
+ * name, else its common name), who issued it, until when, and what for:
+ * `sbc1.trunks.quillfeather.example, issued by … Issuing CA, valid until …, serverAuth`.
+ */
+function headline(h: Highlights): string {
+  const name = h.dnsNames[0] ?? commonName(h.subject ?? '(no subject)');
+  const issuer =
+    h.issuer === undefined ? '' : h.issuer === h.subject ? ', self-signed' : `, issued by ${commonName(h.issuer)}`;
+  const until = h.notAfter ? `, valid until ${h.notAfter}` : '';
+  const what = h.ca ? ['a CA'] : h.purposes;
+  return `${name}${issuer}${until}${what.length ? `, ${what.join(', ')}` : ''}`;
+}
+
 /** The field tree of one DER certificate; `base` is its offset within the packet. */
 export function certificateFields(der: Uint8Array, base = 0): Field[] {
   const r = new ByteReader(der, base);
@@ -109,16 +138,17 @@ export function certificateFields(der: Uint8Array, base = 0): Field[] {
 
 /** Reads one certificate at the reader's position, annotating every byte (RFC 5280 §4.1). */
 export function readCertificateFields(r: ByteReader): void {
+  const seen: Highlights = { dnsNames: [], purposes: [], ca: false };
   element(
     r,
     0,
     { name: 'Certificate', note: 'an X.509 certificate', spec: 'RFC 5280 §4.1', layer: 'x509', tag: TAG.SEQUENCE },
     (end) => {
-      const summary = element(
+      element(
         r,
         1,
         { name: 'tbsCertificate', note: 'the part the issuer signs', spec: 'RFC 5280 §4.1.1.1', tag: TAG.SEQUENCE },
-        () => tbsCertificate(r),
+        () => tbsCertificate(r, seen),
       );
       algorithmIdentifier(r, 1, 'signatureAlgorithm', 'how the issuer signed tbsCertificate', 'RFC 5280 §4.1.1.2');
       element(
@@ -133,12 +163,12 @@ export function readCertificateFields(r: ByteReader): void {
         (e) => bitString(r, e),
       );
       void end;
-      return summary;
+      return headline(seen);
     },
   );
 }
 
-function tbsCertificate(r: ByteReader): string {
+function tbsCertificate(r: ByteReader, seen: Highlights): string {
   if (r.peekUint8() === 0xa0) {
     element(
       r,
@@ -172,6 +202,7 @@ function tbsCertificate(r: ByteReader): string {
     'RFC 5280 §4.1.2.3',
   );
   const issuer = distinguishedName(r, 'issuer', 'who issued and signed this certificate', 'RFC 5280 §4.1.2.4');
+  seen.issuer = issuer;
   element(
     r,
     2,
@@ -189,10 +220,12 @@ function tbsCertificate(r: ByteReader): string {
         { name: 'notAfter', note: 'not valid after this time', spec: 'RFC 5280 §4.1.2.5' },
         (e, tag) => time(r, e, tag),
       );
+      seen.notAfter = until;
       return `${from} to ${until}`;
     },
   );
   const subject = distinguishedName(r, 'subject', 'whom this certificate is for', 'RFC 5280 §4.1.2.6');
+  seen.subject = subject;
   element(
     r,
     2,
@@ -230,7 +263,7 @@ function tbsCertificate(r: ByteReader): string {
       () =>
         element(r, 3, { name: 'SEQUENCE', tag: TAG.SEQUENCE }, (end) => {
           const names: string[] = [];
-          while (r.offset < end) names.push(extension(r));
+          while (r.offset < end) names.push(extension(r, seen));
           return names.join(', ');
         }),
     );
@@ -238,7 +271,7 @@ function tbsCertificate(r: ByteReader): string {
   return `${subject}, issued by ${issuer}`;
 }
 
-function extension(r: ByteReader): string {
+function extension(r: ByteReader, seen: Highlights): string {
   let name = 'extension';
   element(r, 4, { name: 'Extension', spec: 'RFC 5280 §4.1.2.9', tag: TAG.SEQUENCE }, (end) => {
     const oid = element(
@@ -263,8 +296,10 @@ function extension(r: ByteReader): string {
       );
     }
     const [note, spec] = EXTENSION_NOTES[id] ?? ['the extension’s value, itself DER', 'RFC 5280 §4.2'];
+    const read = EXTENSION_VALUES[id];
     element(r, 5, { name: 'extnValue', note, spec, tag: TAG.OCTET_STRING }, (e) => {
       const start = r.offset;
+      if (read) return read(r, 6, seen);
       while (r.offset < e) anyElement(r, 6, name);
       return `${e - start} bytes`;
     });
@@ -272,6 +307,110 @@ function extension(r: ByteReader): string {
     return name;
   });
   return name;
+}
+
+/** keyUsage's bits, from bit 0 (RFC 5280 §4.2.1.3). */
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
+
+/** GeneralName's choices by their context tag (RFC 5280 §4.2.1.6). */
+const GENERAL_NAMES: Record<number, string> = {
+  0x81: 'rfc822Name',
+  0x82: 'dNSName',
+  0x86: 'uniformResourceIdentifier',
+  0x87: 'iPAddress',
+};
+
+type ExtensionValue = (r: ByteReader, depth: number, seen: Highlights) => string;
+
+/** The extensions a trunk's certificates carry, read by their own structure; any other is read generically. */
+const EXTENSION_VALUES: Record<string, ExtensionValue> = {
+  // SubjectAltName ::= GeneralNames ::= SEQUENCE OF GeneralName (RFC 5280 §4.2.1.6)
+  '2.5.29.17': (r, depth, seen) =>
+    element(r, depth, { name: 'GeneralNames', spec: 'RFC 5280 §4.2.1.6', tag: TAG.SEQUENCE }, (end) => {
+      const names: string[] = [];
+      while (r.offset < end) {
+        const kind = GENERAL_NAMES[r.peekUint8()!];
+        const value = anyElement(r, depth + 1, kind ?? 'GeneralName');
+        if (kind === 'dNSName') seen.dnsNames.push(value);
+        names.push(kind === 'dNSName' ? `DNS:${value}` : kind === 'iPAddress' ? `IP:${value}` : value);
+      }
+      return names.join(', ');
+    }),
+  // KeyUsage ::= BIT STRING (RFC 5280 §4.2.1.3)
+  '2.5.29.15': (r, depth) =>
+    element(r, depth, { name: 'KeyUsage', spec: 'RFC 5280 §4.2.1.3', tag: TAG.BIT_STRING }, (end) => {
+      if (end === r.offset) throw r.error('invalid_value', 'a BIT STRING has at least its unused-bits byte');
+      r.uint8({ name: 'unused bits', note: 'bits of padding in the last byte', spec: 'X.690 §8.6.2.2' });
+      const bits = r.bytes(end - r.offset, { name: 'bits', value: (b) => keyUsageNames(b) });
+      return keyUsageNames(bits);
+    }),
+  // ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (RFC 5280 §4.2.1.12)
+  '2.5.29.37': (r, depth, seen) =>
+    element(r, depth, { name: 'ExtKeyUsageSyntax', spec: 'RFC 5280 §4.2.1.12', tag: TAG.SEQUENCE }, (end) => {
+      const purposes: string[] = [];
+      while (r.offset < end) {
+        const oid = element(r, depth + 1, { name: 'KeyPurposeId', spec: 'RFC 5280 §4.2.1.12', tag: TAG.OID }, (e) =>
+          objectIdentifier(r, e),
+        );
+        purposes.push(/\((\w+)\)$/.exec(oid)?.[1] ?? oid);
+      }
+      seen.purposes.push(...purposes);
+      return purposes.join(', ');
+    }),
+  // BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL } (§4.2.1.9)
+  '2.5.29.19': (r, depth, seen) =>
+    element(r, depth, { name: 'BasicConstraints', spec: 'RFC 5280 §4.2.1.9', tag: TAG.SEQUENCE }, (end) => {
+      let ca = false;
+      let pathLen: string | undefined;
+      if (r.offset < end && r.peekUint8() === TAG.BOOLEAN) {
+        ca =
+          element(r, depth + 1, { name: 'cA', note: 'whether the key may sign certificates', tag: TAG.BOOLEAN }, (e) =>
+            boolean(r, e),
+          ) === 'TRUE';
+      }
+      if (r.offset < end) {
+        pathLen = element(
+          r,
+          depth + 1,
+          { name: 'pathLenConstraint', note: 'how many CAs may follow below this one', tag: TAG.INTEGER },
+          (e) => integer(r, e),
+        );
+      }
+      seen.ca = ca;
+      return ca
+        ? `CA${pathLen === undefined ? '' : `, at most ${pathLen} CA${pathLen === '1' ? '' : 's'} below`}`
+        : 'not a CA';
+    }),
+  // SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (RFC 5280 §4.2.1.2)
+  '2.5.29.14': (r, depth) =>
+    element(r, depth, { name: 'keyIdentifier', spec: 'RFC 5280 §4.2.1.2', tag: TAG.OCTET_STRING }, (end) =>
+      opaque(r, end),
+    ),
+  // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL, ... } (§4.2.1.1)
+  '2.5.29.35': (r, depth) =>
+    element(r, depth, { name: 'AuthorityKeyIdentifier', spec: 'RFC 5280 §4.2.1.1', tag: TAG.SEQUENCE }, (end) => {
+      const parts: string[] = [];
+      while (r.offset < end) {
+        const name = r.peekUint8() === 0x80 ? 'keyIdentifier' : childName(r.peekUint8());
+        parts.push(anyElement(r, depth + 1, name));
+      }
+      return parts.join(', ');
+    }),
+};
+
+function keyUsageNames(bits: Uint8Array): string {
+  const names = KEY_USAGE_BITS.filter((_, i) => i < bits.length * 8 && bits[i >> 3] & (0x80 >> (i & 7)));
+  return names.join(', ') || '(none)';
 }
 
 function algorithmIdentifier(r: ByteReader, depth: number, name: string, note: string, spec: string): string {

@@ -9,6 +9,11 @@ function link(article: string, title: string, anchor?: string, section?: string)
   return { href: `/docs/${article}/${anchor ? `#${anchor}` : ''}`, title: section ? `${title}: ${section}` : title };
 }
 
+/** A section of the troubleshooting article, by its heading's anchor and text. */
+export function troubleshooting(anchor: string, section: string): ArticleLink {
+  return link('troubleshooting', TROUBLE, anchor, section);
+}
+
 const HANDSHAKE = 'The TLS handshake, step by step';
 const SIP = 'What changes in your SIP';
 const SRTP = 'SRTP and SDES';

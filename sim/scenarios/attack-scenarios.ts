@@ -5,6 +5,7 @@
  */
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
 import { secureTrunk } from './setup';
+import { troubleshooting } from './article-links';
 
 const attackerSwitch = (on: WhatIfRule['effects'][string]): WhatIfRule => ({
   id: 'attacker',
@@ -29,6 +30,15 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
     expected: { ok: false, stage: 'tls', reason: 'bad_record_mac' },
     setup: secureTrunk({ attacker: { kind: 'tamper', target: 'sip', packets: 1 } }),
     whatIf: [attackerSwitch({})],
+    remedies: [
+      {
+        cause: () =>
+          'A record’s authentication tag did not verify: a byte changed between the two ends. An attacker can cause it; so can faulty network equipment.',
+        fix: () =>
+          'Find the device that alters traffic (compare captures taken at both ends); TLS has already done its part by refusing the damaged data.',
+        article: troubleshooting('tls-record-tampering', 'TLS record tampering'),
+      },
+    ],
   },
   {
     id: 'srtp-tamper',
@@ -41,6 +51,15 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
     expected: { ok: false, stage: 'srtp', reason: 'auth_failure' },
     setup: secureTrunk({ attacker: { kind: 'tamper', target: 'srtp', packets: 5 } }),
     whatIf: [attackerSwitch({})],
+    remedies: [
+      {
+        cause: () =>
+          'Received SRTP packets fail their authentication tag. If only some fail, bytes are being altered on the way. If all fail, the receiver uses the wrong key: for instance a PBX that kept the old key after a re-INVITE changed it.',
+        fix: () =>
+          'A partial failure is a network problem (or an attack) to chase along the path; a total failure is a keying problem for the PBX’s vendor or the carrier.',
+        article: troubleshooting('srtp-authentication-failures', 'SRTP authentication failures'),
+      },
+    ],
   },
   {
     id: 'srtp-replay',
@@ -53,5 +72,13 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
     expected: { ok: false, stage: 'srtp', reason: 'replay' },
     setup: secureTrunk({ attacker: { kind: 'replay', packets: 5 } }),
     whatIf: [attackerSwitch({})],
+    remedies: [
+      {
+        cause: () => 'Packets arrive twice: an attacker sends copies, or network equipment duplicates packets.',
+        fix: () =>
+          'Nothing on the trunk: SRTP’s replay window already discards them. Chase the duplicating device if the count is large.',
+        article: troubleshooting('srtp-replays', 'SRTP replays'),
+      },
+    ],
   },
 ];

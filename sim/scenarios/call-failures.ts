@@ -5,6 +5,7 @@
  */
 import type { ScenarioDefinition } from './scenario';
 import { secureTrunk } from './setup';
+import { troubleshooting } from './article-links';
 
 const TROUBLE = '/docs/troubleshooting/';
 
@@ -19,6 +20,14 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#wrong-digest-password`,
     expected: { ok: false, stage: 'sip', reason: '403' },
     setup: secureTrunk({ pbx: { password: 'wrong' } }),
+    remedies: [
+      {
+        cause: () => 'The user name, password or realm the PBX uses does not match the trunk account.',
+        fix: () =>
+          'Enter the credentials again (passwords are case-sensitive); the user name is the trunk account, not a phone number unless the carrier says so.',
+        article: troubleshooting('wrong-digest-password', 'Wrong digest password'),
+      },
+    ],
   },
   {
     id: 'srtp-required-rtp-offered',
@@ -30,6 +39,14 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#srtp-required-but-rtp-offered`,
     expected: { ok: false, stage: 'sdp', reason: '488' },
     setup: secureTrunk({ pbx: { media: { offer: 'rtp' } } }),
+    remedies: [
+      {
+        cause: () =>
+          'The trunk’s media encryption is off, so the INVITE offers plain RTP (RTP/AVP, no a=crypto line), which the SBC refuses.',
+        fix: () => 'Turn on SRTP with SDES keys for the trunk (media_encryption=sdes in Asterisk).',
+        article: troubleshooting('srtp-required-but-rtp-offered', 'SRTP required but RTP offered'),
+      },
+    ],
   },
   {
     id: 'srtp-suite-mismatch',
@@ -41,5 +58,13 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#srtp-suite-mismatch`,
     expected: { ok: false, stage: 'sdp', reason: '488' },
     setup: secureTrunk({ pbx: { media: { suites: ['AEAD_AES_256_GCM'] } } }),
+    remedies: [
+      {
+        cause: (c) =>
+          `None of the crypto suites in the INVITE’s a=crypto lines is on the SBC’s SRTP list (${c.srtp.suites.join(', ')}).`,
+        fix: () => 'Offer AES_CM_128_HMAC_SHA1_80 at least: it is the suite every SRTP implementation supports.',
+        article: troubleshooting('srtp-suite-mismatch', 'SRTP suite mismatch'),
+      },
+    ],
   },
 ];

@@ -3,8 +3,32 @@
  * either side, versions and suites with nothing in common, TLS sent to the
  * plain SIP port — and the attacker who answers in the SBC's place.
  */
+import type { CarrierProfile } from '../carrier';
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
 import { secureTrunk } from './setup';
+import { troubleshooting } from './article-links';
+
+/** `TLS 1.3 and TLS 1.2`: the versions a carrier accepts, newest first. */
+function versionsInWords(carrier: CarrierProfile): string {
+  const names = [...carrier.tls.versions]
+    .sort()
+    .reverse()
+    .map((v) => `TLS ${v}`);
+  return names.length <= 1 ? (names[0] ?? 'no TLS version') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** A man in the middle's failure, for both attacker scenarios that intercept. */
+const NO_CHECK_LEFT = {
+  when: [{ reason: 'certificate_required', decidedBy: 'sbc' as const }],
+  cause: () =>
+    'The PBX does not check the certificate it is shown, so it handed its TLS session to whoever answered in the SBC’s place. Only the SBC’s demand for a client certificate kept the attacker off the trunk.',
+  fix: (c: CarrierProfile) =>
+    `Turn certificate verification back on in the PBX’s TLS settings, with ${c.ca.rootName} as the root it trusts.`,
+  article: troubleshooting(
+    'self-signed-certificate-a-man-in-the-middle',
+    'Self-signed certificate (a man in the middle)',
+  ),
+};
 
 const TLS_VERSION: WhatIfRule = {
   id: 'tls',
@@ -52,6 +76,19 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
         effects: { optional: { carrier: { tls: { requireClientCertificate: false } } } },
       },
     ],
+    remedies: [
+      {
+        cause: () =>
+          'Something between the PBX and the SBC answered the TLS connection itself with its own certificate: an attacker, or an intercepting firewall (“TLS inspection”) that was never meant to see SIP.',
+        fix: () =>
+          'Exclude the SBC’s address from TLS inspection, or find out who is intercepting. Never accept the certificate to make the trunk work.',
+        article: troubleshooting(
+          'self-signed-certificate-a-man-in-the-middle',
+          'Self-signed certificate (a man in the middle)',
+        ),
+      },
+      NO_CHECK_LEFT,
+    ],
   },
   {
     id: 'mitm-wrong-name',
@@ -63,6 +100,14 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#name-mismatch`,
     expected: { ok: false, stage: 'tls', reason: 'bad_certificate' },
     setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'other-name' } }),
+    remedies: [
+      {
+        cause: (c) =>
+          `The name the PBX was told to reach is not in the SBC certificate’s subject alternative names. Most often the trunk is configured with the SBC’s IP address instead of ${c.sbc.host}; sometimes with an old host name; and in the lab, an attacker shows a genuine certificate for another name.`,
+        fix: (c) => `Configure the trunk with the host name ${c.sbc.host}.`,
+        article: troubleshooting('name-mismatch', 'Name mismatch'),
+      },
+    ],
   },
   {
     id: 'expired-sbc-cert',
@@ -75,6 +120,14 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     expected: { ok: false, stage: 'tls', reason: 'certificate_expired' },
     setup: secureTrunk({ sbc: { certificate: 'expired' } }),
     whatIf: [TLS_VERSION],
+    remedies: [
+      {
+        cause: () => 'The SBC’s certificate (or its issuing CA’s) is past its notAfter date.',
+        fix: () =>
+          'The carrier must renew the SBC’s certificate. Do not turn off verification on the PBX in the meantime: that opens the trunk to a man in the middle.',
+        article: troubleshooting('expired-sbc-certificate', 'Expired SBC certificate'),
+      },
+    ],
   },
   {
     id: 'pbx-clock-skew',
@@ -86,6 +139,14 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#pbx-clock-skew`,
     expected: { ok: false, stage: 'tls', reason: 'certificate_expired' },
     setup: secureTrunk({ pbx: { clockSetTo: '2019-01-01T00:00:00Z' } }),
+    remedies: [
+      {
+        cause: () =>
+          'The PBX’s clock is wrong: after a power cut on hardware without a working clock battery, or with NTP blocked, it can be years off. Certificate dates are checked against the checker’s own clock.',
+        fix: () => 'Set the clock and keep it set: configure NTP on the PBX and allow it through the firewall.',
+        article: troubleshooting('pbx-clock-skew', 'PBX clock skew'),
+      },
+    ],
   },
   {
     id: 'missing-intermediate',
@@ -97,6 +158,15 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#missing-intermediate`,
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ sbc: { sendsIntermediate: false } }),
+    remedies: [
+      {
+        cause: () =>
+          'A certificate was sent without the issuing CA’s certificate behind it. The checker has the root, but no path from the certificate to it: the link in the middle is missing.',
+        fix: () =>
+          'Whoever sends the short chain must send the chain file: its own certificate first, then the issuing CA’s. On a PBX, that is the chain file the carrier returned with the signed certificate.',
+        article: troubleshooting('missing-intermediate', 'Missing intermediate'),
+      },
+    ],
   },
   {
     id: 'wrong-root-installed',
@@ -107,6 +177,15 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#wrong-root-installed`,
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ pbx: { tls: { trusts: 'other-root' } } }),
+    remedies: [
+      {
+        cause: (c) =>
+          `The root certificate configured on the PBX is not ${c.ca.rootName}: an old root, a public CA bundle, another carrier’s root, or the issuing CA’s file where the root should be.`,
+        fix: (c) =>
+          `Install ${c.ca.rootName} as the trunk’s trusted root, and check its fingerprint against the one the carrier published.`,
+        article: troubleshooting('wrong-root-installed', 'Wrong root installed'),
+      },
+    ],
   },
   {
     id: 'no-client-cert',
@@ -119,6 +198,17 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     expected: { ok: false, stage: 'tls', reason: 'certificate_required' },
     setup: secureTrunk({ pbx: { tls: { certificate: 'none' } } }),
     whatIf: [TLS_VERSION],
+    remedies: [
+      {
+        // TLS 1.3 has an alert for it; TLS 1.2 ends with handshake_failure (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
+        when: [{ reason: 'certificate_required' }, { reason: 'handshake_failure', decidedBy: 'sbc' }],
+        cause: () =>
+          'The PBX has no certificate and key configured for the trunk (or cannot read the key file), so it answers the SBC’s CertificateRequest with an empty Certificate message.',
+        fix: () =>
+          'Configure the certificate chain and key on the trunk’s TLS transport, and check that the key file’s permissions let the PBX read it.',
+        article: troubleshooting('no-client-certificate', 'No client certificate'),
+      },
+    ],
   },
   {
     id: 'client-cert-wrong-ca',
@@ -129,6 +219,14 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#client-certificate-from-the-wrong-ca`,
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ pbx: { tls: { certificate: 'customer-ca' } } }),
+    remedies: [
+      {
+        cause: () =>
+          'The PBX presents a certificate the carrier’s CA did not sign: a self-signed one made during installation, one from a public CA, or one another carrier issued.',
+        fix: () => 'Use the certificate the carrier signed from the PBX’s CSR.',
+        article: troubleshooting('client-certificate-from-the-wrong-ca', 'Client certificate from the wrong CA'),
+      },
+    ],
   },
   {
     id: 'tls-version-mismatch',
@@ -140,6 +238,14 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#tls-version-mismatch`,
     expected: { ok: false, stage: 'tls', reason: 'protocol_version' },
     setup: secureTrunk({ carrier: { tls: { versions: ['1.3'] } }, pbx: { tls: { versions: ['1.2'] } } }),
+    remedies: [
+      {
+        cause: (c) =>
+          `The PBX offers only TLS versions the SBC refuses (TLS 1.0 or 1.1 on old firmware, or a TLS library limited to an older version than the carrier’s). ${c.name} accepts ${versionsInWords(c)}.`,
+        fix: (c) => `Turn on ${versionsInWords(c)} in the PBX’s TLS settings; update firmware that cannot.`,
+        article: troubleshooting('tls-version-mismatch', 'TLS version mismatch'),
+      },
+    ],
   },
   {
     id: 'cipher-mismatch',
@@ -151,6 +257,15 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#cipher-mismatch`,
     expected: { ok: false, stage: 'tls', reason: 'handshake_failure' },
     setup: secureTrunk({ pbx: { tls: { versions: ['1.2'], suites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] } } }),
+    remedies: [
+      {
+        cause: () =>
+          'None of the cipher suites the PBX offers is on the SBC’s list: a PBX restricted to old CBC or static-RSA suites, or a cipher string that leaves out all of the carrier’s suites.',
+        fix: () =>
+          'Allow at least one of the carrier’s suites in the PBX’s cipher setting (the supported suites page gives their OpenSSL names).',
+        article: troubleshooting('cipher-mismatch', 'Cipher mismatch'),
+      },
+    ],
   },
   {
     id: 'wrong-port',
@@ -162,5 +277,13 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#wrong-port`,
     expected: { ok: false, stage: 'tls', reason: 'handshake_timeout' },
     setup: secureTrunk({ pbx: { port: 'plain' } }),
+    remedies: [
+      {
+        cause: (c) =>
+          `The trunk sends TLS to the SBC’s plain SIP port ${c.sbc.plainPort} (or plain SIP to ${c.sbc.tlsPort}). The SBC expects a SIP request and receives a ClientHello, which is not SIP: it answers nothing a TLS client understands, or closes the connection.`,
+        fix: (c) => `Set the trunk to port ${c.sbc.tlsPort} with transport TLS: the two go together.`,
+        article: troubleshooting('wrong-port', 'Wrong port'),
+      },
+    ],
   },
 ];

@@ -115,6 +115,8 @@ export async function runOptionsKeepalive(options: RunOptions): Promise<Timeline
       : { access: 'none', summary: 'Never saw it.', layers: [] };
     return {
       index,
+      // OPTIONS is how a trunk checks its peer is there, between registrations (RFC 3261 §11).
+      phase: 'registration',
       ...wireStepFields(record),
       protocol: 'SIP',
       summary,

@@ -15,7 +15,7 @@
  * within Timer F (32 s, RFC 3261 §17.1.2.2) it gives the connection up and
  * registers again over a new one (RFC 5626 §4.4), as PBXs do.
  */
-import type { StateEvent } from '../timeline';
+import type { Party, StateEvent } from '../timeline';
 import { SkewedClock, type Clock } from '../crypto/clock';
 import { TlsClient, tlsConfig } from '../tls';
 import type { ParsedSipMessage } from '../sip/parse';
@@ -30,6 +30,7 @@ import { MediaSession } from './media-session';
 import { receiveSipDatagram, sipOverTls, sipOverUdp, type SipChannel } from './sip-channel';
 import { TlsOverTcp } from './tls-over-tcp';
 import type { TrunkRun } from './trunk-run';
+import { partyName } from './verdicts';
 import type { ScheduledEvent } from '../net/event-queue';
 
 /** RFC 3261 §17.1.2.2: Timer F = 64·T1, T1 = 500 ms. */
@@ -105,6 +106,8 @@ export class PbxSide {
   private connectTls(sbc: Endpoint): void {
     const { net, carrier, setup } = this.run;
     const conn = net.pbx.connect(sbc, { streamName: 'TLS records' });
+    // An intercepting attacker answers the connection in the SBC's place.
+    const answerer: Party = setup.attacker.kind === 'intercept' ? 'attacker' : 'sbc';
     const n = this.connections++;
     const tls = this.run.credentials.then(
       (credentials) =>
@@ -118,7 +121,8 @@ export class PbxSide {
             trustAnchors: credentials.pbxTrusts,
             verifyPeer: setup.pbx.tls.verifiesServer,
             ...(credentials.pbx ? { credentials: credentials.pbx } : {}),
-            names: { self: 'PBX', peer: 'SBC' },
+            // The PBX believes it talks to the SBC; the narrator says who really answers.
+            names: { self: 'PBX', peer: partyName(answerer) },
           }),
         ),
     );
@@ -127,7 +131,7 @@ export class PbxSide {
       conn,
       tls,
       self: 'pbx',
-      peer: 'sbc',
+      peer: answerer,
       client: true,
       onConnected: () => this.ready(),
       onSip: (p, _bytes, via) => this.receive(p, via),
@@ -274,7 +278,14 @@ export class PbxSide {
             `${e.status} ${e.reason}: no challenge with a digest algorithm the PBX supports (${supported.join(', ')})`,
           );
         }
-        verdicts.refuse({ party: 'pbx', stage: 'sip', reason: String(e.status), summary, at: this.run.nowMs() });
+        // A PBX that cannot answer the challenge gives up (it decided); a wrong password is the SBC's refusal.
+        verdicts.refuse({
+          party: e.unsupported ? 'pbx' : 'sbc',
+          stage: 'sip',
+          reason: String(e.status),
+          summary,
+          at: this.run.nowMs(),
+        });
         await this.channel!.close();
         return;
       }
@@ -289,7 +300,8 @@ export class PbxSide {
         const sdp = e.status === 488;
         say(`The call failed: ${e.status} ${e.reason}${e.detail ? ` (${e.detail})` : ''}.`);
         verdicts.refuse({
-          party: 'pbx',
+          // The SBC's answer refused: it decided, the PBX reports it.
+          party: 'sbc',
           stage: sdp ? 'sdp' : 'sip',
           reason: String(e.status),
           summary: sdp

@@ -18,7 +18,9 @@
  * from one HMAC-DRBG seeded with the seed and the scenario's id, all time from
  * a virtual clock.
  */
-import type { CallAudio, Party, Step, Timeline } from '../timeline';
+import type { CallAudio, Party, Phase, Step, Timeline } from '../timeline';
+import type { WirePacket } from '../net/wire-record';
+import { formatEndpoint } from '../net/address';
 import { HmacDrbg, LiveRandom, type RandomSource } from '../crypto/random';
 import { VirtualClock } from '../crypto/clock';
 import { trunkNetwork } from '../net/trunk-network';
@@ -37,6 +39,8 @@ import { installAttack } from './attacks';
 import { stealKeyAndDecrypt } from './key-theft';
 import { buildStep, settled } from './timeline-steps';
 import { partyName } from './verdicts';
+import { withEvidence } from './outcome-evidence';
+import { mediaTally } from './media-tally';
 
 /** IPv4 (20 bytes, no options) and UDP (8) headers before a datagram's payload; the RTP header; one G.711 frame. */
 const IPV4_UDP_HEADERS = 28;
@@ -103,12 +107,17 @@ export async function* runScenarioSteps(
   const holdSteps = setup.attacker.kind === 'steal-key';
   const steps: Step[] = [];
   const records = net.network.records;
+  // A bare ACK or an alert stays in the phase of its own connection, not of whatever was sent last.
+  const phases = new Map<string, Phase>();
+  const build = (record: WirePacket): Step => {
+    const flow = [formatEndpoint(record.src), formatEndpoint(record.dst)].sort().join(' ');
+    const step = buildStep(run, record, steps.length, phases.get(flow) ?? steps.at(-1)?.phase);
+    phases.set(flow, step.phase);
+    steps.push(step);
+    return step;
+  };
   const ready = function* () {
-    while (steps.length < records.length && settled(records[steps.length])) {
-      const step = buildStep(run, records[steps.length], steps.length);
-      steps.push(step);
-      yield step;
-    }
+    while (steps.length < records.length && settled(records[steps.length])) yield build(records[steps.length]);
   };
   // A run with calls towards the PBX lasts until the last of them, and a while more.
   const limitMs = Math.max(MAX_VIRTUAL_MS, ...(setup.sbc.incomingCallsAtMs ?? []).map((t) => t + MAX_VIRTUAL_MS));
@@ -119,22 +128,27 @@ export async function* runScenarioSteps(
   if (setup.attacker.kind === 'steal-key') await stealKeyAndDecrypt(run);
   yield* ready();
   // Anything still travelling when the run stopped (nothing, unless the safety net fired).
-  while (steps.length < records.length) {
-    const step = buildStep(run, records[steps.length], steps.length);
-    steps.push(step);
-    yield step;
-  }
+  while (steps.length < records.length) yield build(records[steps.length]);
 
-  const outcome = run.verdicts.outcome(true);
+  const verdict = run.verdicts.outcome(true, pbx.media.secure ? 'SRTP' : 'RTP');
   const attackerLearned = attackerSummary(run, steps);
+  const outcome = withEvidence(
+    attackerLearned ? { ...verdict, summary: `${sentence(verdict.summary)} ${attackerLearned}` } : verdict,
+    steps,
+    records,
+    definition,
+    carrier,
+  );
+  const media = run.verdicts.answered ? mediaTally(run, steps, records) : [];
   return {
     scenario: definition.id,
     seed: options.seed,
     live: random.seeded === false,
     startedAt: new Date(startMs).toISOString(),
     steps,
-    outcome: attackerLearned ? { ...outcome, summary: `${sentence(outcome.summary)} ${attackerLearned}` } : outcome,
+    outcome,
     ...audioOf(run, steps, pbx, sbc),
+    ...(media.length ? { media } : {}),
     ...keyLogOf(run),
   };
 }
@@ -159,7 +173,9 @@ function audioOf(run: TrunkRun, steps: Step[], pbx: PbxSide, sbc: SbcSide): { au
       party: 'pbx',
       heard: pbx.media.heard.length ? 'voice' : 'silence',
       summary: pbx.media.heard.length
-        ? `The PBX decrypts and plays what the SBC sent${pbx.media.secure ? '' : ' (plain RTP, nothing to decrypt)'}.`
+        ? pbx.media.secure
+          ? 'The PBX decrypts and plays what the SBC sent.'
+          : 'The PBX plays what the SBC sent: plain RTP, nothing to decrypt.'
         : 'The PBX hears nothing: no media reached it.',
       law: pbx.media.law,
       payload: toHex(concatBytes(...pbx.media.heard)),
@@ -168,7 +184,9 @@ function audioOf(run: TrunkRun, steps: Step[], pbx: PbxSide, sbc: SbcSide): { au
       party: 'sbc',
       heard: sbc.media.heard.length ? 'voice' : 'silence',
       summary: sbc.media.heard.length
-        ? `The SBC plays what the PBX sent${sbc.media.secure ? ', decrypted' : ''}.`
+        ? sbc.media.secure
+          ? 'The SBC decrypts and plays what the PBX sent.'
+          : 'The SBC plays what the PBX sent: plain RTP, nothing to decrypt.'
         : 'The SBC hears nothing: no media reached it.',
       law: sbc.media.law,
       payload: toHex(concatBytes(...sbc.media.heard)),

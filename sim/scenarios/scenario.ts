@@ -8,7 +8,7 @@
  */
 import type { CarrierProfile, SrtpSuiteName, TlsVersionName } from '../carrier';
 import type { CipherSuiteName } from '../tls/cipher-suites';
-import type { Outcome } from '../timeline';
+import type { ArticleLink, Outcome, Party } from '../timeline';
 import type { DigestAlgorithm } from '../sip/digest';
 
 export interface ExpectedOutcome {
@@ -221,8 +221,28 @@ export interface WhatIfRule extends WhatIf {
   effects: Record<string, SetupPatch>;
 }
 
+/**
+ * The words for a failure a scenario teaches: why a trunk fails this way and
+ * what to change on a real PBX or SBC. The lab shows them beside a run that
+ * fails this way; the troubleshooting article prints the same words. They
+ * are advice, not an outcome: which failure a run had is read from the run.
+ */
+export interface RemedyDefinition {
+  /**
+   * The failures these words explain: the run's reason code and, when it
+   * matters, who refused. By default, the reason the scenario expects.
+   */
+  when?: Array<{ reason: string; decidedBy?: Party }>;
+  cause: (carrier: CarrierProfile) => string;
+  fix: (carrier: CarrierProfile) => string;
+  /** The troubleshooting article's section on it. */
+  article: ArticleLink;
+}
+
 /** A scenario as the catalogue holds it: what it teaches, and how its run is set up. */
 export interface ScenarioDefinition extends Omit<ScenarioInfo, 'whatIf'> {
   setup: ScenarioSetup;
   whatIf?: WhatIfRule[];
+  /** For a scenario that fails: the words for its failure, the one the article prints first. */
+  remedies?: RemedyDefinition[];
 }

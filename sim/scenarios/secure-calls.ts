@@ -4,6 +4,7 @@
  */
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
 import { secureTrunk } from './setup';
+import { troubleshooting } from './article-links';
 
 const TLS_VERSION: WhatIfRule = {
   id: 'tls',
@@ -122,6 +123,15 @@ export const SECURE_CALLS: ScenarioDefinition[] = [
     article: '/docs/troubleshooting/#contact-with-a-private-ip',
     expected: { ok: false, stage: 'srtp', reason: 'one_way_audio' },
     setup: secureTrunk({ pbx: { contact: 'private' } }),
+    remedies: [
+      {
+        cause: (c) =>
+          `The PBX writes its LAN address (${c.customer.pbxPrivateIp}) in Contact and in the SDP’s c= line. The SBC sends its audio, and any request for the PBX, to that address, which does not exist on the internet: nothing comes back, while the PBX’s own audio still reaches the SBC.`,
+        fix: (c) =>
+          `Tell the PBX its public address (${c.customer.pbxIp}) for signalling and media, in its NAT or external-address settings.`,
+        article: troubleshooting('contact-with-a-private-ip', 'Contact with a private IP'),
+      },
+    ],
   },
   {
     id: 'record-now-decrypt-later',

@@ -13,12 +13,13 @@
  *   packet;
  * - a party whose machine never saw the packet reads nothing.
  */
-import type { Party, PartyView, Step } from '../timeline';
+import type { Party, PartyView, Phase, Step } from '../timeline';
 import { PARTIES } from '../timeline';
 import { TCP_FLAG } from '../net/tcp-segment';
 import { wireStepFields, type WirePacket } from '../net/wire-record';
 import type { StepNote, Topic } from './step-ledger';
 import { explainStep } from './explanations';
+import { phaseOf } from './phase-of-step';
 import type { TrunkRun } from './trunk-run';
 
 /** A TCP segment's flags as a ladder label, in the order the handshake uses them. */
@@ -31,7 +32,11 @@ export function tcpLabel(flags: number): string {
   return names.join(', ') || 'TCP';
 }
 
-export function buildStep(run: TrunkRun, record: WirePacket, index: number): Step {
+/**
+ * @param before the phase of the step before this one, which a packet that
+ *   names no phase of its own (a bare ACK, an alert) stays in
+ */
+export function buildStep(run: TrunkRun, record: WirePacket, index: number, before?: Phase): Step {
   const own = run.ledger.find(record.index);
   // A copy the attacker made (altered, replayed) carries what its original carried.
   const original = record.derivedFrom !== undefined ? run.ledger.find(record.derivedFrom) : undefined;
@@ -66,6 +71,7 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number): Ste
     (natDropped ? 'dropped by the customer’s NAT router: it has no state for this connection' : undefined);
   return {
     index,
+    phase: phaseOf(note?.topics ?? [], record.tcp?.flags, before),
     ...wire,
     protocol,
     summary,

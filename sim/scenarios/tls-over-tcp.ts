@@ -192,15 +192,22 @@ export class TlsOverTcp {
       summary: `The ${partyName(this.self)} gave up after ${HANDSHAKE_TIMEOUT_MS / 1000} s without an answer to its ClientHello: nothing at ${formatEndpoint(this.conn.remote)} speaks TLS.`,
       at: this.run.nowMs(),
     });
-    const at = this.run.lastRecord();
-    if (at !== undefined) {
+    this.conn.close();
+    // The FIN that gives up is the proof: it leaves in TCP's send event, scheduled just now, so it is
+    // marked once that event has run (before the segment arrives and its step is final).
+    this.run.net.network.schedule(0, `handshake timeout noted by the ${partyName(this.self)}`, () => {
+      const at = this.run.lastRecord();
+      if (at === undefined) return;
+      this.run.ledger.fail(
+        at,
+        `handshake_timeout: no ServerHello ${HANDSHAKE_TIMEOUT_MS / 1000} s after the ClientHello, so the ${partyName(this.self)} gives up`,
+      );
       this.run.ledger.note(at).events.push({
         kind: 'note',
         party: this.self,
         text: `No ServerHello after ${HANDSHAKE_TIMEOUT_MS / 1000} s: the ${partyName(this.self)} abandons the handshake and closes the connection.`,
       });
-    }
-    this.conn.close();
+    });
   }
 
   private async handle(out: TlsOutput, via: number | undefined, outgoing?: Outgoing): Promise<void> {

@@ -45,14 +45,18 @@ export class Verdicts {
     else d.other++;
   }
 
-  outcome(expectMedia: boolean): Outcome {
+  /** @param media how the call's voice travelled, for the summary of a call that went through */
+  outcome(expectMedia: boolean, media?: 'SRTP' | 'RTP'): Outcome {
     const first = this.all[0];
-    if (first) return { ok: false, stage: first.stage, reason: first.reason, summary: first.summary };
+    if (first)
+      return { ok: false, stage: first.stage, reason: first.reason, summary: first.summary, decidedBy: first.party };
     if (!this.answered) {
       return {
         ok: false,
         stage: 'sip',
         reason: '408',
+        // Timer B is the PBX's: it gives up waiting for a final response.
+        decidedBy: 'pbx',
         summary: 'The call was never answered: no final response reached the PBX (RFC 3261 §17.1.1.2 Timer B).',
       };
     }
@@ -64,6 +68,8 @@ export class Verdicts {
           ok: false,
           stage: 'srtp',
           reason: 'one_way_audio',
+          // Who notices: the side that hears nothing.
+          decidedBy: silent[0],
           summary: `The call connected, but the ${who} received no media: the other side sent its audio to an address it cannot reach.`,
         };
       }
@@ -73,7 +79,7 @@ export class Verdicts {
       ok: true,
       stage: 'complete',
       reason: 'ok',
-      summary: `${this.registered ? 'Registered, called' : 'Called'}, talked and hung up: the PBX and the SBC accepted ${received} media packets, and the call ended with BYE and 200 OK.`,
+      summary: `${this.registered ? 'Registered, called' : 'Called'}, talked${media === 'SRTP' ? ' over SRTP' : media === 'RTP' ? ' over plain RTP (unencrypted)' : ''} and hung up: the PBX and the SBC accepted ${received} media packets, and the call ended with BYE and 200 OK.`,
     };
   }
 }

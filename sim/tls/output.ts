@@ -35,6 +35,8 @@ export interface CertificateVerdict {
   reason: string;
   detail: string;
   trace: Array<{ check: string; result: 'pass' | 'fail'; detail: string }>;
+  /** The checker's clock when it checked, ISO 8601: the time the validity dates were compared with. */
+  at: string;
 }
 
 export interface NegotiatedSession {
@@ -93,6 +95,7 @@ export function toStateEvent(e: TlsEvent, party: Party): StateEvent {
         reason: e.reason,
         detail: e.detail,
         trace: e.trace,
+        at: e.at,
       };
     case 'alert':
       return {

@@ -45,10 +45,12 @@ export async function checkPeerChain(
 ): Promise<PeerChainCheck> {
   const presenter = config.names?.peer ?? purpose;
   const verifier = config.names?.self ?? (purpose === 'server' ? 'client' : 'server');
+  const now = config.clock.now();
+  const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   try {
     const result = await validateChain(chain, {
       anchors: config.trustAnchors,
-      at: config.clock.now(),
+      at: now,
       host: purpose === 'server' ? host : undefined,
       purpose,
       names: { presenter, verifier },
@@ -60,6 +62,7 @@ export async function checkPeerChain(
       reason: result.reason,
       detail: result.detail,
       trace: result.trace,
+      at,
     };
     if (result.valid) return { verdict };
     return { verdict, alert: makeAlert(alertForCertificateReason(result.reason), result.detail) };
@@ -73,6 +76,7 @@ export async function checkPeerChain(
         reason: 'bad_certificate',
         detail,
         trace: [{ check: 'parse', result: 'fail', detail }],
+        at,
       },
       alert: makeAlert('bad_certificate', detail),
     };

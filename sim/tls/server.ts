@@ -200,7 +200,7 @@ export class TlsServer extends TlsEndpoint {
     }
     throw fail(
       'handshake_failure',
-      `no cipher suite in common: the ${this.peer} offers ${ch.cipherSuites.length} suites, none of which the server accepts for TLS ${version} with its ${key.kind === 'rsa' ? 'RSA' : 'ECDSA'} certificate`,
+      `no cipher suite in common: the ${this.peer} offers ${ch.cipherSuites.length === 1 ? 'one suite, which the server does not accept' : `${ch.cipherSuites.length} suites, none of which the server accepts`} for TLS ${version} with its ${key.kind === 'rsa' ? 'RSA' : 'ECDSA'} certificate`,
     );
   }
 

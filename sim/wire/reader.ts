@@ -88,6 +88,16 @@ export class ByteReader {
   }
 
   /**
+   * Takes the next `n` bytes as explained by a tree another reader made of
+   * them (its ranges already packet offsets): the mirror of `ByteWriter.embed`.
+   */
+  adopt(n: number, fields: readonly Field[]): Uint8Array {
+    const start = this.take(n, fields[0]?.name ?? 'embedded layer');
+    for (const f of fields) this.attach(f);
+    return this.data.slice(start, start + n);
+  }
+
+  /**
    * Like `bytes`, but returns a view of the input rather than a copy: for a
    * field only described, not kept (a payload named by its length), or kept
    * by a caller that never changes the input.

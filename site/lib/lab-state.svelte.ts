@@ -14,6 +14,7 @@ import type { CaptureResult, RunKey, RunResult } from './engine-protocol';
 import { runInEngine } from './engine-client';
 import { isMedia } from './ladder-rows';
 import type { NamedField } from './field-names';
+import { runStops, stopHolding, type Stop } from './run-stops';
 import { defaultScenario, type LabLocation } from './lab-url';
 import { UI } from './ui-text';
 
@@ -79,9 +80,18 @@ export class LabState {
   readonly hasMedia = $derived(this.steps.some(isMedia));
   /** Set while a capture file, rather than a scenario's run, is on screen. */
   readonly capture = $derived(this.result?.timeline.capture);
+  /** Where Next and Previous step stop: flights and media runs (run-stops.ts). */
+  readonly stops = $derived<Stop[]>(runStops(this.steps));
+  /** Previous step has nowhere to go: the first stop is all that has been sent. */
+  readonly atStart = $derived(this.total === 0 || this.shown <= (this.stops[0]?.last ?? 0) + 1);
+  readonly atEnd = $derived(this.total === 0 || this.shown >= this.total);
+  /** The step that proves a failed run's failure, once the run is complete. */
+  readonly failureStep = $derived(this.timeline?.outcome.ok === false ? this.timeline.outcome.step : undefined);
 
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the reader has moved since the run was loaded (a failed run then stays where they are). */
+  #moved = false;
 
   constructor(scenarios: readonly ScenarioInfo[], initial?: Partial<LabLocation>) {
     this.scenarios = scenarios;
@@ -134,6 +144,7 @@ export class LabState {
     this.streamed = [];
     this.shown = 0;
     this.selected = undefined;
+    this.#moved = false;
     let placed = false;
     const wanted = position.step ?? 1;
     try {
@@ -149,6 +160,11 @@ export class LabState {
       this.result = result;
       this.streamed = [];
       if (!placed) this.#place(position);
+      // A failed run opens on the packet that proves it, unless the link named a step or the reader moved.
+      const proof = result.timeline.outcome.step;
+      if (position.step === undefined && !this.#moved && !result.timeline.outcome.ok && proof !== undefined) {
+        this.#show(proof + 1, proof, undefined);
+      }
     } catch (e) {
       if (generation !== this.#generation) return;
       this.result = undefined;
@@ -231,34 +247,66 @@ export class LabState {
 
   goTo(shown: number, mode: NavigationMode = 'push'): void {
     const next = Math.max(0, Math.min(this.total, shown));
-    if (next === this.shown && this.selected === (next > 0 ? next - 1 : undefined)) return;
-    this.field = undefined;
-    this.shown = next;
-    this.selected = next > 0 ? next - 1 : undefined;
+    this.#show(next, next > 0 ? next - 1 : undefined, mode);
+  }
+
+  /** Shows the run with `shown` packets sent and packet `selected` open; `mode` undefined records no history entry. */
+  #show(shown: number, selected: number | undefined, mode: NavigationMode | undefined = 'push'): void {
+    if (mode !== undefined) this.#moved = true;
+    if (shown === this.shown && selected === this.selected) return;
+    if (selected !== this.selected) this.field = undefined;
+    this.shown = shown;
+    this.selected = selected;
     this.#announce();
-    this.#navigate(mode);
+    if (mode !== undefined) this.#navigate(mode);
   }
 
+  /** Sends the next stop: the rest of the flight under way, or the next flight or media run. */
   next(): void {
-    this.goTo(this.shown + 1);
+    const stops = this.stops;
+    const at = this.shown === 0 ? -1 : stopHolding(stops, this.shown - 1);
+    const stop = at >= 0 && stops[at].last > this.shown - 1 ? stops[at] : stops[at + 1];
+    if (stop) this.#show(stop.last + 1, stop.lead);
+    else if (this.shown < this.total) this.goTo(this.shown + 1);
   }
 
+  /** Back to the stop before the one shown. */
   previous(): void {
     this.pause();
-    this.goTo(this.shown - 1);
+    const stops = this.stops;
+    const stop = stops[stopHolding(stops, this.shown - 1) - 1];
+    if (stop) this.#show(stop.last + 1, stop.lead);
   }
 
   restart(): void {
     this.pause();
-    this.goTo(this.total > 0 ? 1 : 0);
+    const first = this.stops[0];
+    if (first) this.#show(first.last + 1, first.lead);
+    else this.goTo(this.total > 0 ? 1 : 0);
   }
 
-  /** Opens a packet already sent in the inspector. */
+  /**
+   * Opens a packet in the inspector. One not sent yet (drawn dimmed on the ladder) is reached first:
+   * the run goes on to the end of the stop that holds it.
+   */
   select(index: number): void {
-    if (index < 0 || index >= this.shown || index === this.selected) return;
-    this.field = undefined;
-    this.selected = index;
-    this.#navigate();
+    if (index < 0 || index >= this.total || index === this.selected) return;
+    if (index < this.shown) {
+      this.#moved = true;
+      this.field = undefined;
+      this.selected = index;
+      this.#navigate();
+      return;
+    }
+    const stop = this.stops[stopHolding(this.stops, index)];
+    this.#show(Math.max(index + 1, stop ? stop.last + 1 : 0), index);
+  }
+
+  /** Jumps to a step, with everything before it sent: a chapter's first step, the failure's proof. */
+  jumpTo(index: number): void {
+    if (index < 0 || index >= this.total) return;
+    this.pause();
+    this.#show(index + 1, index);
   }
 
   setLens(lens: Party): void {
@@ -270,6 +318,12 @@ export class LabState {
   toggleRun(first: number): void {
     if (this.openRuns.has(first)) this.openRuns.delete(first);
     else this.openRuns.add(first);
+  }
+
+  /** Opens (or closes) a media run's row and its first packet: reached first if it was not yet. */
+  openRun(first: number): void {
+    this.toggleRun(first);
+    if (this.openRuns.has(first) || first >= this.shown) this.select(first);
   }
 
   play(): void {
@@ -307,18 +361,18 @@ export class LabState {
 
   #announce(): void {
     const steps = this.steps;
-    const step = steps[this.shown - 1];
+    const step = steps[this.selected ?? this.shown - 1];
     if (!step) {
       this.announcement = '';
       return;
     }
-    const before = steps[this.shown - 2];
+    const before = steps[step.index - 1];
     // Fifty media packets a second are not worth fifty announcements: say when media starts.
     if (isMedia(step)) {
       if (!before || !isMedia(before)) this.announcement = UI.announceRun(UI.stepLabel(step.protocol, step.summary));
     } else {
       this.announcement = UI.announceStep(
-        this.shown,
+        step.index + 1,
         this.complete ? this.total : undefined,
         step.from,
         step.to,

@@ -78,7 +78,8 @@ export function readLabUrl(search: string, scenarios: readonly ScenarioInfo[], f
   const askedScenario = params.get('scenario');
   if (askedScenario !== null) {
     if (scenarios.some((s) => s.id === askedScenario)) scenario = askedScenario;
-    else problems.push(UI.url.unknownScenario(askedScenario));
+    else
+      problems.push(UI.url.unknownScenario(askedScenario, scenarios.find((s) => s.id === fallback)?.title ?? fallback));
   }
 
   let seed = DEFAULT_SEED;

@@ -3,9 +3,28 @@
  * translation. Protocol content (step summaries, explanations, field notes)
  * comes from the engine; this is only the interface around it.
  */
-import type { Party } from '../../sim/index';
+import type { Party, Phase, Stage } from '../../sim/index';
 
 const PARTY: Record<Party, string> = { pbx: 'PBX', attacker: 'Attacker', sbc: 'SBC' };
+
+const PHASE: Record<Phase, string> = {
+  tcp: 'TCP connection',
+  tls: 'TLS handshake',
+  registration: 'Registration',
+  'call-setup': 'Call set-up',
+  media: 'Media',
+  'hang-up': 'Hang-up',
+};
+
+/** Where a run can end, in words: `failed at the TLS handshake`. */
+const STAGE: Record<Stage, string> = {
+  tcp: 'the TCP connection',
+  tls: 'the TLS handshake',
+  sip: 'SIP',
+  sdp: 'the media offer (SDP)',
+  srtp: 'the media (SRTP)',
+  complete: 'the end of the call',
+};
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
@@ -14,13 +33,13 @@ export const UI = {
   page: {
     title: 'Secure Trunk Lab',
     description: (carrier: string) =>
-      `Watch a PBX and ${carrier}'s SBC set up a secure SIP trunk, packet by packet, while an attacker watches.`,
+      `Watch a PBX and ${carrier}’s SBC set up a secure SIP trunk, packet by packet, while an attacker watches.`,
     skip: 'Skip to the lab',
     siteNav: 'Site',
     knowledgeBase: 'Knowledge base',
     heading: 'The lab',
-    intro: (carrier: string) => `A virtual PBX calls ${carrier}'s SBC at`,
-    introEnd: 'Step through every packet, read every byte, and see what an attacker on the path can and cannot read.',
+    intro: (carrier: string) => `A virtual PBX calls ${carrier}’s SBC at`,
+    introEnd: 'Press Next step to follow the call, and open any packet to read every byte.',
   },
   parties: PARTY,
 
@@ -29,15 +48,21 @@ export const UI = {
   scenario: 'Scenario',
   scenariosThatWork: 'The call goes through',
   scenariosThatFail: 'Something stops it',
-  failsWith: (stage: string, reason: string) => `${stage}: ${reason}`,
   seed: 'Seed',
-  seedHelp: 'Same seed, same bytes: a run is a pure function of scenario and seed.',
+  seedHelp:
+    'The same number replays the same bytes: the same keys, random values and packets, here or on anyone’s computer. Another number gives another run of the same scenario.',
+  settings: 'Settings',
+  settingsHint: 'seed, how long they talk, what if…',
+  whatIfChanged: (changes: string) =>
+    `You changed ${changes}: the description above is the scenario as it stands; this run follows your change.`,
   talk: 'Talk for',
   talkPhrase: 'the phrase (about 2 s)',
   talkSeconds: (s: number) => `${s} s (about ${(s * 100).toLocaleString('en-US')} media packets)`,
   talkChoices: [5, 10, 20],
   previous: 'Previous step',
   next: 'Next step',
+  nextShort: 'Next',
+  stepWord: ' step',
   play: 'Play',
   pause: 'Pause',
   restart: 'Restart',
@@ -49,6 +74,24 @@ export const UI = {
     { value: 4, label: '4×' },
   ],
   keyboardHint: 'Keys: ← and → step back and forward; ↑ and ↓ move through the ladder.',
+  jumpToFailure: 'Jump to the failure',
+  jumpToFailureShort: 'Failure',
+
+  // Chapters
+  chapters: 'Chapters',
+  phases: PHASE,
+  /** Chapter names for a phone's narrow bar. */
+  phasesShort: {
+    tcp: 'TCP',
+    tls: 'TLS',
+    registration: 'Register',
+    'call-setup': 'Set-up',
+    media: 'Media',
+    'hang-up': 'Hang-up',
+  } satisfies Record<Phase, string>,
+  chapterName: (phase: Phase, first: number, last: number, current: boolean) =>
+    `${PHASE[phase]}, steps ${first} to ${last}${current ? ', the current chapter' : ''}`,
+  progress: (sent: number, total: number) => `${sent} of ${total} packets sent`,
   loading: 'Running the scenario…',
   stepOf: (n: number, total: number) => `Step ${n} of ${total}`,
   /** While the engine is still computing the run, the steps so far. */
@@ -68,7 +111,7 @@ export const UI = {
   // URL problems
   url: {
     notice: 'Some of the link could not be used:',
-    unknownScenario: (id: string) => `there is no scenario "${id}", so the first one is shown`,
+    unknownScenario: (id: string, shown: string) => `there is no scenario "${id}", so “${shown}” is shown`,
     badSeed: (text: string) => `the seed "${text}" is not a whole number, so seed 1 is used`,
     badStep: (text: string) => `the step "${text}" is not a step number, so the first step is shown`,
     badPacket: (text: string) => `the packet "${text}" is not a packet number`,
@@ -86,11 +129,17 @@ export const UI = {
   ladder: 'Packet ladder',
   ladderEmpty: 'No packet sent yet.',
   packetName: (n: number, from: Party, to: Party, what: string) => `${n}. ${PARTY[from]} to ${PARTY[to]}: ${what}`,
-  runLabel: (counts: string) => counts,
-  runName: (counts: string, parties: string, open: boolean) =>
-    `${counts} between ${parties}; ${open ? 'shown below, press to hide' : 'press to show each packet'}`,
+  /**
+   * `SRTP and SRTCP, 257 packets both ways, 2.5 s, with 3 TCP ACKs`: the ACKs are the signalling
+   * connection's, sent while the call talks; counted so that "packet n of m" adds up.
+   */
+  runLabel: (protocols: string[], packets: number, bothWays: boolean, ms: number, acks: number) =>
+    `${protocols.join(' and ')}, ${plural(packets, 'packet', 'packets')}${bothWays ? ' both ways' : ''}, ${(ms / 1000).toFixed(1)} s${acks ? `, with ${plural(acks, 'TCP ACK', 'TCP ACKs')}` : ''}`,
+  runName: (label: string, parties: string, open: boolean) =>
+    `${label} between ${parties}; ${open ? 'shown below, press to hide' : 'press to show each packet'}`,
   runHolds: (n: number, of: number) => `packet ${n} of ${of} in this run is open`,
-  count: (protocol: string, n: number) => `${protocol} ×${n.toLocaleString('en-US')}`,
+  runAt: (n: number, of: number) => `packet ${n} of ${of}`,
+  notYet: 'not sent yet',
   and: ' and ',
   attackerSees: { all: 'attacker reads it', metadata: 'attacker sees metadata', none: '' },
   failed: 'failed',
@@ -105,7 +154,25 @@ export const UI = {
 
   // Inspector
   inspector: 'Packet inspector',
-  noPacket: 'Step forward to send the first packet.',
+  noPacket: 'Press Next step to send the first packet.',
+  nobodyOnPath: 'Nobody is on the path in this run: no attacker sees any of its packets.',
+  addEavesdropper: 'Run it again with an eavesdropper on the path',
+  certificates: 'Certificates in this message',
+  certificateClock: (party: Party, at: string, verdict: string) =>
+    `The ${PARTY[party]} checked it by its own clock, ${at}: ${verdict}.`,
+  validFor: (from: string, until: string) => `Valid from ${from} until ${until}.`,
+  showFields: 'Show its fields',
+  mediaGroup: 'The call’s voice',
+  mediaDirection: (from: Party, to: Party, protocol: string, sent: number) =>
+    `${PARTY[from]} → ${PARTY[to]}: ${plural(sent, `${protocol} packet`, `${protocol} packets`)} sent`,
+  mediaTook: (to: Party, accepted: number, secure: boolean) =>
+    `the ${PARTY[to]} ${secure ? 'decrypted and played' : 'played'} ${accepted.toLocaleString('en-US')}`,
+  authFailures: (n: number) => `dropped ${n.toLocaleString('en-US')} that failed authentication`,
+  replays: (n: number) => `dropped ${n.toLocaleString('en-US')} replays`,
+  missing: (n: number) => `${n.toLocaleString('en-US')} never arrived`,
+  attackerRead: (n: number) => `the attacker on the path read ${n.toLocaleString('en-US')}`,
+  selectedField: 'Selected field',
+  treeHelp: 'Arrow keys move through the fields; → opens one, ← closes it.',
   route: (src: string, dst: string, transport: string) => `${src} → ${dst} over ${transport.toUpperCase()}`,
   at: (ms: number) => `at ${(ms / 1000).toFixed(3)} s`,
   size: (n: number) => plural(n, 'byte', 'bytes'),
@@ -126,6 +193,8 @@ export const UI = {
   byteAt: (offset: number, field: string | undefined) =>
     `Byte ${offset} (0x${offset.toString(16).padStart(4, '0')})${field ? `: ${field}` : ''}`,
   specLink: (spec: string) => `${spec} (opens the specification)`,
+  showBody: 'Show fields and bytes',
+  hideBody: 'Hide fields and bytes',
   copyHex: 'Copy as hex',
   copyText: 'Copy as text',
   copied: (what: string) => `Copied ${what} to the clipboard.`,
@@ -133,8 +202,18 @@ export const UI = {
   copiedWhat: { hex: 'the bytes as hex', text: 'the fields as text' },
 
   // Outcome
+  outcome: 'Outcome',
   outcomeOk: 'Outcome: success',
-  outcomeFailed: (stage: string, reason: string) => `Outcome: failed at ${stage} (${reason})`,
+  outcomeFailed: (stage: Stage, reason: string) => `Outcome: failed at ${STAGE[stage]} (${reason})`,
+  outcomeStopped: (stage: Stage, reason: string) => `Outcome: attack stopped at ${STAGE[stage]} (${reason})`,
+  stoppedBy: 'What stopped it',
+  decidedBy: (party: Party) => `The ${PARTY[party]} decided`,
+  proof: (n: number, label: string, from: Party, to: Party) =>
+    `The proof is packet ${n}: ${label}, ${PARTY[from]} to ${PARTY[to]}.`,
+  showProof: (n: number) => `Show packet ${n}`,
+  cause: 'Why',
+  fix: 'What to change',
+  lesson: 'What to take away',
   engineError: (message: string) => `The engine could not run this scenario: ${message}`,
 
   // Party panels
@@ -142,6 +221,7 @@ export const UI = {
   holdingsOf: (party: Party) => `${PARTY[party]}: keys and checks`,
   keys: 'Keys and secrets',
   noKeys: 'No keys yet.',
+  earlierKeys: (n: number) => `Show ${plural(n, 'earlier key', 'earlier keys')}`,
   derivedFrom: 'from',
   derivedHow: 'how',
   showChain: (name: string) => `Show how ${name} was derived`,

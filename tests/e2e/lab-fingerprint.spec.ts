@@ -1,8 +1,9 @@
 /**
- * Same seed, same bytes (issue 3): the run fingerprint the engine computes
- * in the browser's worker equals SHA-256 computed by node:crypto over the
- * bytes `trunklab run` prints in Node, for every scenario; and another seed
- * gives other bytes, in both.
+ * Same seed, same bytes: the run fingerprint the engine computes in the
+ * browser's worker equals SHA-256 computed by node:crypto over the bytes
+ * `trunklab run` prints in Node, for every scenario, and each step's phase
+ * (the chapters) is the same in both; another seed gives other bytes, in
+ * both.
  *
  * One page per group of scenarios, each chosen in the lab's Scenario picker
  * as a reader would: the worker, its engine and the carrier's certificates
@@ -12,6 +13,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { fingerprintInNode, runInNode } from './lab-engine';
 import { waitForIslands } from './hydration';
 import { listScenarios } from '../../sim/index';
+import { phaseRuns } from '../../site/lib/chapters';
 
 const GROUPS = 3;
 const SCENARIOS = listScenarios().map((s) => s.id);
@@ -21,8 +23,15 @@ async function expectSameRun(page: Page, scenario: string, seed: number): Promis
   const node = await runInNode(scenario, seed);
   const expected = fingerprintInNode(node);
   await expect(page.locator('[data-fingerprint]'), scenario).toHaveText(expected);
-  // Opened from an address the lab shows step 1; chosen in the picker, step 0, before the first packet.
-  await expect(page.getByText(new RegExp(`^Step [01] of ${node.steps.length}$`)), scenario).toBeVisible();
+  // Every step's phase, run-length encoded, as the chapters in the page read it.
+  await expect(page.getByRole('navigation', { name: 'Chapters' }), scenario).toHaveAttribute(
+    'data-phase-runs',
+    phaseRuns(node.steps),
+  );
+  // A run that went through opens at its start (from an address step 1; chosen in the picker step 0, before the
+  // first packet); a run that failed opens on the step that proves it.
+  const opensAt = node.outcome.ok ? '[01]' : String(node.outcome.step! + 1);
+  await expect(page.getByText(new RegExp(`^Step ${opensAt} of ${node.steps.length}$`)), scenario).toBeVisible();
   return expected;
 }
 

@@ -5,12 +5,10 @@
  * catalogue that has media.
  */
 import { expect, test, type Page } from '@playwright/test';
-import type { Step } from '../../sim/index';
+import { mediaRuns } from '../../site/lib/ladder-rows';
 import { waitForIslands } from './hydration';
 import { catalogueRuns } from './lab-engine';
-
-const MEDIA = new Set(['RTP', 'SRTP', 'RTCP', 'SRTCP']);
-const isMedia = (s: Step) => MEDIA.has(s.protocol) && s.failure === undefined;
+import { seriousAxeIssues } from './axe';
 
 async function openLab(page: Page, search: string) {
   await page.goto(`/${search}`);
@@ -18,50 +16,55 @@ async function openLab(page: Page, search: string) {
   await expect(page.getByText(/^Step \d+ of \d+$/)).toBeVisible({ timeout: 20_000 });
 }
 
-/** The longest run of media packets in any scenario: its scenario, first step and length. */
+/** The longest run of media packets the ladder folds, in any scenario: its scenario, first step and length. */
 async function longestMediaRun() {
   let best: { scenario: string; total: number; first: number; length: number } | undefined;
   for (const { info, timeline } of await catalogueRuns()) {
-    let i = 0;
-    while (i < timeline.steps.length) {
-      let j = i;
-      while (j < timeline.steps.length && isMedia(timeline.steps[j])) j++;
-      if (j - i > (best?.length ?? 2))
-        best = { scenario: info.id, total: timeline.steps.length, first: i, length: j - i };
-      i = Math.max(j, i + 1);
+    for (const [first, end] of mediaRuns(timeline.steps)) {
+      if (end - first > (best?.length ?? 2))
+        best = { scenario: info.id, total: timeline.steps.length, first, length: end - first };
     }
   }
   return best;
 }
 
-test('a run of media packets is one row that opens to show each packet', async ({ page }) => {
+test('a run of media packets is one row that opens on its first packet, with the call’s voice each way', async ({
+  page,
+}) => {
   const run = await longestMediaRun();
   expect(run, 'a scenario in the catalogue sends media').toBeTruthy();
   const { scenario, first, length } = run!;
+  const timeline = (await catalogueRuns()).find((r) => r.info.id === scenario)!.timeline;
   await openLab(page, `?scenario=${scenario}&step=${first + length}`);
   const ladder = page.getByRole('list', { name: 'Packet ladder' });
-  const row = ladder.getByRole('button', { expanded: false }).last();
+  // "SRTP, 257 packets both ways, 2.5 s": the row the open packet is in.
+  const row = ladder.locator('button[aria-current="true"]');
+  await expect(row).toHaveAttribute('aria-expanded', 'false');
   await expect(row).toHaveAccessibleName(
-    /×\d+ between .*press to show each packet; packet \d+ of \d+ in this run is open$/,
+    /^S?RTC?P.*, [\d,]+ packets both ways, \d+\.\d s(, with [\d,]+ TCP ACKs?)? between .*press to show each packet; packet \d+ of \d+ in this run is open$/,
   );
-  await expect(row).toHaveAttribute('aria-current', 'true');
   const pressed = ladder.locator(`button[data-row="${await row.getAttribute('data-row')}"]`);
-  await row.click();
+  await pressed.click();
   // The run's row stays where it was pressed, keeps focus, and now says it is open.
   await expect(pressed).toBeFocused();
   await expect(pressed).toHaveAttribute('aria-expanded', 'true');
   await expect(pressed).toHaveAccessibleName(/shown below, press to hide/);
-  // Each of its packets is now a row of its own; the first follows the run's row, and the last —
-  // scrolled to — is the packet open in the inspector.
-  await expect(ladder.getByRole('button', { name: new RegExp(`^${first + 1}\\. `) })).toBeVisible();
-  await ladder.evaluate((el, top) => (el.parentElement!.scrollTop = top), (first + length) * 44);
-  await expect(ladder.getByRole('button', { name: new RegExp(`^${first + length}\\. `) })).toHaveAttribute(
-    'aria-current',
-    'true',
-  );
-  await ladder.evaluate((el) => (el.parentElement!.scrollTop = 0));
-  await ladder.getByRole('button', { name: new RegExp(`^${first + 1}\\. `) }).click();
+  // Each of its packets is now a row of its own; the first is open in the inspector.
+  const firstRow = ladder.getByRole('button', { name: new RegExp(`^${first + 1}\\. `) });
+  await expect(firstRow).toBeVisible();
+  await expect(firstRow).toHaveAttribute('aria-current', 'true');
   await expect(page).toHaveURL(new RegExp(`packet=${first + 1}&`));
+  // Beside it, each direction's voice and what its receiver made of it, as the engine counted.
+  const voice = page
+    .getByRole('region', { name: 'Packet inspector' })
+    .getByRole('region', { name: 'The call’s voice' });
+  for (const m of timeline.media!) {
+    const who = { pbx: 'PBX', attacker: 'Attacker', sbc: 'SBC' };
+    await expect(voice).toContainText(`${who[m.from]} → ${who[m.to]}: ${m.sent} ${m.protocol} packets sent`);
+  }
+  await expect(
+    seriousAxeIssues(page, { within: page.getByRole('region', { name: 'Secure Trunk Lab' }) }),
+  ).resolves.toEqual([]);
 });
 
 test('a long opened run keeps only the rows in view in the page, and each row knows its place', async ({ page }) => {
@@ -70,7 +73,10 @@ test('a long opened run keeps only the rows in view in the page, and each row kn
   const { scenario, total } = run!;
   await openLab(page, `?scenario=${scenario}&step=${total}`);
   const ladder = page.getByRole('list', { name: 'Packet ladder' });
-  await ladder.getByRole('button', { expanded: false }).first().click();
+  await ladder
+    .getByRole('button', { expanded: false, name: /packets both ways/ })
+    .first()
+    .click();
   const items = ladder.getByRole('listitem');
   const setSize = Number(await items.first().getAttribute('aria-setsize'));
   expect(setSize).toBeGreaterThan(200);

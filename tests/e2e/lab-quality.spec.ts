@@ -1,6 +1,6 @@
 /**
  * Quality of the lab page: axe finds no serious or critical issue in any
- * main view, light or dark, on a desktop or a 375 px phone; no request
+ * main view, light or dark, on a 1366 × 800 desktop or a 390 × 844 phone; no request
  * leaves the site's origin; the print style keeps the ladder and the open
  * packet. A screenshot of each main view is saved under test-results/ for a
  * person to look at.
@@ -21,10 +21,10 @@ async function expectNoSeriousAxeIssue(page: Page, view: string) {
 }
 
 const VIEWS = [
-  { name: 'desktop-light', viewport: { width: 1440, height: 900 }, colorScheme: 'light' as const },
-  { name: 'desktop-dark', viewport: { width: 1440, height: 900 }, colorScheme: 'dark' as const },
-  { name: 'phone-light', viewport: { width: 375, height: 812 }, colorScheme: 'light' as const },
-  { name: 'phone-dark', viewport: { width: 375, height: 812 }, colorScheme: 'dark' as const },
+  { name: 'desktop-light', viewport: { width: 1366, height: 800 }, colorScheme: 'light' as const },
+  { name: 'desktop-dark', viewport: { width: 1366, height: 800 }, colorScheme: 'dark' as const },
+  { name: 'phone-light', viewport: { width: 390, height: 844 }, colorScheme: 'light' as const },
+  { name: 'phone-dark', viewport: { width: 390, height: 844 }, colorScheme: 'dark' as const },
 ];
 
 /**
@@ -77,11 +77,20 @@ for (const view of VIEWS) {
     await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
     await page
       .getByRole('region', { name: /^On the wire/ })
-      .getByRole('button', { name: /^IPv4/ })
+      .getByRole('treeitem', { name: /^IPv4/ })
       .first()
       .hover();
     await expectNoSeriousAxeIssue(page, `${view.name}, attacker lens with a field lit`);
     await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-attacker.png`), fullPage: true });
+    await page.context().close();
+  });
+
+  test(`${view.name}: axe finds no serious issue with a key, a decoded certificate and the media opened`, async ({
+    browser,
+  }) => {
+    const { rich } = await mainViews();
+    const page = await pageIn(browser, view);
+    await openLab(page, rich);
 
     // Keys opened in a party's panel.
     await page
@@ -90,6 +99,23 @@ for (const view of VIEWS) {
       .click()
       .catch(() => undefined);
     await expectNoSeriousAxeIssue(page, `${view.name}, a key opened`);
+
+    // A certificate decoded, through the PBX's eyes, in the same run: its row on the ladder, then its fields.
+    await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'PBX', exact: true }).check();
+    const ladder = page.getByRole('list', { name: 'Packet ladder' });
+    await ladder.getByRole('button', { name: /SBC to PBX: TLS Certificate;/ }).click();
+    const certificates = page.getByRole('region', { name: 'Certificates in this message' });
+    await certificates.getByRole('button', { name: 'Show its fields' }).first().click();
+    await expectNoSeriousAxeIssue(page, `${view.name}, a certificate decoded`);
+    await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-certificate.png`), fullPage: true });
+
+    // The call's media, folded into one row, opened on its first packet.
+    await ladder
+      .getByRole('button', { name: /packets both ways/ })
+      .first()
+      .click();
+    await expect(page.getByRole('region', { name: 'The call’s voice' })).toBeVisible();
+    await expectNoSeriousAxeIssue(page, `${view.name}, a media run opened`);
     await page.context().close();
   });
 
@@ -101,6 +127,7 @@ for (const view of VIEWS) {
     const page = await pageIn(browser, view);
     await openLab(page, failed);
     await expect(page.getByText(/^Outcome: failed at/)).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Jump to the failure' })).toBeVisible();
     await expectNoSeriousAxeIssue(page, `${view.name}, a failed run at its end`);
     await page.screenshot({ path: test.info().outputPath(`lab-${view.name}-failed.png`), fullPage: true });
     await expectNoSidewaysScroll(page);
@@ -144,6 +171,7 @@ test('once loaded it works offline: another seed, stepping, the lens and an expo
   await openLab(page, '?scenario=options-keepalive');
   await context.setOffline(true);
   const fingerprint = await page.locator('[data-fingerprint]').textContent();
+  await page.getByText('Settings', { exact: true }).click();
   const seed = page.getByRole('textbox', { name: 'Seed' });
   await seed.fill('99');
   await seed.press('Enter');

@@ -20,6 +20,7 @@ test('a what-if re-runs the scenario with the same seed and records the choice i
   await expect(page.getByText(/^Step 2 of \d+$/)).toBeVisible({ timeout: 20_000 });
   const fingerprint = page.locator('[data-fingerprint]');
   const before = await fingerprint.textContent();
+  // The seed (3) differs from the default, so the settings are open: the change is in view.
   const group = page.getByRole('group', { name: option.label });
   await expect(
     group.getByRole('radio', { name: option.choices.find((c) => c.value === option.default)!.label }),
@@ -38,4 +39,12 @@ test('a what-if re-runs the scenario with the same seed and records the choice i
     group.getByRole('radio', { name: option.choices.find((c) => c.value === option.default)!.label }),
   ).toBeChecked();
   await expect(fingerprint).toHaveText(before!);
+
+  // Keyboard: on a what-if, → steps the run; it does not pick the next choice.
+  const chosen = group.getByRole('radio', { name: option.choices.find((c) => c.value === option.default)!.label });
+  await chosen.focus();
+  const at = Number((await page.getByText(/^Step \d+ of \d+$/).textContent())!.split(' ')[1]);
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByText(/^Step \d+ of \d+$/)).not.toHaveText(new RegExp(`^Step ${at} of`));
+  await expect(chosen).toBeChecked();
 });

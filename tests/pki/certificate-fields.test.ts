@@ -64,9 +64,24 @@ describe('certificateFields', () => {
     expect(find(fields, 'notAfter')!.value).toBe(new Date(node.validTo).toISOString().replace('.000', ''));
     expect(find(fields, 'subject')!.value).toBe(`O=${carrier.name}, CN=${carrier.sbc.host}`);
     expect(find(fields, 'version')!.value).toBe('v3 (2)');
-    const san = find(fields, 'subjectAltName')!;
+    const san = find(fields, 'GeneralNames')!;
     expect(leafFields([san]).map((f) => f.value)).toContain(JSON.stringify(carrier.sbc.host));
     expect(leafFields([san]).map((f) => f.value)).toContain(carrier.sbc.ip);
+    // The extensions read by their own structure (RFC 5280 §4.2.1), as node:crypto reads them.
+    expect(san.value).toBe(node.subjectAltName!.replace('IP Address:', 'IP:'));
+    expect(find(fields, 'ExtKeyUsageSyntax')!.value).toBe(
+      node.keyUsage
+        .map((oid) => ({ '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth' })[oid])
+        .join(', '),
+    );
+    expect(find(fields, 'BasicConstraints')!.value).toBe(node.ca ? 'CA' : 'not a CA');
+    expect(find(fields, 'KeyUsage')!.value).toBe('digitalSignature');
+    // The one line a person reads it by: name, issuer, notAfter, purpose.
+    expect(fields[0].value).toBe(
+      `${carrier.sbc.host}, issued by ${carrier.ca.intermediateName}, valid until ${find(fields, 'notAfter')!.value}, serverAuth`,
+    );
+    const root = certificateFields(casts[0].root.certificate);
+    expect(root[0].value).toMatch(new RegExp(`^${carrier.ca.rootName}, self-signed, valid until \\S+, a CA$`));
     expect(find(fields, 'extensions')!.value).toBe(
       'basicConstraints, keyUsage, extKeyUsage, subjectAltName, subjectKeyIdentifier, authorityKeyIdentifier',
     );

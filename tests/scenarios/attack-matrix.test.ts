@@ -106,6 +106,35 @@ describe('observe: a tap on the path', () => {
   });
 });
 
+describe('what an eavesdropper makes of media when the SIP is encrypted', () => {
+  it('plain RTP: the attacker reads and plays it, and every text says so', async () => {
+    const t = await run('secure-call', { whatIf: { srtp: 'off', attacker: 'observe' } });
+    const rtp = t.steps.filter((s) => s.protocol === 'RTP' && s.from === 'pbx');
+    expect(rtp.length).toBe(128);
+    for (const s of rtp) {
+      expect(s.views.attacker.access).toBe('all');
+      expect(s.views.attacker.summary).toMatch(/plain RTP .* anyone can play it/);
+      expect(s.views.attacker.summary).not.toMatch(/unreadable/);
+    }
+    expect(audioOf(t, 'attacker')?.heard).toBe('voice');
+    expect(t.outcome.summary).toMatch(/over plain RTP \(unencrypted\)/);
+    expect(t.outcome.summary).toMatch(/The attacker read 128 of the PBX’s and 128 of the SBC’s audio packets/);
+    expect(t.media!.every((m) => m.protocol === 'RTP' && m.attackerRead === 128)).toBe(true);
+  });
+
+  it('SRTP: the attacker sees the tag that makes the payload longer than its samples, and reads nothing', async () => {
+    const t = await run('eavesdrop-secure');
+    const srtp = t.steps.filter((s) => s.protocol === 'SRTP' && s.from === 'pbx');
+    for (const s of srtp) {
+      expect(s.views.attacker.access).toBe('metadata');
+      expect(s.views.attacker.summary).toMatch(
+        /160 bytes would be 20 ms of G\.711, and the 10 more are SRTP’s authentication tag/,
+      );
+    }
+    expect(t.outcome.summary).toMatch(/over SRTP/);
+  });
+});
+
 describe('intercept: the attacker answers in the SBC’s place', () => {
   it.each([
     ['self-signed', 'unknown_ca'],
@@ -115,7 +144,10 @@ describe('intercept: the attacker answers in the SBC’s place', () => {
   ] as const)('with a %s certificate, a checking PBX refuses it (%s) and sends no SIP', async (certificate, alert) => {
     const t = await runSetup({ attacker: { kind: 'intercept', certificate } }, 1, `intercept-${certificate}`);
     expect(outcome(t)).toBe(`tls/${alert}`);
-    expect(t.outcome.summary).toMatch(/^The PBX ended the TLS handshake with the SBC/);
+    // The PBX believes it talks to the SBC; the outcome says who really answered, and that an attack was stopped.
+    expect(t.outcome.summary).toMatch(/^The PBX ended the TLS handshake with the attacker/);
+    expect(t.outcome.attackStopped?.by).toMatch(/^the PBX’s check of the (certificate it was shown|CertificateVerify)/);
+    expect(t.steps[t.outcome.step!].failure).toMatch(new RegExp(`^${alert}`));
     expect(attackerSip(t).text).not.toMatch(/REGISTER sip/);
     expect(t.steps.some((s) => s.protocol === 'SIP')).toBe(false);
     expect(t.steps.some((s) => s.to === 'sbc')).toBe(false);

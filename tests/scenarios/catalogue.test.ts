@@ -7,7 +7,7 @@
  * words and articles; and a Timeline is plain JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { listScenarios, type Step } from '../../sim/index';
+import { PHASES, listScenarios, type Phase, type Step } from '../../sim/index';
 import { DEFINITIONS } from '../../sim/scenarios/catalogue';
 import { checkCoverage, fromHex } from '../../sim/wire';
 import { readPacket } from '../../sim/net/packet';
@@ -114,10 +114,52 @@ describe.each(scenarios.map((s) => [s.id, s] as const))('%s', (id, info) => {
     }
   });
 
+  it('tags every step with its phase, each opened by what starts it; a run that stops ends in the phase that failed', async () => {
+    const t = await run(id);
+    for (const s of t.steps) expect(PHASES, `step ${s.index}`).toContain(s.phase);
+    // The first step of each phase is what opens it.
+    const opens: Record<Phase, (s: Step) => boolean> = {
+      tcp: (s) => /^SYN/.test(s.summary),
+      tls: (s) => s.protocol === 'TLS',
+      registration: (s) => /^(REGISTER|OPTIONS)/.test(s.summary),
+      'call-setup': (s) => s.summary === 'INVITE',
+      media: (s) => ['RTP', 'SRTP', 'RTCP', 'SRTCP'].includes(s.protocol),
+      'hang-up': (s) => s.summary === 'BYE',
+    };
+    for (const phase of PHASES) {
+      const first = t.steps.find((s) => s.phase === phase);
+      if (first) expect(opens[phase](first), `${phase} opens with step ${first.index} ${first.summary}`).toBe(true);
+    }
+    // A run that stops where it fails ends in that phase; a call whose media suffered goes on and hangs up.
+    if (!t.outcome.ok && t.outcome.step !== undefined) {
+      expect(t.steps.at(-1)!.phase).toBe(t.outcome.stage === 'srtp' ? 'hang-up' : t.steps[t.outcome.step].phase);
+    }
+  });
+
+  it('a failed run points at the step that proves it, names who decided, and says what to change', async () => {
+    const t = await run(id);
+    const o = t.outcome;
+    if (o.ok) {
+      expect([o.step, o.decidedBy, o.remedy, o.attackStopped]).toEqual([undefined, undefined, undefined, undefined]);
+      return;
+    }
+    expect(t.steps[o.step!].failure, 'the proving step carries a failure').toBeTruthy();
+    expect(t.steps.slice(0, o.step).every((s) => !s.failure)).toBe(true);
+    expect(['pbx', 'sbc']).toContain(o.decidedBy);
+    // Every scenario that fails has words for its failure, the ones the troubleshooting article prints.
+    expect(o.remedy, `${id} has a remedy`).toBeDefined();
+    expect(o.remedy!.cause.length).toBeGreaterThan(30);
+    expect(o.remedy!.fix.length).toBeGreaterThan(20);
+    expect(o.remedy!.article.href).toMatch(/^\/docs\/troubleshooting\/#[\w-]+$/);
+    // An attack refused reads as stopped; a broken trunk does not.
+    const attacked = t.steps.some((s) => s.from === 'attacker' || s.to === 'attacker');
+    expect(o.attackStopped !== undefined, `${id}: attack stopped`).toBe(attacked);
+  });
+
   it('marks the packet that carries its failure', async () => {
     const t = await run(id);
     const failed = t.steps.filter((s) => s.failure);
-    if (info.expected.ok || info.expected.reason === 'one_way_audio' || id === 'wrong-port') {
+    if (info.expected.ok || info.expected.reason === 'one_way_audio') {
       if (info.expected.ok) expect(failed).toEqual([]);
       return;
     }
@@ -197,6 +239,30 @@ describe('what each party reads', () => {
     expect(keyEvent && keyEvent.kind === 'key' && keyEvent.value).toBe(
       Array.from(keySalt.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join(''),
     );
+  });
+
+  it('counts each direction’s voice and what its receiver made of it', async () => {
+    const secure = await run('secure-call');
+    expect(secure.media).toEqual([
+      { from: 'pbx', to: 'sbc', protocol: 'SRTP', sent: 128, accepted: 128, authFailures: 0, replays: 0, missing: 0 },
+      { from: 'sbc', to: 'pbx', protocol: 'SRTP', sent: 128, accepted: 128, authFailures: 0, replays: 0, missing: 0 },
+    ]);
+    const tamper = (await run('srtp-tamper')).media!.find((m) => m.to === 'sbc')!;
+    expect([tamper.authFailures, tamper.accepted + tamper.authFailures, tamper.missing]).toEqual([5, tamper.sent, 0]);
+    expect(tamper.attackerRead).toBe(0);
+    expect((await run('srtp-replay')).media!.find((m) => m.to === 'sbc')!.replays).toBe(5);
+    const oneWay = (await run('contact-private-ip')).media!.find((m) => m.to === 'pbx')!;
+    expect([oneWay.accepted, oneWay.missing]).toEqual([0, oneWay.sent]);
+  });
+
+  it('a failure a scenario does not teach gets no remedy; what-ifs that keep its cause keep it', async () => {
+    const mitm = await run('mitm-self-signed', { whatIf: { verify: 'off' } });
+    expect([mitm.outcome.reason, mitm.outcome.decidedBy]).toEqual(['certificate_required', 'sbc']);
+    expect(mitm.outcome.attackStopped?.by).toMatch(/client certificate/);
+    expect(mitm.outcome.remedy?.fix).toMatch(/verification back on/);
+    const tls12 = await run('no-client-cert', { whatIf: { tls: '1.2' } });
+    expect(tls12.outcome.reason).toBe('handshake_failure');
+    expect(tls12.outcome.remedy?.article.href).toBe('/docs/troubleshooting/#no-client-certificate');
   });
 
   it('the call as each party hears it: both endpoints hear the voice; with no attacker, no third track', async () => {

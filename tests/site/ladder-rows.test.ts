@@ -13,6 +13,7 @@ function step(index: number, protocol: Protocol, from: Party = 'pbx', to: Party 
   const view = { access: 'all' as const, summary: '', layers: [] };
   return {
     index,
+    phase: ['RTP', 'SRTP', 'RTCP', 'SRTCP'].includes(protocol) ? 'media' : 'call-setup',
     time: index * 20,
     from,
     to,

@@ -358,8 +358,10 @@ describe('what the endpoints report for the Timeline', () => {
     const cert = records(log.server).find((r) => r.direction === 'sent' && r.summary === 'Certificate')!;
     expect(cert.encrypted).toBe(true);
     expect(cert.contentType).toBe('handshake');
-    expect(JSON.stringify(cert.fields)).not.toContain('X.509 certificate');
-    expect(JSON.stringify(cert.decoded!.fields)).toContain('X.509 certificate (DER)');
+    expect(JSON.stringify(cert.fields)).not.toContain('"layer":"x509"');
+    // Inside, each certificate is read field by field (RFC 5280 §4.1), not carried as opaque bytes.
+    expect(JSON.stringify(cert.decoded!.fields)).toContain('"layer":"x509"');
+    expect(JSON.stringify(cert.decoded!.fields)).not.toContain('X.509 certificate (DER)');
     const keys = events(log.client).flatMap((e) => (e.kind === 'key' ? [e] : []));
     expect(keys.map((k) => k.name)).toEqual(
       expect.arrayContaining([

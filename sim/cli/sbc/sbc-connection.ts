@@ -156,6 +156,7 @@ export class SbcConnection {
         reason: check.reason,
         detail: check.detail,
         trace: check.trace,
+        at: check.at,
       };
       this.emit({ event: 'certificate', peer: this.peer, ...verdict });
     }

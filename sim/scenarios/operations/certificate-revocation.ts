@@ -7,6 +7,7 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
+import { troubleshooting } from '../article-links';
 
 export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
   {
@@ -19,6 +20,15 @@ export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
     article: '/docs/certificate-lifecycle/#revocation',
     expected: { ok: false, stage: 'tls', reason: 'certificate_revoked' },
     setup: secureTrunk({ pbx: { tls: { certificate: 'revoked' } }, sbc: { checksCrl: true } }),
+    remedies: [
+      {
+        cause: () =>
+          'The carrier’s CA revoked the PBX’s certificate (after a key leak, or because the certificate was replaced), and the SBC checks the CA’s revocation list. The PBX still presents the old certificate.',
+        fix: () =>
+          'Make a new key and CSR, and install the new certificate. A new certificate for the old key, or the old certificate again, will not do.',
+        article: troubleshooting('revoked-client-certificate', 'Revoked client certificate'),
+      },
+    ],
     whatIf: [
       {
         id: 'pbxCertificate',

@@ -7,6 +7,7 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
+import { troubleshooting } from '../article-links';
 
 const ARTICLE = '/docs/digest-algorithms/';
 
@@ -21,6 +22,15 @@ export const DIGEST_ALGORITHM_SCENARIOS: ScenarioDefinition[] = [
     article: `${ARTICLE}#a-pbx-that-knows-only-md5`,
     expected: { ok: false, stage: 'sip', reason: '401' },
     setup: secureTrunk({ pbx: { digestAlgorithms: ['MD5'] }, sbc: { digestAlgorithms: ['SHA-256'] } }),
+    remedies: [
+      {
+        cause: () =>
+          'The SBC challenges only with an algorithm the PBX cannot compute: typically SHA-256 for a PBX that knows only MD5 (RFC 8760).',
+        fix: () =>
+          'Update the PBX to a release with SHA-256 digests; meanwhile the carrier can challenge with SHA-256 and MD5, one header each, and the PBX answers the one it knows.',
+        article: troubleshooting('digest-algorithm-not-supported', 'Digest algorithm not supported'),
+      },
+    ],
     whatIf: [
       {
         id: 'pbxDigest',

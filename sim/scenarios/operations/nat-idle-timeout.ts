@@ -9,6 +9,8 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
+import { troubleshooting } from '../article-links';
+import { TIMER_B_MS } from '../../sip/sbc-caller';
 
 const MINUTE = 60_000;
 
@@ -29,6 +31,18 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
       }),
       customerNat: { tcpIdleSeconds: 120 },
     },
+    remedies: [
+      {
+        cause: () =>
+          `A NAT router or firewall between the PBX and the SBC forgot the TLS connection after it was idle for longer than its timeout. The SBC sends incoming calls over that connection, so they are dropped at the router; the SBC gives up after Timer B (${TIMER_B_MS / 1000} seconds, RFC 3261 §17.1.1.2). The PBX notices only when its own next REGISTER goes unanswered, then connects and registers again.`,
+        fix: () =>
+          'Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives or OPTIONS pings, or a shorter registration interval; or raise the router’s TCP idle timeout.',
+        article: troubleshooting(
+          'incoming-calls-fail-until-the-pbx-re-registers',
+          'Incoming calls fail until the PBX re-registers',
+        ),
+      },
+    ],
     whatIf: [
       {
         id: 'keepalive',

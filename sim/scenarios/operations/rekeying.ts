@@ -8,6 +8,7 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
+import { troubleshooting } from '../article-links';
 
 /** How far into the call the PBX re-keys: long enough for some audio to have gone both ways. */
 const REKEY_AFTER_MS = 1000;
@@ -23,6 +24,15 @@ export const REKEYING_SCENARIOS: ScenarioDefinition[] = [
     article: '/docs/srtp-mid-call/#one-side-keeps-the-old-key',
     expected: { ok: false, stage: 'srtp', reason: 'auth_failure' },
     setup: secureTrunk({ pbx: { rekeyAfterMs: REKEY_AFTER_MS }, sbc: { keepsOldKeyOnRekey: true } }),
+    remedies: [
+      {
+        cause: () =>
+          'A re-INVITE changed the SRTP keys, and one side went on using the old key; or, after a long call, the two sides’ rollover counters no longer agree. Either way every packet in that direction fails its tag.',
+        fix: () =>
+          'A software fault of the side that kept the old key: report it to its vendor with the capture and both SDPs.',
+        article: troubleshooting('audio-stops-after-a-re-invite', 'Audio stops after a re-INVITE'),
+      },
+    ],
     whatIf: [
       {
         id: 'sbcKey',

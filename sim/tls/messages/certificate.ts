@@ -8,7 +8,11 @@
  * decides whether to go on (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
  */
 import type { ByteReader } from '../../wire/reader';
+import type { ByteWriter } from '../../wire/writer';
+import type { Field } from '../../wire/field';
 import { toHex } from '../../wire/bytes';
+import { isParseError } from '../../wire/parse-error';
+import { certificateFields } from '../../pki/certificate-fields';
 import { readHandshake, writeHandshake, type HandshakeMessage } from '../handshake';
 import type { Encoded } from '../record';
 import { readExtensions, writeExtensions } from './extensions';
@@ -23,6 +27,41 @@ export interface CertificateMessage {
 function certNote(i: number, count: number): string {
   if (i === 0) return 'The leaf: the certificate of the sender itself. Sent in clear in TLS 1.2, encrypted in TLS 1.3.';
   return i === count - 1 ? 'The issuing CA that the receiver should chain to its trust anchor.' : 'An intermediate CA.';
+}
+
+/** A certificate's DER explained field by field (RFC 5280 §4.1), or undefined when it is not DER the parser reads. */
+function explainDer(der: Uint8Array, base: number): Field[] | undefined {
+  try {
+    return certificateFields(der, base);
+  } catch (e) {
+    if (!isParseError(e)) throw e;
+    return undefined;
+  }
+}
+
+/** Bytes that do not parse as a certificate are carried whole: path validation says what is wrong with them. */
+const OPAQUE_CERTIFICATE = (i: number, count: number) => ({
+  name: 'X.509 certificate (DER)',
+  value: (b: Uint8Array) => `${b.length} bytes that do not parse as a certificate`,
+  note: certNote(i, count),
+  spec: 'RFC 5280 §4.1',
+});
+
+/** The certificate's tree, its top field saying where it sits in the chain. */
+function placed(fields: Field[], i: number, count: number): Field[] {
+  return [{ ...fields[0], note: certNote(i, count) }, ...fields.slice(1)];
+}
+
+function writeDer(w: ByteWriter, der: Uint8Array, i: number, count: number): void {
+  const fields = explainDer(der, 0);
+  if (fields) w.embed({ bytes: der, fields: placed(fields, i, count) });
+  else w.bytes(der, OPAQUE_CERTIFICATE(i, count));
+}
+
+function readDer(r: ByteReader, i: number): Uint8Array {
+  const der = r.data.subarray(r.offset, r.offset + r.remaining);
+  const fields = explainDer(der, r.base + r.offset);
+  return fields ? r.adopt(der.length, placed(fields, i, 2)) : r.rest(OPAQUE_CERTIFICATE(i, 2));
 }
 
 export function writeCertificate(m: CertificateMessage, tls12: boolean): Encoded {
@@ -49,12 +88,7 @@ export function writeCertificate(m: CertificateMessage, tls12: boolean): Encoded
           value: i === 0 ? 'leaf certificate' : `CA certificate ${i}`,
         });
         const data = w.lengthPrefixed(3, { name: 'cert_data length' }, { name: 'cert_data', spec: 'RFC 5280 §4.1' });
-        w.bytes(der, {
-          name: 'X.509 certificate (DER)',
-          value: `${der.length} bytes`,
-          note: certNote(i, m.chain.length),
-          spec: 'RFC 5280 §4.1',
-        });
+        writeDer(w, der, i, m.chain.length);
         data();
         if (!tls12) writeExtensions(w, {}, 'certificate');
         entry();
@@ -98,9 +132,7 @@ export function readCertificate(
         });
         const data = r.lengthPrefixed(3, { name: 'cert_data length' }, { name: 'cert_data', spec: 'RFC 5280 §4.1' });
         if (r.remaining === 0) throw r.error('invalid_value', 'an empty certificate');
-        chain.push(
-          r.rest({ name: 'X.509 certificate (DER)', value: (b) => `${b.length} bytes`, note: certNote(i, 2) }),
-        );
+        chain.push(readDer(r, i));
         data();
         if (!tls12) readExtensions(r, 'certificate');
         entry();
