@@ -129,7 +129,7 @@ export class RtpLens implements DatagramLens {
       access: 'metadata',
       // Without the SDP the tap cannot tell where the payload ends and an SRTP tag begins: it names the whole rest.
       summary: tagged
-        ? `${what}: header readable; the ${bodyLength}-byte payload is encrypted: ${samples} bytes would be ${samples / 8} ms of G.711, and the ${bodyLength - samples} more are SRTP’s authentication tag`
+        ? `${what}: header readable; the ${bodyLength} bytes after it are encrypted: ${samples} bytes would be ${samples / 8} ms of G.711, and the ${bodyLength - samples} more are SRTP’s authentication tag`
         : `${what}: header readable; the ${bodyLength} bytes after it (the payload${note ? ', encrypted, and SRTP’s authentication tag' : ', and an SRTP tag if there is one'}) are ${note ? 'unreadable without the key' : 'unreadable without the SDP that keys them'}`,
       facts,
       layers: [{ title: 'RTP header (in clear)', bytes: toHex(payload.subarray(0, header.headerLength)), fields }],
