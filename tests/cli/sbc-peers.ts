@@ -168,12 +168,13 @@ export async function runBaresip(o: BaresipOptions): Promise<BaresipRun> {
       '',
     ].join('\n'),
   );
-  writeFileSync(
-    join(o.dir, 'accounts'),
+  // The account is added over the control socket once it is open (uanew), not read from the accounts file:
+  // an account from the file registers at start, often before the socket is open to report how it went.
+  writeFileSync(join(o.dir, 'accounts'), '');
+  const account =
     `<sip:${o.user}@quillfeather.example;transport=tls>;auth_pass=${o.password};` +
-      `outbound="sip:127.0.0.1:${o.sbcPort};transport=tls";mediaenc=${o.mediaenc === 'none' ? '' : o.mediaenc};` +
-      'regint=60;audio_codecs=PCMU\n',
-  );
+    `outbound="sip:127.0.0.1:${o.sbcPort};transport=tls";mediaenc=${o.mediaenc === 'none' ? '' : o.mediaenc};` +
+    'regint=60;audio_codecs=PCMU';
   const limitMs = o.limitMs ?? 40_000;
   const proc: ChildProcess = spawn('baresip', ['-f', o.dir, '-t', String(Math.ceil(limitMs / 1000))], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -238,6 +239,7 @@ export async function runBaresip(o: BaresipOptions): Promise<BaresipRun> {
       for (const w of [...waiters]) w();
     });
     const outcome = waitEvent(['REGISTER_OK', 'REGISTER_FAIL']);
+    command('uanew', account);
     const registered = await (o.giveUp ? Promise.race([outcome, o.giveUp.then(() => undefined)]) : outcome);
     if (registered === 'REGISTER_OK' && o.dial) {
       const from = events.length;
