@@ -8,6 +8,7 @@ import { fromHex } from './wire/bytes';
 import { DEFINITIONS, SCENARIOS, findScenario } from './scenarios/catalogue';
 import type { CarrierProfile } from './carrier';
 import type { Remedy } from './timeline';
+import { exerciseOf, type Exercise } from './training/exercise';
 import type { RunOptions as ScenarioRunOptions, ScenarioInfo } from './scenarios/scenario';
 
 export type * from './timeline';
@@ -20,6 +21,9 @@ export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
 export { PARTIES, PHASES } from './timeline';
 export { UnknownWhatIfError } from './scenarios/setup';
+export { provingSteps } from './training/exercise';
+export type { Exercise, ExerciseChoice } from './training/exercise';
+export type { TrainingStage, ProofPattern } from './scenarios/training';
 
 /** Id, title and expected outcome of every scenario, without their code. */
 export function listScenarios(): ScenarioInfo[] {
@@ -44,6 +48,15 @@ export function listScenarios(): ScenarioInfo[] {
 export function scenarioRemedy(id: string, carrier: CarrierProfile): Remedy | undefined {
   const remedy = DEFINITIONS.find((d) => d.id === id)?.remedies?.[0];
   return remedy && { cause: remedy.cause(carrier), fix: remedy.fix(carrier), article: remedy.article };
+}
+
+/**
+ * Every failing scenario as a "Diagnose the trunk" exercise, written for the
+ * given carrier: the symptom, the causes and fixes to choose from, and the
+ * scenario's remedy to explain the answers (sim/training/exercise.ts).
+ */
+export function listExercises(carrier: CarrierProfile): Exercise[] {
+  return DEFINITIONS.flatMap((d) => exerciseOf(d, carrier) ?? []);
 }
 
 export class UnknownScenarioError extends Error {
