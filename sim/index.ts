@@ -21,7 +21,7 @@ export { runExports, exportRun } from './run-exports';
 export type { RunExportKind, RunExportFile } from './run-exports';
 export { PARTIES, PHASES } from './timeline';
 export { UnknownWhatIfError } from './scenarios/setup';
-export { provingSteps } from './training/exercise';
+export { provingSteps } from './training/proof';
 export type { Exercise, ExerciseChoice } from './training/exercise';
 export type { TrainingStage, ProofPattern } from './scenarios/training';
 

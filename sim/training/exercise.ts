@@ -3,10 +3,10 @@
  * symptom written for the given carrier, the causes and fixes to choose
  * from with what tells each apart, and the scenario's own remedy (the words
  * the troubleshooting article prints) as the explanation of the right
- * answers. Also which packets of a run prove the cause.
+ * answers.
  */
 import type { CarrierProfile } from '../carrier';
-import type { Remedy, Stage, Step } from '../timeline';
+import type { Remedy, Stage } from '../timeline';
 import type { ScenarioDefinition } from '../scenarios/scenario';
 import type { ProofPattern, TrainingStage } from '../scenarios/training';
 import { CAUSES, FIXES, type ChoiceText } from './choices';
@@ -89,10 +89,4 @@ export function exerciseOf(d: ScenarioDefinition, carrier: CarrierProfile): Exer
     hint: t.hint,
     remedy: { cause: remedy.cause(carrier), fix: remedy.fix(carrier), article: remedy.article },
   };
-}
-
-/** The indexes of the steps a proof pattern picks out of a run: the packets that prove the cause. */
-export function provingSteps(steps: readonly Step[], proof: ProofPattern): number[] {
-  const matching = steps.filter((s) => s.from === proof.from && s.summary.startsWith(proof.summary));
-  return (proof.which === 'first' ? matching.slice(0, 1) : matching).map((s) => s.index);
 }
