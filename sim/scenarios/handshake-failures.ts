@@ -122,8 +122,8 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'other-name' } }),
     training: {
       level: 'advanced',
-      ticket: () =>
-        'Our trunk dropped overnight. The certificate looks valid when we check it in the browser, it is from Quillfeather’s own CA. Please fix on your side.',
+      ticket: (c) =>
+        `Our trunk dropped overnight. The certificate looks valid when we check it in the browser, it is from ${c.name}’s own CA. Please fix on your side.`,
       pbx: {
         system: 'FreeSWITCH',
         status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
@@ -237,8 +237,8 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     setup: secureTrunk({ sbc: { sendsIntermediate: false } }),
     training: {
       level: 'advanced',
-      ticket: () =>
-        'The carrier did maintenance on the SBC last night. Since then our trunk is down. We have the Quillfeather root installed exactly as in the guide.',
+      ticket: (c) =>
+        `The carrier did maintenance on the SBC last night. Since then our trunk is down. We have the ${c.name} root installed exactly as in the guide.`,
       pbx: {
         system: 'FreeSWITCH',
         status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
@@ -400,8 +400,8 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     setup: secureTrunk({ carrier: { tls: { versions: ['1.3'] } }, pbx: { tls: { versions: ['1.2'] } } }),
     training: {
       level: 'beginner',
-      ticket: () =>
-        'Our old phone system lost its trunk this morning. Quillfeather sent an email about “security improvements” last month but we did not change anything.',
+      ticket: (c) =>
+        `Our old phone system lost its trunk this morning. ${c.name} sent an email about “security improvements” last month but we did not change anything.`,
       pbx: {
         system: 'Asterisk',
         status: (c) => asteriskRegistration(c, 'Rejected'),

@@ -35,6 +35,7 @@ export const TRAIN = {
   captureNote:
     'Open any packet on the ladder, view it as each party, and read what each party holds. The scenario’s name and outcome are hidden until you answer.',
   running: 'Running the capture…',
+  openAPacket: 'Open a packet on the ladder to read it here.',
   runFailed: (why: string) => `The capture could not be run: ${why}`,
   answer: 'Your answer',
   proofPart: '1. The packet that proves the cause',
