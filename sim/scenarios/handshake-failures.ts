@@ -5,6 +5,7 @@
  */
 import type { CarrierProfile } from '../carrier';
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
+import type { PbxSymptom } from './training';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
 import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchLog } from '../training/pbx-lines';
@@ -29,6 +30,18 @@ const NO_CHECK_LEFT = {
     'self-signed-certificate-a-man-in-the-middle',
     'Self-signed certificate (a man in the middle)',
   ),
+};
+
+/** What an Asterisk PBX shows when its own check of the SBC's certificate fails, whatever the reason: OpenSSL's one line says no more. */
+const ASTERISK_VERIFY_FAILED: PbxSymptom = {
+  system: 'Asterisk',
+  status: (c) => asteriskRegistration(c, 'Rejected'),
+  log: () =>
+    asteriskLog(
+      'WARNING',
+      'pjproject',
+      'SSL SSL_ERROR_SSL (Handshake): err: <error:0A000086:SSL routines::certificate verify failed>',
+    ),
 };
 
 const TLS_VERSION: WhatIfRule = {
@@ -59,16 +72,7 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
       level: 'beginner',
       ticket: () =>
         'Since the new firewall went in this morning our phones say “no trunk” and nobody can call out. The firewall company says everything is allowed. Nothing else was changed on the phone system.',
-      pbx: {
-        system: 'Asterisk',
-        status: (c) => asteriskRegistration(c, 'Rejected'),
-        log: () =>
-          asteriskLog(
-            'WARNING',
-            'pjproject',
-            'SSL SSL_ERROR_SSL (Handshake): err: <error:0A000086:SSL routines::certificate verify failed>',
-          ),
-      },
+      pbx: ASTERISK_VERIFY_FAILED,
       proof: { from: 'pbx', summary: 'Alert', which: 'first' },
       causes: ['interception', 'wrong-root', 'missing-intermediate', 'sbc-certificate-expired', 'name-mismatch'],
       fixes: ['stop-interception', 'turn-off-verification', 'install-root', 'send-chain'],
@@ -162,16 +166,7 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
       level: 'beginner',
       ticket: () =>
         'Every site lost its trunk at the same moment today, all at once, and no one touched anything. Other customers of ours say the same.',
-      pbx: {
-        system: 'Asterisk',
-        status: (c) => asteriskRegistration(c, 'Rejected'),
-        log: () =>
-          asteriskLog(
-            'WARNING',
-            'pjproject',
-            'SSL SSL_ERROR_SSL (Handshake): err: <error:0A000086:SSL routines::certificate verify failed>',
-          ),
-      },
+      pbx: ASTERISK_VERIFY_FAILED,
       proof: { from: 'pbx', summary: 'Alert', which: 'first' },
       causes: ['sbc-certificate-expired', 'pbx-clock-wrong', 'wrong-root', 'missing-intermediate', 'name-mismatch'],
       fixes: ['carrier-renews', 'set-clock', 'turn-off-verification', 'install-root'],
@@ -201,16 +196,7 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
       level: 'advanced',
       ticket: () =>
         'After the power cut on Sunday the phones came back but the trunk did not. We rebooted twice. Everything else in the office works.',
-      pbx: {
-        system: 'Asterisk',
-        status: (c) => asteriskRegistration(c, 'Rejected'),
-        log: () =>
-          asteriskLog(
-            'WARNING',
-            'pjproject',
-            'SSL SSL_ERROR_SSL (Handshake): err: <error:0A000086:SSL routines::certificate verify failed>',
-          ),
-      },
+      pbx: ASTERISK_VERIFY_FAILED,
       proof: { from: 'pbx', summary: 'Alert', which: 'first' },
       causes: ['pbx-clock-wrong', 'sbc-certificate-expired', 'wrong-root', 'missing-intermediate', 'interception'],
       fixes: ['set-clock', 'carrier-renews', 'turn-off-verification', 'install-root'],
@@ -277,16 +263,7 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
       level: 'beginner',
       ticket: () =>
         'New installation. We followed the set-up guide and uploaded the CA file we were sent, but the trunk never came up. The SBC name is right.',
-      pbx: {
-        system: 'Asterisk',
-        status: (c) => asteriskRegistration(c, 'Rejected'),
-        log: () =>
-          asteriskLog(
-            'WARNING',
-            'pjproject',
-            'SSL SSL_ERROR_SSL (Handshake): err: <error:0A000086:SSL routines::certificate verify failed>',
-          ),
-      },
+      pbx: ASTERISK_VERIFY_FAILED,
       proof: { from: 'pbx', summary: 'Alert', which: 'first' },
       causes: ['wrong-root', 'missing-intermediate', 'interception', 'name-mismatch', 'pbx-clock-wrong'],
       fixes: ['install-root', 'send-chain', 'turn-off-verification', 'set-clock'],
