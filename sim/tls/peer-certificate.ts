@@ -44,7 +44,7 @@ export async function checkPeerChain(
   const presenter = config.names?.peer ?? purpose;
   const verifier = config.names?.self ?? (purpose === 'server' ? 'client' : 'server');
   const now = config.clock.now();
-  const at = new Date(now).toISOString().replace('.000Z', 'Z');
+  const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   try {
     const result = await validateChain(chain, {
       anchors: config.trustAnchors,

@@ -128,15 +128,17 @@ export const UI = {
   ladder: 'Packet ladder',
   ladderEmpty: 'No packet sent yet.',
   packetName: (n: number, from: Party, to: Party, what: string) => `${n}. ${PARTY[from]} to ${PARTY[to]}: ${what}`,
-  /** `SRTP and SRTCP, 257 packets both ways, 2.5 s`. */
-  runLabel: (protocols: string[], packets: number, bothWays: boolean, ms: number) =>
-    `${protocols.join(' and ')}, ${plural(packets, 'packet', 'packets')}${bothWays ? ' both ways' : ''}, ${(ms / 1000).toFixed(1)} s`,
+  /**
+   * `SRTP and SRTCP, 257 packets both ways, 2.5 s, with 3 TCP ACKs`: the ACKs are the signalling
+   * connection's, sent while the call talks; counted so that "packet n of m" adds up.
+   */
+  runLabel: (protocols: string[], packets: number, bothWays: boolean, ms: number, acks: number) =>
+    `${protocols.join(' and ')}, ${plural(packets, 'packet', 'packets')}${bothWays ? ' both ways' : ''}, ${(ms / 1000).toFixed(1)} s${acks ? `, with ${plural(acks, 'TCP ACK', 'TCP ACKs')}` : ''}`,
   runName: (label: string, parties: string, open: boolean) =>
     `${label} between ${parties}; ${open ? 'shown below, press to hide' : 'press to show each packet'}`,
   runHolds: (n: number, of: number) => `packet ${n} of ${of} in this run is open`,
   runAt: (n: number, of: number) => `packet ${n} of ${of}`,
   notYet: 'not sent yet',
-  count: (protocol: string, n: number) => `${protocol} ×${n.toLocaleString('en-US')}`,
   and: ' and ',
   attackerSees: { all: 'attacker reads it', metadata: 'attacker sees metadata', none: '' },
   failed: 'failed',

@@ -73,13 +73,17 @@ test('chapters jump to their first step; Next step reaches the BYE in at most 12
   // On the way it passed the media as one stop: the BYE comes right after it.
   await page.getByRole('button', { name: 'Previous step' }).click();
   await expect(page.getByRole('region', { name: 'The call’s voice' })).toBeVisible();
-  // And ← and → step from anywhere on the page.
-  await page.locator('body').press('ArrowRight');
+  // And ← and → step from anywhere on the page, even with nothing in the lab focused.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('ArrowRight');
   await expect(title(page)).toHaveText('SIP BYE');
 });
 
-/** The catalogue's failing scenarios, in three groups: one page each, chosen in the picker as a reader would. */
-const GROUPS = 3;
+/**
+ * The catalogue's failing scenarios, in groups of about three: one page each, chosen in the picker as a reader
+ * would (each choice runs the scenario in the page's engine, seconds on a busy machine).
+ */
+const GROUPS = 6;
 for (let group = 0; group < GROUPS; group++) {
   test(`failed runs, group ${group + 1}: each opens on the packet that proves it and says what to change`, async ({
     page,
@@ -110,14 +114,20 @@ for (let group = 0; group < GROUPS; group++) {
         new RegExp(o.attackStopped ? '^.?\\s*Outcome: attack stopped' : '^.?\\s*Outcome: failed'),
       );
       if (o.attackStopped) await expect(outcome).toContainText(o.attackStopped.by);
-      // From anywhere, one press goes back to the proof.
-      await page.getByRole('button', { name: 'Restart' }).click();
-      await page.getByRole('button', { name: 'Jump to the failure' }).click();
-      await expect(page.getByText(`Step ${o.step! + 1} of ${timeline.steps.length}`, { exact: true })).toBeVisible();
+      if (info.id === failing[0].info.id) {
+        // From anywhere, one press goes back to the proof.
+        await page.getByRole('button', { name: 'Restart' }).click();
+        await expect(page.getByText(`Step 1 of ${timeline.steps.length}`, { exact: true })).toBeVisible();
+        await page.getByRole('button', { name: 'Jump to the failure' }).click();
+        await expect(page.getByText(`Step ${o.step! + 1} of ${timeline.steps.length}`, { exact: true })).toBeVisible();
+      }
     }
-    expect(await seriousAxeIssues(page, { within: page.getByRole('region', { name: 'Secure Trunk Lab' }) })).toEqual(
-      [],
-    );
+    // A failure on screen, its outcome and fix open: nothing serious for axe (once; the quality tests do the rest).
+    if (group === 0) {
+      expect(await seriousAxeIssues(page, { within: page.getByRole('region', { name: 'Secure Trunk Lab' }) })).toEqual(
+        [],
+      );
+    }
   });
 }
 
@@ -161,7 +171,9 @@ test('with nobody on the path, the attacker’s view says so once and offers an 
   await expect(inspector).not.toContainText('never sees this packet');
   await inspector.getByRole('button', { name: 'Run it again with an eavesdropper on the path' }).click();
   await expect(page).toHaveURL(/attacker=observe/);
-  await expect(inspector).toContainText('Attacker sees metadata only');
+  // Now someone is: on the TCP SYN it reads everything (nothing is encrypted yet), and says so.
+  await expect(inspector).toContainText('Attacker reads all of it: TCP SYN');
+  await expect(inspector).not.toContainText('Nobody is on the path');
 });
 
 test('phone: the step controls stay on screen, and after Next step the new packet’s title is in view', async ({

@@ -28,8 +28,10 @@ async function expectSameRun(page: Page, scenario: string, seed: number): Promis
     'data-phase-runs',
     phaseRuns(node.steps),
   );
-  // Opened from an address the lab shows step 1; chosen in the picker, step 0, before the first packet.
-  await expect(page.getByText(new RegExp(`^Step [01] of ${node.steps.length}$`)), scenario).toBeVisible();
+  // A run that went through opens at its start (from an address step 1; chosen in the picker step 0, before the
+  // first packet); a run that failed opens on the step that proves it.
+  const opensAt = node.outcome.ok ? '[01]' : String(node.outcome.step! + 1);
+  await expect(page.getByText(new RegExp(`^Step ${opensAt} of ${node.steps.length}$`)), scenario).toBeVisible();
   return expected;
 }
 

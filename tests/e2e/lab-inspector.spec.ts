@@ -58,15 +58,19 @@ test('hovering or focusing a field lights exactly its bytes', async ({ page }) =
 
   for (const name of ['Destination port', 'Call-ID', 'Source address']) {
     const field = findField(step.fields, name);
+    // Its own row, not the middle of the item (a branch's middle is one of its children).
     await tree
       .getByRole('treeitem', { name: new RegExp(`^${name} `) })
       .first()
+      .locator(':scope > .row')
       .hover();
     // The lit bytes are the packet's own bytes at exactly that range.
     await expect.poll(() => litBytes(hex)).toHaveLength(field.end - field.start);
     expect((await litBytes(hex)).join('')).toBe(step.bytes.slice(field.start * 2, field.end * 2));
   }
 
+  // The keyboard's turn: the mouse leaves the tree (a row scrolled under it would light its own bytes).
+  await page.mouse.move(0, 0);
   await tree
     .getByRole('treeitem', { name: /^Max-Forwards / })
     .first()
@@ -214,6 +218,19 @@ test('the lens: the attacker sees ciphertext where the PBX reads what is inside'
     await expect(inspector.getByRole('region', { name: new RegExp(`as the PBX reads it`) }).first()).toBeVisible();
     await expect(inspector).toContainText(layer.title);
   }
+  // A field selected in what the PBX decrypted stays selected through the SBC's eyes: the same layer.
+  const asPbx = inspector.getByRole('region', { name: /as the PBX reads it/ }).first();
+  const chosen = asPbx.getByRole('tree').getByRole('treeitem').first();
+  const chosenName = (await chosen.getAttribute('aria-labelledby'))!;
+  await chosen.click();
+  await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'SBC', exact: true }).check();
+  await expect(
+    inspector
+      .getByRole('region', { name: /as the SBC reads it/ })
+      .first()
+      .locator(`[aria-labelledby="${chosenName}"]`),
+  ).toHaveAttribute('aria-selected', 'true');
+
   await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
   await expect(inspector).toContainText(`Attacker sees metadata only: ${step.views.attacker.summary}`);
   await expect(inspector.getByRole('region', { name: /reads it$/ })).toHaveCount(0);

@@ -41,7 +41,7 @@ test('a run of media packets is one row that opens on its first packet, with the
   const row = ladder.locator('button[aria-current="true"]');
   await expect(row).toHaveAttribute('aria-expanded', 'false');
   await expect(row).toHaveAccessibleName(
-    /^S?RTC?P.*, [\d,]+ packets both ways, \d+\.\d s between .*press to show each packet; packet \d+ of \d+ in this run is open$/,
+    /^S?RTC?P.*, [\d,]+ packets both ways, \d+\.\d s(, with [\d,]+ TCP ACKs?)? between .*press to show each packet; packet \d+ of \d+ in this run is open$/,
   );
   const pressed = ladder.locator(`button[data-row="${await row.getAttribute('data-row')}"]`);
   await pressed.click();
