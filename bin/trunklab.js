@@ -1,25 +1,32 @@
 #!/usr/bin/env node
-// The `trunklab` command. The engine is TypeScript; tsx loads it without a build step.
-// This entry point lives outside sim/ because it composes the engine with the
-// carrier profile in content/, which the engine never imports itself.
-import { register } from 'tsx/esm/api';
-import { readFileSync } from 'node:fs';
+// The `trunklab` command. It runs the plain JavaScript that scripts/build-cli.js
+// bundled from the TypeScript (at `npm install`, by the package's `prepare`
+// script), with source maps on, so it starts in a blink and a stack trace still
+// names the TypeScript. When that build is missing, or older than a source it
+// was built from (someone edited sim/ since), it runs the TypeScript itself
+// through tsx: slower to start, never out of date.
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('reflect-metadata');
-const { main } = await import('../sim/cli/main.ts');
-const carrier = JSON.parse(readFileSync(new URL('../content/carrier.json', import.meta.url), 'utf8'));
+const root = fileURLToPath(new URL('../', import.meta.url));
 
-const readStdin = async () => {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return new Uint8Array(Buffer.concat(chunks));
-};
+/** True when the build exists and no source it lists changed after it was made. */
+function buildIsCurrent() {
+  try {
+    const { builtAt, sources } = JSON.parse(readFileSync(`${root}build/cli/sources.json`, 'utf8'));
+    return sources.every((path) => statSync(root + path).mtimeMs <= builtAt);
+  } catch {
+    return false;
+  }
+}
 
-const code = await main(process.argv.slice(2), {
-  carrier,
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  readStdin,
-});
-process.exitCode = code;
+process.setSourceMapsEnabled(true);
+let entry;
+if (buildIsCurrent()) {
+  entry = await import(new URL('../build/cli/trunklab.js', import.meta.url).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = await import(new URL('trunklab-process.ts', import.meta.url).href);
+}
+await entry.runTrunklab();

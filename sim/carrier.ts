@@ -40,6 +40,8 @@ export interface CarrierProfile {
     plainPort: number;
     /** First port of the SBC's RTP range. */
     rtpPort: number;
+    /** Last port of the SBC's RTP range, for the customer's firewall rules (the lab's SBC uses the first). */
+    rtpPortLast?: number;
   };
   ca: {
     rootName: string;

@@ -24,6 +24,9 @@ export { UnknownWhatIfError } from './scenarios/setup';
 export { provingSteps } from './training/proof';
 export type { Exercise, ExerciseChoice } from './training/exercise';
 export type { TrainingStage, ProofPattern } from './scenarios/training';
+export { ENGINE_FACTS } from './engine-facts';
+export { labCertificates, type LabCertificate } from './scenarios/credentials';
+export { RUN_START } from './scenarios/run-scenario';
 
 /** Id, title and expected outcome of every scenario, without their code. */
 export function listScenarios(): ScenarioInfo[] {

@@ -1,23 +1,22 @@
 /**
  * `trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client]
- * [--at ISO-TIME] [--json]`: validates a certificate chain the way the
- * engine's TLS peers do (sim/pki/validate.ts) and says why it fails.
+ * [--at ISO-TIME] [--crl CRL.pem]... [--json]`: validates a certificate chain the
+ * way the engine's TLS peers do (sim/pki/validate.ts), with the CAs'
+ * revocation lists when given (RFC 5280 §6.3), and says why it fails.
  *
  * Files may be PEM (any number of CERTIFICATE blocks, leaf first) or a single
  * DER certificate. Exit 0 valid, 1 invalid, 2 unreadable input or bad usage.
  */
-import { parseCertificate } from '../pki/certificate';
-import { parseCertificatesPem } from '../pki/keys';
-import { validateChain, type ValidationResult } from '../pki/validate';
+import type { ValidationResult } from '../pki/validate';
 import { isParseError } from '../wire/parse-error';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
-import { readInputFile } from './input-file';
+import { INPUT_LIMIT, readInputFile } from './input-file';
 
 export const certCheckCommand: Command = {
   name: 'cert-check',
   synopsis:
-    'trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client] [--at ISO-TIME] [--json]',
+    'trunklab cert-check CHAIN.pem --ca ROOT.pem [--host NAME] [--purpose server|client] [--at ISO-TIME] [--crl CRL.pem]... [--json]',
   description: 'Validates a certificate chain against trusted CAs and explains the verdict step by step.',
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs('cert-check', args, {
@@ -25,6 +24,7 @@ export const certCheckCommand: Command = {
       host: { type: 'string' },
       purpose: { type: 'string' },
       at: { type: 'string' },
+      crl: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     if (positionals.length !== 1) throw new UsageError('cert-check: give one CHAIN file (PEM, leaf first)');
@@ -37,9 +37,27 @@ export const certCheckCommand: Command = {
     const at = values.at === undefined ? Date.now() : parseTime(values.at);
     if (values.host !== undefined && values.host.trim() === '') throw new UsageError('cert-check: --host is empty');
 
-    const chain = readCertificates(positionals[0]);
-    const anchors = readCertificates(values.ca);
-    const result = await validateChain(chain, { anchors, at, host: values.host, purpose });
+    // The engine is loaded when a command runs, not when `trunklab` starts.
+    const { validateChain } = await import('../pki/validate');
+    const chain = await readCertificates(positionals[0]);
+    const anchors = await readCertificates(values.ca);
+    const crls = (await Promise.all((values.crl ?? []).map(readCrls))).flat();
+    let result: ValidationResult;
+    try {
+      result = await validateChain(chain, {
+        anchors,
+        at,
+        host: values.host,
+        purpose,
+        ...(crls.length ? { crls } : {}),
+      });
+    } catch (e) {
+      // A certificate the path needed turned out unreadable: say which file it came from.
+      if (isParseError(e) && e.field?.startsWith('trusted CA'))
+        throw new UsageError(`cert-check: ${values.ca}: ${e.message}`);
+      if (isParseError(e)) throw new UsageError(`cert-check: ${positionals[0]}: ${e.message}`);
+      throw e;
+    }
     if (values.json) {
       const { valid, reason, detail, chain: path, trace } = result;
       ctx.stdout(JSON.stringify({ valid, reason, detail, chain: path, trace }, null, 2) + '\n');
@@ -60,9 +78,39 @@ function parseTime(text: string): number {
   return ms;
 }
 
-/** Every certificate in a PEM or DER file, or a UsageError naming the file and what is wrong. */
-function readCertificates(path: string): Uint8Array[] {
-  const bytes = readInputFile('cert-check', path);
+/** Every CRL in a PEM (X509 CRL blocks) or DER file, or a UsageError naming the file and what is wrong. */
+async function readCrls(path: string): Promise<Uint8Array[]> {
+  const [{ readCrl }, { readPemBlocks }] = await Promise.all([import('../pki/revocation'), import('../pki/pem')]);
+  const bytes = readInputFile('cert-check', path, INPUT_LIMIT.pem);
+  if (bytes.length === 0) throw new UsageError(`cert-check: ${path} is empty`);
+  try {
+    const ders =
+      bytes[0] === 0x30
+        ? [bytes]
+        : readPemBlocks(new TextDecoder('utf-8', { fatal: false }).decode(bytes))
+            .filter((b) => b.label === 'X509 CRL')
+            .map((b) => b.der);
+    if (ders.length === 0)
+      throw new UsageError(`cert-check: ${path} holds no "X509 CRL" PEM block and is not a DER CRL`);
+    ders.forEach((der, i) => readCrl(der, `${path} CRL ${i + 1}`));
+    return ders;
+  } catch (e) {
+    if (isParseError(e)) throw new UsageError(`cert-check: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * Every certificate in a PEM or DER file, or a UsageError naming the file and
+ * what is wrong. PEM blocks are decoded, not yet parsed: validation parses
+ * the certificates its path takes.
+ */
+async function readCertificates(path: string): Promise<Uint8Array[]> {
+  const [{ parseCertificate }, { readCertificatesPem }] = await Promise.all([
+    import('../pki/certificate'),
+    import('../pki/keys'),
+  ]);
+  const bytes = readInputFile('cert-check', path, INPUT_LIMIT.pem);
   if (bytes.length === 0) throw new UsageError(`cert-check: ${path} is empty`);
   try {
     // DER starts with a SEQUENCE tag; anything else is read as PEM text.
@@ -74,7 +122,7 @@ function readCertificates(path: string): Uint8Array[] {
     if (!text.includes('-----BEGIN')) {
       throw new UsageError(`cert-check: ${path} is neither PEM (no "-----BEGIN" line) nor a DER certificate`);
     }
-    return parseCertificatesPem(text);
+    return readCertificatesPem(text);
   } catch (e) {
     if (isParseError(e)) throw new UsageError(`cert-check: ${path}: ${e.message}`);
     throw e;

@@ -11,8 +11,11 @@ export interface CliContext {
   carrier: CarrierProfile;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Reads standard input to the end (for `FILE|-` arguments). */
-  readStdin: () => Promise<Uint8Array>;
+  /**
+   * Reads standard input to the end (for `FILE|-` arguments), or stops once it
+   * holds more than `limit` bytes: the caller then refuses it as too large.
+   */
+  readStdin: (limit: number) => Promise<Uint8Array>;
 }
 
 /** Bad usage or unreadable input: printed as one line on stderr, exit 2. */

@@ -11,15 +11,7 @@
  * scenario or what-if, bad options, or a file that cannot be written.
  */
 import { writeFileSync } from 'node:fs';
-import {
-  exportRun,
-  listScenarios,
-  runExports,
-  runScenario,
-  UnknownScenarioError,
-  UnknownWhatIfError,
-  type RunExportKind,
-} from '../index';
+import type { RunExportKind } from '../index';
 import type { Step, Timeline } from '../timeline';
 import { integerOption, parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
@@ -43,6 +35,8 @@ export const runCommand: Command = {
       'what-if': { type: 'string', multiple: true },
       'audio-ms': { type: 'string' },
     });
+    const { exportRun, listScenarios, runExports, runScenario, UnknownScenarioError, UnknownWhatIfError } =
+      await import('../index');
     const known = listScenarios();
     if (positionals.length !== 1) {
       throw new UsageError(`run: give one scenario id; one of: ${known.map((s) => s.id).join(', ')}`);
@@ -99,9 +93,22 @@ export const runCommand: Command = {
   },
 };
 
+/** Whether a TCP segment's payload is TLS records (what SIP over TLS travels in, RFC 3261 §26.2). */
+function carriesTls(s: Step): boolean {
+  const tcp = s.fields[0]?.children?.find((f) => f.name === 'TCP');
+  return tcp?.children?.some((f) => f.name.startsWith('TLS')) ?? false;
+}
+
+/** What a step carries over what: `SIP/TLS`, `TLS/TCP`, `SRTP/UDP`. */
+function carriedOver(s: Step): string {
+  if (s.protocol === 'TCP') return 'TCP';
+  if (s.protocol !== 'TLS' && carriesTls(s)) return `${s.protocol}/TLS`;
+  return `${s.protocol}/${s.transport.toUpperCase()}`;
+}
+
 function stepLine(s: Step, attacker: boolean): string[] {
   const time = `${(s.time / 1000).toFixed(3)}s`.padStart(9);
-  const carried = s.protocol === 'TCP' ? 'TCP' : `${s.protocol}/${s.transport.toUpperCase()}`;
+  const carried = carriedOver(s);
   const line = `${String(s.index).padStart(3)} ${time}  ${NAMES[s.from]} → ${NAMES[s.to]}  ${carried}  ${s.summary}${s.failure ? `  ✗ ${s.failure}` : ''}`;
   return attacker ? [line, `               attacker: ${s.views.attacker.summary}`] : [line];
 }

@@ -1,5 +1,4 @@
 /** `trunklab scenarios [--json]`: the scenario ids, titles, expected outcomes and what-ifs (`trunklab run --what-if ID=VALUE`). */
-import { listScenarios } from '../index';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
 
@@ -10,6 +9,7 @@ export const scenariosCommand: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs('scenarios', args, { json: { type: 'boolean' } });
     if (positionals.length > 0) throw new UsageError(`scenarios: unexpected argument "${positionals[0]}"`);
+    const { listScenarios } = await import('../index');
     const list = listScenarios();
     if (values.json) {
       ctx.stdout(JSON.stringify(list, null, 2) + '\n');

@@ -6,10 +6,9 @@
  * lifetime the carrier does not take. Exit 1 when any finding is an error (or
  * the message does not parse), 0 otherwise, 2 for unreadable input.
  */
-import { lintSipMessage, type LintFinding } from '../sip/lint';
+import type { LintFinding } from '../sip/lint';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type Command } from './io';
-import { judge, readMessageInput } from './sip-parse-command';
 
 export const sipLintCommand: Command = {
   name: 'sip-lint',
@@ -18,6 +17,10 @@ export const sipLintCommand: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseCommandArgs('sip-lint', args, { json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('sip-lint: give one FILE, or - for standard input');
+    const [{ judge, readMessageInput }, { lintSipMessage }] = await Promise.all([
+      import('./sip-message'),
+      import('../sip/lint'),
+    ]);
     const bytes = await readMessageInput('sip-lint', positionals[0], ctx);
     const { verdict, parsed } = judge(bytes, false);
     const findings: LintFinding[] = [];

@@ -3,6 +3,14 @@
  * that arrive go to `endpoint.receive`, and whatever the endpoint returns is
  * written back in order. The only place where a TlsClient or TlsServer meets
  * the operating system's network.
+ *
+ * A connection always ends, whatever the peer does: once the endpoint has
+ * closed (close_notify, RFC 8446 §6.1) or failed (its alert, §6.2), the
+ * socket is ended, and destroyed after a short grace period if the peer
+ * keeps its side open. A peer that goes silent, or never closes, costs a
+ * descriptor for seconds, not for as long as it likes. While the endpoint is
+ * busy with bytes, the socket is paused, so a fast peer waits (TCP flow
+ * control) rather than filling memory.
  */
 import { connect, type Socket } from 'node:net';
 import type { TlsEndpoint } from '../tls/endpoint';
@@ -12,6 +20,9 @@ import type { Clock } from '../crypto/clock';
 /** The machine's clock, for real connections (the engine itself only ever reads a `Clock`). */
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** How long a peer has to close its side after ours is closed, before the socket is destroyed. */
+export const CLOSE_GRACE_MS = 500;
+
 export class TlsSocket {
   /** Every output of the endpoint, in order. */
   readonly outputs: TlsOutput[] = [];
@@ -19,6 +30,9 @@ export class TlsSocket {
   private readonly inbox: Uint8Array[] = [];
   private waiters: Array<() => void> = [];
   private ended = false;
+  private shuttingDown = false;
+  /** Resolves once the socket is closed in both directions. */
+  readonly closedFully: Promise<void>;
   /** A socket-level problem (refused, reset), if any. */
   error?: string;
 
@@ -26,13 +40,22 @@ export class TlsSocket {
     readonly socket: Socket,
     readonly endpoint: TlsEndpoint,
   ) {
+    this.closedFully = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => {
-      void this.endpoint.receive(new Uint8Array(chunk)).then((out) => this.handle(out));
+      socket.pause();
+      void this.endpoint.receive(new Uint8Array(chunk)).then(
+        (out) => {
+          this.handle(out);
+          if (!this.shuttingDown) socket.resume();
+        },
+        () => this.shutdown(),
+      );
     });
     socket.on('error', (e) => {
       this.error = e.message;
       this.finish();
     });
+    socket.on('end', () => this.finish());
     socket.on('close', () => this.finish());
   }
 
@@ -50,6 +73,7 @@ export class TlsSocket {
       });
       socket.once('error', (e) => {
         clearTimeout(timer);
+        socket.destroy();
         reject(e);
       });
     });
@@ -75,10 +99,15 @@ export class TlsSocket {
     return this.inbox.shift();
   }
 
-  /** Sends close_notify and closes the socket once written. */
-  async close(): Promise<void> {
+  /**
+   * Sends close_notify if the connection is still up, ends the socket, and
+   * resolves once it is closed: by the peer closing its side, or by
+   * destroying it after `graceMs`.
+   */
+  async close(graceMs = CLOSE_GRACE_MS): Promise<void> {
     if (!this.ended && this.endpoint.state === 'connected') this.handle(await this.endpoint.close());
-    this.socket.end();
+    this.shutdown(graceMs);
+    await this.closedFully;
   }
 
   get closed(): boolean {
@@ -87,10 +116,23 @@ export class TlsSocket {
 
   private handle(out: TlsOutput): void {
     this.outputs.push(out);
-    if (out.bytes.length > 0 && !this.socket.destroyed) this.socket.write(out.bytes);
+    if (out.bytes.length > 0 && this.socket.writable) this.socket.write(out.bytes);
     this.inbox.push(...out.received);
-    if (out.state === 'closed' || out.state === 'failed') this.socket.end();
+    // After close_notify or an alert the endpoint reads nothing more: close the connection.
+    if (out.state === 'closed' || out.state === 'failed') this.shutdown();
     this.wake();
+  }
+
+  /** Ends our side (after whatever is queued) and destroys the socket if it is still open after `graceMs`. */
+  private shutdown(graceMs = CLOSE_GRACE_MS): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.socket.end();
+    if (this.socket.destroyed) return;
+    // Kept referenced: a paused socket whose side is ended no longer holds the event loop open by itself,
+    // and the connection must be settled before its caller's promise can be.
+    const timer = setTimeout(() => this.socket.destroy(), graceMs);
+    this.socket.once('close', () => clearTimeout(timer));
   }
 
   private finish(): void {

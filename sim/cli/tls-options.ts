@@ -3,16 +3,16 @@
  * certificate, key and CA files, the --tls version, and the summary of a
  * connection printed as text or JSON.
  */
-import { parseCertificatesPem, parsePrivateKeyPem } from '../pki/keys';
+import { keyMatchesCertificate, parseCertificatesPem, parsePrivateKeyPem } from '../pki/keys';
 import type { TlsCredentials } from '../tls/config';
 import type { TlsVersion } from '../tls/codepoints';
 import type { TlsEndpoint } from '../tls/endpoint';
 import type { CertificateVerdict, TlsOutput } from '../tls/output';
 import { UsageError } from './io';
-import { readInputText } from './input-file';
+import { INPUT_LIMIT, readInputText } from './input-file';
 
 export function readText(command: string, option: string, path: string): string {
-  return readInputText(command, path, `${option} file "${path}"`);
+  return readInputText(command, path, INPUT_LIMIT.pem, `${option} file "${path}"`);
 }
 
 export function versionsOption(command: string, text: string | undefined): TlsVersion[] {
@@ -28,10 +28,15 @@ export function credentialsOption(
 ): TlsCredentials | undefined {
   if (cert === undefined && key === undefined) return undefined;
   if (cert === undefined || key === undefined) throw new UsageError(`${command}: --cert and --key go together`);
-  return {
-    chain: parseCertificatesPem(readText(command, '--cert', cert)),
-    privateKey: parsePrivateKeyPem(readText(command, '--key', key)),
-  };
+  const chain = parseCertificatesPem(readText(command, '--cert', cert));
+  const privateKey = parsePrivateKeyPem(readText(command, '--key', key));
+  // A key that is not the certificate's would fail every handshake at CertificateVerify: say so before starting.
+  if (!keyMatchesCertificate(privateKey, chain[0])) {
+    throw new UsageError(
+      `${command}: the key in ${key} does not belong to the certificate in ${cert} (its public key is not the certificate's)`,
+    );
+  }
+  return { chain, privateKey };
 }
 
 export function anchorsOption(command: string, ca: string | undefined): Uint8Array[] {
@@ -46,7 +51,13 @@ export interface ConnectionReport {
   keyExchange: string | null;
   signatureScheme: string | null;
   serverName: string | null;
-  clientAuthenticated: boolean;
+  /** The client sent a certificate (the client's report), or the server received one (the server's). */
+  clientCertificateSent: boolean;
+  /**
+   * The server accepted the client's certificate: it verified it (the server's report), or — on the
+   * client — the server's Finished came and no alert from the server followed.
+   */
+  clientCertificateAccepted: boolean;
   certificateCheck: CertificateVerdict | null;
   /** The alert that ended the handshake, by name (`unknown_ca`), or null. */
   alert: string | null;
@@ -83,7 +94,9 @@ export function connectionReport(
     keyExchange: s?.keyExchange ?? null,
     signatureScheme: s?.signatureScheme ?? null,
     serverName: s?.serverName ?? null,
-    clientAuthenticated: s?.clientAuthenticated ?? false,
+    clientCertificateSent: endpoint.clientCertificateSent,
+    // A TLS 1.3 server judges the client's certificate after its own Finished (RFC 8446 §4.4.2.4): its alert is the refusal.
+    clientCertificateAccepted: !!s?.clientAuthenticated && !(endpoint.role === 'client' && peerAlert),
     certificateCheck:
       check && check.kind === 'certificate-check'
         ? {
@@ -111,8 +124,8 @@ export function formatReport(r: ConnectionReport, peer: string): string[] {
     lines.push(
       `${r.version} with ${r.cipherSuite} (key exchange ${r.keyExchange}${r.signatureScheme ? `, signed with ${r.signatureScheme}` : ''})`,
     );
-    lines.push(`client certificate: ${r.clientAuthenticated ? 'sent and accepted' : 'none'}`);
   }
+  if (r.ok || r.clientCertificateSent) lines.push(`client certificate: ${clientCertificateVerdict(r)}`);
   if (r.certificateCheck)
     lines.push(
       `${peer} certificate: ${r.certificateCheck.valid ? 'valid' : r.certificateCheck.reason} — ${r.certificateCheck.detail}`,
@@ -123,4 +136,10 @@ export function formatReport(r: ConnectionReport, peer: string): string[] {
     );
   if (r.error) lines.push(`connection failed: ${r.error}`);
   return lines;
+}
+
+function clientCertificateVerdict(r: ConnectionReport): string {
+  if (!r.clientCertificateSent) return 'none';
+  if (r.clientCertificateAccepted) return 'sent and accepted';
+  return r.alert ? `sent, not accepted (alert ${r.alert})` : 'sent, not accepted';
 }

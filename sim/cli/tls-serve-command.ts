@@ -1,30 +1,32 @@
 /**
  * `trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert]
- * [--tls 1.2|1.3] [--keylog F] [--once]`: the engine's TLS server on a real
- * socket, answering each SIP OPTIONS with 200 OK (RFC 3261 §11.2) — a
- * stand-in SBC for testing a PBX's TLS settings. It prints one line when it
- * listens (with the port, useful with PORT 0) and a summary per connection.
- * With --once it ends after the first connection: exit 0 if its handshake
- * succeeded, 1 if not.
+ * [--tls 1.2|1.3] [--keylog F] [--once] [--host ADDR] [--timeout S] [--json]`:
+ * the engine's TLS server on a real socket, answering each SIP OPTIONS with
+ * 200 OK (RFC 3261 §11.2) — a stand-in SBC for testing a PBX's TLS settings.
+ * It prints one line when it listens (with the port, useful with PORT 0) and
+ * a summary per connection. With --once it ends after the first connection:
+ * exit 0 if its handshake succeeded, 1 if not.
+ *
+ * Bounded against clients that misbehave: a certificate and key that do not
+ * belong together are refused at start; a client gets --timeout (15 s) for
+ * its handshake and for each silence after it, and is then closed whether or
+ * not it closes its side; at most MAX_CONNECTIONS are served at once.
  */
 import { appendFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
-import { LiveRandom } from '../crypto/random';
-import { TlsServer } from '../tls/server';
-import { tlsConfig } from '../tls/config';
-import { responseTo } from '../sip/response';
-import { SipStreamFramer } from '../sip/stream';
-import { writeSipMessage } from '../sip/write';
-import { randomToken } from '../sip/identifiers';
-import { integerOption, parseCommandArgs } from './args';
+import { integerOption, parseCommandArgs, secondsOption } from './args';
 import { EXIT, UsageError, type Command } from './io';
-import { TlsSocket, systemClock } from './tcp-transport';
-import { anchorsOption, connectionReport, credentialsOption, formatReport, versionsOption } from './tls-options';
+
+/**
+ * At most this many connections at once; more are refused (closed) as they
+ * arrive, so a crowd of idle clients cannot take every descriptor.
+ */
+export const MAX_CONNECTIONS = 64;
 
 export const tlsServeCommand: Command = {
   name: 'tls-serve',
   synopsis:
-    'trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert] [--tls 1.2|1.3] [--keylog F] [--once] [--host ADDR] [--json]',
+    'trunklab tls-serve PORT --cert F --key F [--ca F --require-client-cert] [--tls 1.2|1.3] [--keylog F] [--once] [--host ADDR] [--timeout S] [--json]',
   description:
     'Serves TLS with the engine on PORT (on 127.0.0.1 unless --host says otherwise) and answers SIP OPTIONS with 200 OK: a test SBC for a PBX.',
   async run(args, ctx) {
@@ -38,17 +40,42 @@ export const tlsServeCommand: Command = {
       once: { type: 'boolean' },
       host: { type: 'string' },
       json: { type: 'boolean' },
+      timeout: { type: 'string' },
     });
     if (positionals.length !== 1) throw new UsageError('tls-serve: give one PORT (0 picks a free one)');
     const port = integerOption('tls-serve', 'PORT', positionals[0], 0);
     if (port < 0 || port > 65535) throw new UsageError(`tls-serve: PORT must be 0..65535, got ${port}`);
-    const credentials = credentialsOption('tls-serve', values.cert, values.key);
+    // How long a client may take over its handshake, and stay silent after it, before it is cut off.
+    const timeoutMs = secondsOption('tls-serve', 'timeout', values.timeout, 15);
+    // The engine is loaded when a command runs, not when `trunklab` starts.
+    const [
+      { LiveRandom },
+      { TlsServer },
+      { tlsConfig },
+      { responseTo },
+      { SipStreamFramer },
+      { writeSipMessage },
+      { randomToken },
+      { TlsSocket, systemClock },
+      options,
+    ] = await Promise.all([
+      import('../crypto/random'),
+      import('../tls/server'),
+      import('../tls/config'),
+      import('../sip/response'),
+      import('../sip/stream'),
+      import('../sip/write'),
+      import('../sip/identifiers'),
+      import('./tcp-transport'),
+      import('./tls-options'),
+    ]);
+    const credentials = options.credentialsOption('tls-serve', values.cert, values.key);
     if (!credentials) throw new UsageError('tls-serve: --cert and --key are required');
-    const trustAnchors = anchorsOption('tls-serve', values.ca);
+    const trustAnchors = options.anchorsOption('tls-serve', values.ca);
     if (values['require-client-cert'] && trustAnchors.length === 0) {
       throw new UsageError('tls-serve: --require-client-cert needs --ca, the CA that signs client certificates');
     }
-    const versions = versionsOption('tls-serve', values.tls);
+    const versions = options.versionsOption('tls-serve', values.tls);
     const random = new LiveRandom();
     const host = values.host ?? '127.0.0.1';
 
@@ -67,12 +94,12 @@ export const tlsServeCommand: Command = {
       );
       const tls = new TlsSocket(socket, server);
       const from = `${socket.remoteAddress}:${socket.remotePort}`;
-      await tls.handshake(15_000);
+      await tls.handshake(timeoutMs);
       const answered: string[] = [];
       if (server.state === 'connected') {
         const framer = new SipStreamFramer();
         const toTag = randomToken(random, 8);
-        for (let data = await tls.read(15_000); data; data = await tls.read(15_000)) {
+        for (let data = await tls.read(timeoutMs); data; data = await tls.read(timeoutMs)) {
           let frames;
           try {
             frames = framer.push(data);
@@ -98,12 +125,11 @@ export const tlsServeCommand: Command = {
             answered.push(`${request.method} → ${status}`);
           }
         }
-        await tls.close();
-      } else {
-        socket.end();
       }
+      // close_notify if still connected, then the socket is closed even if the client keeps its side open.
+      await tls.close();
       if (values.keylog && server.keyLog.length > 0) appendFileSync(values.keylog, server.keyLog.join('\n') + '\n');
-      const report = connectionReport(
+      const report = options.connectionReport(
         server,
         tls.outputs,
         server.state === 'handshaking' || server.state === 'start'
@@ -114,7 +140,7 @@ export const tlsServeCommand: Command = {
         ctx.stdout(JSON.stringify({ from, ...report, answered }) + '\n');
       } else {
         ctx.stdout(`connection from ${from}\n`);
-        for (const line of formatReport(report, 'client')) ctx.stdout(`  ${line}\n`);
+        for (const line of options.formatReport(report, 'client')) ctx.stdout(`  ${line}\n`);
         for (const line of answered) ctx.stdout(`  ${line}\n`);
       }
       return report.ok;
@@ -130,6 +156,7 @@ export const tlsServeCommand: Command = {
           (e) => reject(e),
         );
       });
+      listener.maxConnections = MAX_CONNECTIONS;
       listener.once('error', (e) =>
         reject(new UsageError(`tls-serve: cannot listen on ${host}:${port} (${e.message})`)),
       );

@@ -12,8 +12,7 @@
  *    if data is non-empty, K = HMAC(K, V || 0x01 || data); V = HMAC(K, V).
  * 3. Generate: repeat V = HMAC(K, V) and append V until enough bytes; then Update().
  */
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
+import { hmac } from './hash';
 import { concatBytes, utf8 } from '../wire/bytes';
 
 export interface RandomSource {
@@ -27,8 +26,8 @@ export interface RandomSource {
 
 export class HmacDrbg implements RandomSource {
   readonly seeded = true;
-  private k = new Uint8Array(32);
-  private v = new Uint8Array(32).fill(1);
+  private k: Uint8Array = new Uint8Array(32);
+  private v: Uint8Array = new Uint8Array(32).fill(1);
 
   constructor(private readonly seedMaterial: Uint8Array) {
     this.update(seedMaterial);
@@ -42,7 +41,7 @@ export class HmacDrbg implements RandomSource {
   bytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
     for (let at = 0; at < n; at += 32) {
-      this.v = hmac(sha256, this.k, this.v);
+      this.v = hmac('sha256', this.k, this.v);
       out.set(this.v.subarray(0, Math.min(32, n - at)), at);
     }
     this.update(new Uint8Array(0));
@@ -54,11 +53,11 @@ export class HmacDrbg implements RandomSource {
   }
 
   private update(data: Uint8Array): void {
-    this.k = hmac(sha256, this.k, concatBytes(this.v, Uint8Array.of(0), data));
-    this.v = hmac(sha256, this.k, this.v);
+    this.k = hmac('sha256', this.k, concatBytes(this.v, Uint8Array.of(0), data));
+    this.v = hmac('sha256', this.k, this.v);
     if (data.length === 0) return;
-    this.k = hmac(sha256, this.k, concatBytes(this.v, Uint8Array.of(1), data));
-    this.v = hmac(sha256, this.k, this.v);
+    this.k = hmac('sha256', this.k, concatBytes(this.v, Uint8Array.of(1), data));
+    this.v = hmac('sha256', this.k, this.v);
   }
 }
 

@@ -8,13 +8,24 @@
  * - RSAES-PKCS1-v1_5 encryption (RFC 8017 §7.2), which carries the premaster
  *   secret in TLS 1.2's RSA key exchange (RFC 5246 §7.4.7.1).
  *
- * Where the output is deterministic (PKCS #1 v1.5 signing, and every
- * verification) the work goes to WebCrypto, which is several times faster than
- * bigint arithmetic. Where it is randomized (the PSS salt, the PKCS #1 v1.5
- * encryption padding) WebCrypto would draw its own randomness, so the encoding
- * is done here from the run's `RandomSource` and the RSA primitive is computed
- * with the Chinese Remainder Theorem (RFC 8017 §5.1.2 step 2b). MGF1 and the
- * fallback verifiers come from micro-rsa-dsa-dh.
+ * The randomized encodings (the PSS salt, the PKCS #1 v1.5 encryption
+ * padding) are made here from the run's `RandomSource`, so a seeded run
+ * repeats. The private-key operation they feed, RSADP / RSASP1 (§5.1.2,
+ * §5.2.1), is a function of its input, so it may be computed anywhere:
+ *
+ * 1. In Node, by OpenSSL through node:crypto's raw RSA (crypto/native.ts),
+ *    synchronously: as fast as Node's own signing.
+ * 2. Elsewhere, with bigints: the Chinese Remainder Theorem (§5.1.2 step 2b)
+ *    splits it into two exponentiations modulo the primes, each done with
+ *    Montgomery multiplication (Montgomery 1985; Handbook of Applied
+ *    Cryptography §14.3.2), which reduces with masks and shifts instead of
+ *    bigint division, and a sliding window of five bits (HAC Algorithm 14.85).
+ *
+ * The public-key operation RSAEP (§5.1.1), which encryption uses, goes the
+ * same way. PKCS #1 v1.5 signing and every verification are deterministic: node:crypto
+ * in Node, WebCrypto in a browser, micro-rsa-dsa-dh's verifiers (and the
+ * bigint signer) where neither exists. A live run may let WebCrypto draw the
+ * PSS salt, since it is not reproducible anyway.
  *
  * Failures of the peer's data are values: a signature that does not verify is
  * `false`, a ciphertext whose padding is wrong decrypts to `undefined`, which
@@ -23,7 +34,10 @@
 import { mgf1, PKCS1_SHA1, PKCS1_SHA256, PKCS1_SHA384, PSS } from 'micro-rsa-dsa-dh/rsa.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384 } from '@noble/hashes/sha2.js';
-import { concatBytes, fromHex, toBase64, toHex } from '../wire/bytes';
+import type { KeyObject } from 'node:crypto';
+import { concatBytes, fromHex, toHex } from '../wire/bytes';
+import { rsaJwk } from './jwk';
+import { nativeCrypto } from './native';
 import type { RandomSource } from './random';
 
 export interface RsaPublicKey {
@@ -66,6 +80,8 @@ export function rsaModulusLength(key: RsaPublicKey): number {
 
 /** RSASSA-PKCS1-V1_5-SIGN (RFC 8017 §8.2.1). Deterministic. */
 export async function rsaPkcs1Sign(key: RsaPrivateKey, hash: RsaHash, message: Uint8Array): Promise<Uint8Array> {
+  const native = nativeKeys(key);
+  if (native?.private) return new Uint8Array(nativeCrypto()!.sign(hash, message, native.private));
   const cryptoKey = await webCryptoKey(key, 'private', 'RSASSA-PKCS1-v1_5', hash);
   if (cryptoKey) {
     return new Uint8Array(await subtle()!.sign('RSASSA-PKCS1-v1_5', cryptoKey, message as BufferSource));
@@ -73,7 +89,7 @@ export async function rsaPkcs1Sign(key: RsaPrivateKey, hash: RsaHash, message: U
   const k = rsaModulusLength(key);
   // Steps 1–2: EM = 0x00 || 0x01 || PS (0xff…) || 0x00 || DigestInfo, then s = m^d mod n.
   const em = emsaPkcs1v15Encode(hash, message, k);
-  return I2OSP(rsaPrivateOperation(key, OS2IP(em)), k);
+  return rsaPrivateOperation(key, OS2IP(em), k);
 }
 
 /** RSASSA-PKCS1-V1_5-VERIFY (RFC 8017 §8.2.2). */
@@ -85,6 +101,8 @@ export async function rsaPkcs1Verify(
 ): Promise<boolean> {
   // Step 1: the signature is exactly k bytes long.
   if (signature.length !== rsaModulusLength(key)) return false;
+  const native = nativeKeys(key);
+  if (native) return failsafe(() => nativeCrypto()!.verify(hash, message, native.public, signature));
   const cryptoKey = await webCryptoKey(key, 'public', 'RSASSA-PKCS1-v1_5', hash);
   if (cryptoKey) {
     return subtle()!.verify('RSASSA-PKCS1-v1_5', cryptoKey, signature as BufferSource, message as BufferSource);
@@ -103,11 +121,16 @@ export async function rsaPssSign(
   message: Uint8Array,
   random: RandomSource,
 ): Promise<Uint8Array> {
+  if (!random.seeded && !nativeKeys(key)) {
+    // A live run is not reproducible anyway: a browser's WebCrypto may draw the salt.
+    const live = await webCryptoPssSign(key, hash, message);
+    if (live) return live;
+  }
   const modBits = bitLength(key.n);
   // Step 1: EM = EMSA-PSS-ENCODE(M, modBits − 1).
   const em = emsaPssEncode(hash, message, modBits - 1, random);
   // Step 2: s = RSASP1(K, OS2IP(EM)), as k bytes.
-  return I2OSP(rsaPrivateOperation(key, OS2IP(em)), rsaModulusLength(key));
+  return rsaPrivateOperation(key, OS2IP(em), rsaModulusLength(key));
 }
 
 /** RSASSA-PSS-VERIFY (RFC 8017 §8.1.2), salt length = hash length, MGF1 with the same hash. */
@@ -119,6 +142,13 @@ export async function rsaPssVerify(
 ): Promise<boolean> {
   if (signature.length !== rsaModulusLength(key)) return false;
   const saltLength = HASH[hash].outputLen;
+  const native = nativeKeys(key);
+  if (native) {
+    const { constants, verify } = nativeCrypto()!;
+    return failsafe(() =>
+      verify(hash, message, { key: native.public, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }, signature),
+    );
+  }
   const cryptoKey = await webCryptoKey(key, 'public', 'RSA-PSS', hash);
   if (cryptoKey) {
     return subtle()!.verify(
@@ -151,7 +181,12 @@ export async function rsaPkcs1Encrypt(
     while (ps[i] === 0) ps[i] = random.bytes(1)[0];
   }
   const em = concatBytes(Uint8Array.of(0x00, 0x02), ps, Uint8Array.of(0x00), message);
-  // Step 3: c = m^e mod n (RSAEP, §5.1.1).
+  // Step 3: c = m^e mod n (RSAEP, §5.1.1): OpenSSL's raw RSA in Node, else bigints.
+  const native = nativeKeys(key);
+  if (native) {
+    const { constants, publicEncrypt } = nativeCrypto()!;
+    return new Uint8Array(publicEncrypt({ key: native.public, padding: constants.RSA_NO_PADDING }, em));
+  }
   return I2OSP(modPow(OS2IP(em), key.e, key.n), k);
 }
 
@@ -168,7 +203,7 @@ export async function rsaPkcs1Decrypt(key: RsaPrivateKey, ciphertext: Uint8Array
   const c = OS2IP(ciphertext);
   // RSADP step 1 (§5.1.2): the representative lies in [0, n − 1].
   if (c >= key.n) return undefined;
-  const em = I2OSP(rsaPrivateOperation(key, c), k);
+  const em = rsaPrivateOperation(key, c, k);
   // Step 3: EM = 0x00 || 0x02 || PS || 0x00 || M with |PS| ≥ 8.
   let good = (em[0] === 0x00 ? 1 : 0) & (em[1] === 0x02 ? 1 : 0);
   let separator = 0;
@@ -218,44 +253,103 @@ function emsaPssEncode(hash: RsaHash, message: Uint8Array, emBits: number, rando
 }
 
 /**
- * RSADP / RSASP1 with the CRT key (RFC 8017 §5.1.2 step 2b):
- * m1 = c^dP mod p, m2 = c^dQ mod q, h = (m1 − m2)·qInv mod p, m = m2 + q·h.
+ * RSADP / RSASP1 (RFC 8017 §5.1.2, §5.2.1): m = c^d mod n, as `k` bytes.
+ * By OpenSSL's raw RSA where the engine runs in Node; otherwise with the CRT
+ * key (step 2b): m1 = c^dP mod p, m2 = c^dQ mod q, h = (m1 − m2)·qInv mod p,
+ * m = m2 + q·h.
  */
-function rsaPrivateOperation(key: RsaPrivateKey, c: bigint): bigint {
+function rsaPrivateOperation(key: RsaPrivateKey, c: bigint, k: number): Uint8Array {
   if (c >= key.n) throw new RangeError('message representative out of range');
-  const m1 = modPow(c % key.p, key.dp, key.p);
-  const m2 = modPow(c % key.q, key.dq, key.q);
+  const native = nativeKeys(key);
+  if (native?.private) {
+    const { constants, privateDecrypt } = nativeCrypto()!;
+    return new Uint8Array(privateDecrypt({ key: native.private, padding: constants.RSA_NO_PADDING }, I2OSP(c, k)));
+  }
+  const { p, q } = montgomeryOf(key);
+  const m1 = p.pow(c % key.p, key.dp);
+  const m2 = q.pow(c % key.q, key.dq);
   let h = ((m1 - m2) * key.qi) % key.p;
   if (h < 0n) h += key.p;
-  return m2 + key.q * h;
+  return I2OSP(m2 + key.q * h, k);
 }
 
 /**
- * base^exponent mod modulus, left to right. Private exponents use a fixed
- * 4-bit window (one table multiplication per hex digit, about a third fewer
- * multiplications than bit by bit); short public exponents such as 65537
- * use plain square-and-multiply, where a table would cost more than it saves.
+ * Arithmetic modulo an odd m in Montgomery form (HAC §14.3.2): x is held as
+ * x·R mod m with R = 2^b, b the bit length of m, and a product t is reduced by
+ * REDC(t) = (t + ((t mod R)·m′ mod R)·m) / R, where m′ = −m⁻¹ mod R: a
+ * multiplication, a mask and a shift instead of a division by m.
  */
+class Montgomery {
+  private readonly bits: bigint;
+  private readonly mask: bigint;
+  /** −m⁻¹ mod R */
+  private readonly mPrime: bigint;
+  /** R² mod m, to bring a value into Montgomery form. */
+  private readonly r2: bigint;
+
+  constructor(private readonly m: bigint) {
+    const b = bitLength(m);
+    this.bits = BigInt(b);
+    this.mask = (1n << this.bits) - 1n;
+    // m⁻¹ mod 2^b by Newton's iteration x ← x(2 − m·x), which doubles the correct low bits each time (m is odd).
+    let inverse = 1n;
+    for (let correct = 1; correct < b; correct *= 2) inverse = (inverse * (2n - m * inverse)) & this.mask;
+    this.mPrime = -inverse & this.mask;
+    this.r2 = (1n << (2n * this.bits)) % m;
+  }
+
+  private reduce(t: bigint): bigint {
+    const u = ((t & this.mask) * this.mPrime) & this.mask;
+    const r = (t + u * this.m) >> this.bits;
+    return r >= this.m ? r - this.m : r;
+  }
+
+  /**
+   * base^exponent mod m for base < m, left to right with a sliding window of
+   * five bits (HAC Algorithm 14.85): the odd powers base, base³, …, base³¹ are
+   * tabled once, then each run of bits costs its squarings and one multiplication.
+   */
+  pow(base: bigint, exponent: bigint): bigint {
+    const WINDOW = 5;
+    const x = this.reduce(base * this.r2);
+    const x2 = this.reduce(x * x);
+    const odd: bigint[] = [x];
+    for (let i = 1; i < 1 << (WINDOW - 1); i++) odd.push(this.reduce(odd[i - 1] * x2));
+    let result = this.reduce(this.r2); // 1 in Montgomery form
+    const bits = exponent.toString(2);
+    for (let i = 0; i < bits.length;) {
+      if (bits[i] === '0') {
+        result = this.reduce(result * result);
+        i++;
+        continue;
+      }
+      // The longest window of at most five bits that starts here and ends in a 1.
+      let end = Math.min(bits.length, i + WINDOW);
+      while (bits[end - 1] === '0') end--;
+      for (let j = i; j < end; j++) result = this.reduce(result * result);
+      result = this.reduce(result * odd[(parseInt(bits.slice(i, end), 2) - 1) >> 1]);
+      i = end;
+    }
+    return this.reduce(result);
+  }
+}
+
+const montgomery = new WeakMap<RsaPrivateKey, { p: Montgomery; q: Montgomery }>();
+
+function montgomeryOf(key: RsaPrivateKey): { p: Montgomery; q: Montgomery } {
+  let m = montgomery.get(key);
+  if (!m) montgomery.set(key, (m = { p: new Montgomery(key.p), q: new Montgomery(key.q) }));
+  return m;
+}
+
+/** base^exponent mod modulus by square-and-multiply: the public operation, whose exponent is short (65537). */
 function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
   if (modulus === 1n) return 0n;
   const b = base % modulus;
   let result = 1n;
-  if (exponent < 1n << 32n) {
-    for (const bit of exponent.toString(2)) {
-      result = (result * result) % modulus;
-      if (bit === '1') result = (result * b) % modulus;
-    }
-    return result;
-  }
-  const table: bigint[] = [1n, b];
-  for (let i = 2; i < 16; i++) table.push((table[i - 1] * b) % modulus);
-  for (const digit of exponent.toString(16)) {
+  for (const bit of exponent.toString(2)) {
     result = (result * result) % modulus;
-    result = (result * result) % modulus;
-    result = (result * result) % modulus;
-    result = (result * result) % modulus;
-    const d = parseInt(digit, 16);
-    if (d !== 0) result = (result * table[d]) % modulus;
+    if (bit === '1') result = (result * b) % modulus;
   }
   return result;
 }
@@ -309,7 +403,7 @@ function webCryptoKey(
   let imported = perKey.get(id);
   if (!imported) {
     imported = api
-      .importKey('jwk', jwkOf(key, use), { name: algorithm, hash: WEBCRYPTO_HASH[hash] }, false, [
+      .importKey('jwk', rsaJwk(key, use), { name: algorithm, hash: WEBCRYPTO_HASH[hash] }, false, [
         use === 'private' ? 'sign' : 'verify',
       ])
       .catch(() => undefined);
@@ -318,15 +412,45 @@ function webCryptoKey(
   return imported;
 }
 
-/** The key as a JSON Web Key (RFC 7518 §6.3): unsigned big-endian integers, base64url. */
-function jwkOf(key: RsaPublicKey | RsaPrivateKey, use: 'public' | 'private'): JsonWebKey {
-  const b64 = (x: bigint) =>
-    toBase64(I2OSP(x, Math.max(1, Math.ceil(bitLength(x) / 8))))
-      .replace(/=+$/, '')
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_');
-  const jwk: JsonWebKey = { kty: 'RSA', n: b64(key.n), e: b64(key.e), ext: true };
-  if (use === 'public') return jwk;
-  const k = key as RsaPrivateKey;
-  return { ...jwk, d: b64(k.d), p: b64(k.p), q: b64(k.q), dp: b64(k.dp), dq: b64(k.dq), qi: b64(k.qi) };
+/** A live run's PSS signature by WebCrypto, which draws its own salt; undefined without WebCrypto. */
+async function webCryptoPssSign(
+  key: RsaPrivateKey,
+  hash: RsaHash,
+  message: Uint8Array,
+): Promise<Uint8Array | undefined> {
+  const cryptoKey = await webCryptoKey(key, 'private', 'RSA-PSS', hash);
+  if (!cryptoKey) return undefined;
+  const saltLength = HASH[hash].outputLen;
+  return new Uint8Array(await subtle()!.sign({ name: 'RSA-PSS', saltLength }, cryptoKey, message as BufferSource));
+}
+
+/**
+ * node:crypto key objects for a key (the private one only for a private key),
+ * made once per key object; undefined outside Node or when OpenSSL refuses the
+ * key (an unusual size or exponent): the other paths then do the work.
+ */
+const nativeKeyObjects = new WeakMap<RsaPublicKey, { public: KeyObject; private?: KeyObject } | null>();
+
+function nativeKeys(key: RsaPublicKey | RsaPrivateKey): { public: KeyObject; private?: KeyObject } | undefined {
+  const native = nativeCrypto();
+  if (!native) return undefined;
+  let keys = nativeKeyObjects.get(key);
+  if (keys === undefined) {
+    try {
+      const isPrivate = 'd' in key && 'qi' in key;
+      const privateKey = isPrivate
+        ? native.createPrivateKey({ key: rsaJwk(key, 'private') as never, format: 'jwk' })
+        : undefined;
+      keys = {
+        public: privateKey
+          ? native.createPublicKey(privateKey)
+          : native.createPublicKey({ key: rsaJwk(key, 'public') as never, format: 'jwk' }),
+        private: privateKey,
+      };
+    } catch {
+      keys = null;
+    }
+    nativeKeyObjects.set(key, keys);
+  }
+  return keys ?? undefined;
 }

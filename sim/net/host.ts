@@ -13,7 +13,13 @@ import type { RandomSource } from '../crypto/random';
 import { isParseError } from '../wire/parse-error';
 import type { Encoded } from './ipv4';
 import { formatEndpoint, type Endpoint } from './address';
-import { decodePacket, writePacket, type DecodedPacket, type PacketSpec, type UnnumberedPacketSpec } from './packet';
+import {
+  decodeWirePacket,
+  writePacket,
+  type DecodedPacket,
+  type PacketSpec,
+  type UnnumberedPacketSpec,
+} from './packet';
 import { TCP_FLAG, seqAdd, segmentLength } from './tcp-segment';
 import { DEFAULT_TCP_TUNING, TcpConnection, type TcpHostContext, type TcpTuning } from './tcp-connection';
 import { UdpSocket } from './udp-socket';
@@ -156,7 +162,9 @@ export class Host {
   receive(record: WirePacket): PacketFate {
     let p: DecodedPacket;
     try {
-      p = decodePacket(record.bytes);
+      // Applications get their own copy of the payload: nothing they do may change the bytes the record keeps.
+      const onWire = decodeWirePacket(record.bytes);
+      p = { ...onWire, payload: onWire.payload.slice() };
     } catch (e) {
       if (isParseError(e)) {
         record.note = `${this.name} could not read it: ${e.message}`;
@@ -164,8 +172,6 @@ export class Host {
       }
       throw e;
     }
-    // Applications get their own copy: nothing they do may change the bytes the record keeps.
-    p.payload = p.payload.slice();
     if (!p.checksumValid) {
       record.note = `${this.name} discarded it: checksum mismatch.`;
       return 'bad-checksum';

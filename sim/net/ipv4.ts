@@ -27,8 +27,25 @@ export interface Encoded {
 
 const SPEC = 'RFC 791 §3.1';
 
+/**
+ * Writes an IPv4 packet around `payload`, a transport layer written for this
+ * packet alone: its field tree becomes part of the packet's (moved, not copied).
+ */
 export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
-  const totalLength = 20 + payload.bytes.length;
+  const w = new ByteWriter(20 + payload.bytes.length);
+  const ip = writeIpv4Header(w, h, payload.bytes.length);
+  w.adopt(payload);
+  ip();
+  return w.finish();
+}
+
+/**
+ * Writes the 20-byte header of a packet whose payload (`payloadLength`
+ * bytes) the caller writes next, into the same writer: the `IPv4` group stays
+ * open for it, and the returned function closes it.
+ */
+export function writeIpv4Header(w: ByteWriter, h: Ipv4Header, payloadLength: number): () => void {
+  const totalLength = 20 + payloadLength;
   const ttl = h.ttl ?? 64;
   const src = ipv4Bytes(h.src);
   const dst = ipv4Bytes(h.dst);
@@ -40,7 +57,6 @@ export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
   draft.set(dst, 16);
   const checksum = internetChecksum(draft);
 
-  const w = new ByteWriter(totalLength);
   const ip = w.group({ name: 'IPv4', layer: 'ipv4', value: `${h.src} → ${h.dst}`, spec: SPEC });
   w.uint8(0x45, { name: 'Version, IHL', value: 'IPv4, 20-byte header', spec: SPEC });
   w.uint8(0, { name: 'Type of service', value: '0', note: 'No priority marking.', spec: SPEC });
@@ -57,9 +73,7 @@ export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
   });
   w.bytes(src, { name: 'Source address', value: formatIpv4(src), spec: SPEC });
   w.bytes(dst, { name: 'Destination address', value: formatIpv4(dst), spec: SPEC });
-  w.embed(payload);
-  ip();
-  return w.finish();
+  return ip;
 }
 
 export interface ParsedIpv4Header {

@@ -18,7 +18,7 @@ import type { VirtualClock } from '../crypto/clock';
 import type { RandomSource } from '../crypto/random';
 import { isParseError } from '../wire/parse-error';
 import type { Encoded } from './ipv4';
-import { decodePacket, type DecodedPacket } from './packet';
+import { decodeWirePacket, type DecodedPacket } from './packet';
 import { EventQueue, type ScheduledEvent } from './event-queue';
 import { Host, type HostOptions } from './host';
 import type { PacketOrigin, StreamPosition, WirePacket } from './wire-record';
@@ -247,7 +247,7 @@ export class Network {
 
     let parsed: DecodedPacket | undefined;
     try {
-      parsed = decodePacket(packet.bytes);
+      parsed = decodeWirePacket(packet.bytes);
     } catch (e) {
       if (!isParseError(e)) throw e;
     }

@@ -179,9 +179,6 @@ export function readPacket(bytes: Uint8Array, payloadFields?: readonly Field[]):
  * same `ParseError` codes (the tests hold the two to each other).
  */
 export function decodePacket(bytes: Uint8Array): DecodedPacket {
-  const fail = (code: ParseError['code'], message: string, offset: number, field: string): never => {
-    throw new ParseError(code, message, offset, field);
-  };
   if (bytes.length < 1) fail('truncated', 'needs 1 byte(s), 0 left', 0, 'IPv4 › Version, IHL');
   const version = bytes[0] >> 4;
   if (version !== 4) fail('invalid_value', `version ${version} is not 4`, 0, 'IPv4');
@@ -211,14 +208,6 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
     checksumValid: internetChecksum(bytes.subarray(0, headerLength)) === 0,
   };
   const segment = bytes.subarray(headerLength);
-  const pseudo = (length: number) => {
-    const out = new Uint8Array(12);
-    out.set(bytes.subarray(12, 20));
-    out[9] = protocolNumber;
-    out[10] = length >> 8;
-    out[11] = length & 0xff;
-    return out;
-  };
   if (protocol === 'tcp' && !fragment) {
     const n = segment.length;
     const dataOffset = n > 12 ? (segment[12] >> 4) * 4 : 20;
@@ -255,7 +244,7 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
       // Views, not copies: a packet's bytes are never changed once on the wire.
       payload: segment.subarray(dataOffset),
       payloadOffset: headerLength + dataOffset,
-      checksumValid: ip.checksumValid && internetChecksum(pseudo(n), segment) === 0,
+      checksumValid: ip.checksumValid && internetChecksum(pseudoHeader(bytes, protocolNumber, n), segment) === 0,
     };
   }
   if (protocol === 'udp' && !fragment) {
@@ -279,7 +268,8 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
       transport: { kind: 'udp' },
       payload: segment.subarray(8),
       payloadOffset: headerLength + 8,
-      checksumValid: ip.checksumValid && (checksum === 0 || internetChecksum(pseudo(n), segment) === 0),
+      checksumValid:
+        ip.checksumValid && (checksum === 0 || internetChecksum(pseudoHeader(bytes, protocolNumber, n), segment) === 0),
     };
   }
   return {
@@ -291,6 +281,48 @@ export function decodePacket(bytes: Uint8Array): DecodedPacket {
     payloadOffset: headerLength,
     checksumValid: ip.checksumValid,
   };
+}
+
+/**
+ * `decodePacket` for bytes on the wire, decoded once: the network routing a
+ * packet, the host receiving it and a tap watching the path all read the same
+ * bytes, which never change once sent (the attacker's alterations are new
+ * packets). The result is shared, so its readers must not change it; a
+ * `ParseError` is remembered and thrown again.
+ */
+export function decodeWirePacket(bytes: Uint8Array): DecodedPacket {
+  let decoded = wireDecodings.get(bytes);
+  if (decoded === undefined) {
+    try {
+      decoded = decodePacket(bytes);
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+      decoded = e;
+    }
+    wireDecodings.set(bytes, decoded);
+  }
+  if (decoded instanceof ParseError) throw decoded;
+  return decoded;
+}
+
+const wireDecodings = new WeakMap<Uint8Array, DecodedPacket | ParseError>();
+
+/*
+ * decodePacket's helpers, at module level: it runs several times for every
+ * packet of a run, and a closure made per call costs more than its work.
+ */
+function fail(code: ParseError['code'], message: string, offset: number, field: string): never {
+  throw new ParseError(code, message, offset, field);
+}
+
+/** The pseudo-header a TCP or UDP checksum covers (RFC 9293 §3.1, RFC 768): addresses, protocol, length. */
+function pseudoHeader(packet: Uint8Array, protocolNumber: number, length: number): Uint8Array {
+  const out = new Uint8Array(12);
+  out.set(packet.subarray(12, 20));
+  out[9] = protocolNumber;
+  out[10] = length >> 8;
+  out[11] = length & 0xff;
+  return out;
 }
 
 /** `10.0.0.1:5061 → 10.0.0.2:40000`: the flow a packet belongs to, as seen from its sender. */

@@ -130,7 +130,12 @@ export class RtpLens implements DatagramLens {
         : 'unreadable without the SDP that keys it';
     return {
       access: 'metadata',
-      summary: `${what}: header readable; the ${bodyLength}-byte payload is ${why}`,
+      // Without the SDP the tap cannot tell where the payload ends and an SRTP tag begins: it names the whole
+      // rest, unless the G.711 length tells the tag apart.
+      summary:
+        !note && g711 && bodyLength > samples
+          ? `${what}: header readable; the ${bodyLength}-byte payload is ${why}`
+          : `${what}: header readable; the ${bodyLength} bytes after it (the payload${note ? ', encrypted, and SRTP’s authentication tag' : ', and an SRTP tag if there is one'}) are ${note ? 'unreadable without the key' : 'unreadable without the SDP that keys them'}`,
       facts,
       layers: [{ title: 'RTP header (in clear)', bytes: toHex(payload.subarray(0, header.headerLength)), fields }],
     };

@@ -14,7 +14,7 @@
 import type { DecodedLayer } from '../timeline';
 import { isParseError } from '../wire/parse-error';
 import { formatEndpoint, type Endpoint } from './address';
-import { decodePacket, type DecodedPacket } from './packet';
+import { decodeWirePacket, type DecodedPacket } from './packet';
 import { StreamReassembly } from './stream-reassembly';
 import { TCP_FLAG, describeFlags } from './tcp-segment';
 import type { WirePacket } from './wire-record';
@@ -96,7 +96,7 @@ export class Tap implements TapMemory {
   see(record: WirePacket): Observation {
     let p: DecodedPacket;
     try {
-      p = decodePacket(record.bytes);
+      p = decodeWirePacket(record.bytes);
     } catch (e) {
       if (!isParseError(e)) throw e;
       return this.keep(record, {

@@ -192,7 +192,12 @@ export function writeTcpSegment(
     spec: SPEC,
   });
   const checksumAt = w.length;
-  w.uint16(0, { name: 'Checksum', spec: SPEC });
+  // The value is known once the segment is whole; the note is written now, so the field's shape is final.
+  w.uint16(0, {
+    name: 'Checksum',
+    note: 'Covers a pseudo-header of addresses, protocol and length, then the header and the data.',
+    spec: SPEC,
+  });
   w.uint16(s.urgentPointer, {
     name: 'Urgent pointer',
     value: s.flags & TCP_FLAG.URG ? String(s.urgentPointer) : `${s.urgentPointer} (not used: URG is not set)`,
@@ -219,8 +224,6 @@ export function writeTcpSegment(
   out.bytes[checksumAt + 1] = checksum & 0xff;
   const checksumField = findLeaf(out.fields, checksumAt);
   checksumField.value = `0x${checksum.toString(16).padStart(4, '0')}`;
-  checksumField.note = 'Covers a pseudo-header of addresses, protocol and length, then the header and the data.';
-  checksumField.spec = SPEC;
   return out;
 }
 

@@ -8,7 +8,7 @@ import { ParseError } from '../wire/parse-error';
 import { shiftFields, type Field } from '../wire/field';
 import { ipv4Bytes } from './address';
 import { internetChecksum } from './checksum';
-import { IP_PROTOCOL, writeIpv4Packet, type Encoded } from './ipv4';
+import { IP_PROTOCOL, writeIpv4Header, type Encoded } from './ipv4';
 
 export interface UdpAddressing {
   src: string;
@@ -43,7 +43,9 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
   // A computed zero is sent as all ones: zero means "no checksum" (RFC 768).
   const checksum = internetChecksum(pseudo, header, payload.bytes) || 0xffff;
 
-  const w = new ByteWriter(length);
+  // The IPv4 header and the datagram in one buffer.
+  const w = new ByteWriter(20 + length);
+  const ip = writeIpv4Header(w, { src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, length);
   const udp = w.group({ name: 'UDP', layer: 'udp', value: `${a.srcPort} → ${a.dstPort}`, spec: SPEC });
   w.uint16(a.srcPort, { name: 'Source port', spec: SPEC });
   w.uint16(a.dstPort, { name: 'Destination port', value: describePort(a.dstPort), spec: SPEC });
@@ -56,7 +58,8 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
   });
   w.embed(payload);
   udp();
-  return writeIpv4Packet({ src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, w.finish());
+  ip();
+  return w.finish();
 }
 
 /**

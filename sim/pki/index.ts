@@ -11,6 +11,7 @@ export * from './certificate';
 export * from './keys';
 export * from './host-name';
 export * from './validate';
+export * from './revocation';
 export * from './cast';
 export { cryptoKeyPair, deterministicCrypto } from './deterministic-crypto';
 export { certificateFields, readCertificateFields } from './certificate-fields';

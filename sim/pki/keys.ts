@@ -118,19 +118,39 @@ export function publicKeyOfCertificate(der: Uint8Array): PublicKey {
   return key;
 }
 
+/** Whether `key` is the private half of the public key that the certificate `der` carries. */
+export function keyMatchesCertificate(key: PrivateKey, der: Uint8Array): boolean {
+  const certified = publicKeyOfCertificate(der);
+  if (key.kind === 'ecdsa-p256') return certified.kind === 'ecdsa-p256' && sameBytes(certified.point, key.publicKey);
+  return certified.kind === 'rsa' && certified.key.n === key.key.n && certified.key.e === key.key.e;
+}
+
 /**
  * Every `CERTIFICATE` block of a PEM text as DER, in order, each checked to
  * parse as X.509. Other blocks (a key in a combined file) are skipped.
  */
 export function parseCertificatesPem(pem: string): Uint8Array[] {
+  const certificates = certificateBlocks(pem);
+  for (const b of certificates) parseCertificate(b.der, `PEM block ${b.index} (CERTIFICATE)`);
+  return certificates.map((b) => b.der);
+}
+
+/**
+ * The same, not yet parsed: for a chain to validate, whose path validation
+ * parses only the certificates the path needs (pki/validate.ts).
+ */
+export function readCertificatesPem(pem: string): Uint8Array[] {
+  return certificateBlocks(pem).map((b) => b.der);
+}
+
+function certificateBlocks(pem: string) {
   const blocks = readPemBlocks(pem);
   const certificates = blocks.filter((b) => b.label === 'CERTIFICATE');
   if (certificates.length === 0) {
     const found = blocks.length ? `found ${blocks.map((b) => b.label).join(', ')}` : 'found no PEM block at all';
     throw new ParseError('invalid_value', `no CERTIFICATE block (${found})`, 0, 'PEM');
   }
-  for (const b of certificates) parseCertificate(b.der, `PEM block ${b.index} (CERTIFICATE)`);
-  return certificates.map((b) => b.der);
+  return certificates;
 }
 
 function rsaPrivateKey(der: Uint8Array, where: string): PrivateKey {

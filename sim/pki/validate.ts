@@ -9,6 +9,10 @@
  *    when the leaf vouches for itself.
  * 2. Every certificate on the path must be within its validity period at
  *    the verifier's time (§6.1.3 (a)(2)): `expired`, `not_yet_valid`.
+ *    When the verifier holds CRLs, no certificate below the anchor may be
+ *    on a current CRL from its issuer (§6.1.3 (a)(3), §6.3; revocation.ts):
+ *    `revoked`. A certificate no usable CRL covers passes as unknown, as
+ *    most TLS stacks treat it (soft fail).
  * 3. Every issuing certificate must be a CA (basicConstraints cA, §4.2.1.9),
  *    within its pathLenConstraint (§6.1.4 (l)–(m)): `not_a_ca`; and if it has
  *    keyUsage, keyCertSign (§4.2.1.3, §6.1.4 (n)): `bad_key_usage`.
@@ -21,7 +25,7 @@
  * Checks stop at the first failure: its reason code is the verdict, and its
  * sentence says what was compared. @peculiar/x509 parses and verifies
  * signatures; its chain builder is not used because it validates nothing.
- * Revocation (CRL, OCSP) is not checked.
+ * Revocation is checked only against the CRLs given; OCSP is not spoken.
  */
 import {
   BasicConstraintsExtension,
@@ -30,10 +34,13 @@ import {
   KeyUsagesExtension,
   type X509Certificate,
 } from '@peculiar/x509';
+import type { KeyObject } from 'node:crypto';
 import { readEcdsaSigValue } from '../crypto/ecdsa';
+import { nativeCrypto } from '../crypto/native';
 import { equalBytes } from '../wire/bytes';
-import { parseCertificate } from './certificate';
+import { certificateNames, parseCertificate, type CertificateNames } from './certificate';
 import { matchHostName } from './host-name';
+import { checkRevocation } from './revocation';
 
 export type CertificateReason =
   | 'ok'
@@ -44,7 +51,8 @@ export type CertificateReason =
   | 'name_mismatch'
   | 'not_a_ca'
   | 'bad_key_usage'
-  | 'self_signed';
+  | 'self_signed'
+  | 'revoked';
 
 export interface ValidationStep {
   check: string;
@@ -77,6 +85,8 @@ export interface ValidationOptions {
   /** The host name or IP address the client meant to reach (server certificates). */
   host?: string;
   purpose: 'server' | 'client';
+  /** CRLs the verifier holds (DER); without any, revocation is not checked. */
+  crls?: Uint8Array[];
   /**
    * Who presents and who checks, for the sentences: e.g. `{ presenter: 'SBC', verifier: 'PBX' }`.
    * By default the roles of the purpose: a server's certificate is checked by the client.
@@ -94,19 +104,59 @@ const EKU = {
 const MAX_PATH = 8;
 
 /**
+ * The most certificates read from a presented chain: a path of MAX_PATH and a
+ * few more, since a sender may add certificates the verifier does not need
+ * (RFC 8446 §4.4.2). Reading one costs milliseconds, so a longer list is
+ * refused before any certificate in it is parsed.
+ */
+export const MAX_PRESENTED = MAX_PATH + 4;
+
+/**
+ * Certificates read only when the path needs them: the issuer of each link
+ * is picked by the DER of its Name (RFC 5280 §4.1.2.4), which costs a walk of
+ * a few bytes, and only the certificates taken onto the path are parsed.
+ */
+class CertificatePool {
+  private readonly parsed = new Map<number, X509Certificate>();
+  private readonly names: Array<CertificateNames | undefined>;
+
+  constructor(
+    readonly ders: Uint8Array[],
+    private readonly what: (i: number) => string,
+  ) {
+    this.names = ders.map(certificateNames);
+  }
+
+  cert(i: number): X509Certificate {
+    let c = this.parsed.get(i);
+    if (!c) this.parsed.set(i, (c = parseCertificate(this.ders[i], this.what(i))));
+    return c;
+  }
+
+  /** Indices (not in `used`) of the certificates whose subject is `der`'s issuer, in the order given. */
+  issuersOf(der: Uint8Array, used: ReadonlySet<number> = new Set()): number[] {
+    const issuer = certificateNames(der)?.issuer;
+    const hits: number[] = [];
+    this.ders.forEach((_, i) => {
+      if (used.has(i)) return;
+      const subject = this.names[i]?.subject;
+      // A certificate whose outline cannot be walked is parsed, which says what is wrong with it.
+      if (subject === undefined) this.cert(i);
+      else if (issuer !== undefined && equalBytes(subject, issuer)) hits.push(i);
+    });
+    return hits;
+  }
+}
+
+/**
  * Validates `presented` (DER, leaf first, as a TLS Certificate message
  * carries them) against `anchors`. Throws `ParseError` only when a
- * certificate's bytes cannot be read at all.
+ * certificate the path needs cannot be read at all.
  */
 export async function validateChain(presented: Uint8Array[], options: ValidationOptions): Promise<ValidationResult> {
   if (!Number.isFinite(options.at)) throw new RangeError(`validation time is not a number: ${options.at}`);
   const presenter = options.names?.presenter ?? (options.purpose === 'server' ? 'server' : 'client');
   const verifier = options.names?.verifier ?? (options.purpose === 'server' ? 'client' : 'server');
-  const certs = presented.map((der, i) => ({ der, cert: parseCertificate(der, `presented certificate ${i + 1}`) }));
-  const anchors = options.anchors.map((der, i) => ({
-    der,
-    cert: parseCertificate(der, `trusted CA certificate ${i + 1}`),
-  }));
   const trace: ValidationStep[] = [];
   const path: X509Certificate[] = [];
   const finish = (reason: CertificateReason, detail: string): ValidationResult => ({
@@ -122,30 +172,39 @@ export async function validateChain(presented: Uint8Array[], options: Validation
   };
   const pass = (check: string, detail: string) => trace.push({ check, result: 'pass', detail });
 
-  if (certs.length === 0)
+  if (presented.length === 0)
     return fail('certificate presented', 'unknown_issuer', `the ${presenter} presented no certificate`);
+  if (presented.length > MAX_PRESENTED) {
+    return fail(
+      'certificate presented',
+      'unknown_issuer',
+      `the ${presenter} presented ${presented.length} certificates; a path is at most ${MAX_PATH} long, so no more than ${MAX_PRESENTED} are read, and none of these was`,
+    );
+  }
+  const certs = new CertificatePool(presented, (i) => `presented certificate ${i + 1}`);
+  const anchors = new CertificatePool(options.anchors, (i) => `trusted CA certificate ${i + 1}`);
+  const leaf = { der: presented[0], cert: certs.cert(0) };
   pass(
     'certificate presented',
-    `the ${presenter} presented ${certs.length} certificate${certs.length > 1 ? 's' : ''}: ${certs.map((c) => `“${label(c.cert)}”`).join(', ')}`,
+    `the ${presenter} presented ${presented.length} certificate${presented.length > 1 ? 's' : ''}, its own “${label(leaf.cert)}”${presented.length > 1 ? ' first' : ''}`,
   );
 
   // 1. Build the path upwards, verifying each link's signature as it is made.
-  const leaf = certs[0];
   path.push(leaf.cert);
   const used = new Set<number>([0]);
   let current = leaf;
   let anchored = false;
   for (let depth = 0; depth < MAX_PATH && !anchored; depth++) {
     const who = depth === 0 ? `the ${presenter}’s certificate “${label(current.cert)}”` : `“${label(current.cert)}”`;
-    if (anchors.some((a) => equalBytes(a.der, current.der))) {
+    if (options.anchors.some((der) => equalBytes(der, current.der))) {
       pass('trust anchor', `${who} is itself one of the ${verifier}’s trusted certificates`);
       anchored = true;
       break;
     }
-    const trustedIssuers = anchors.filter((a) => a.cert.subject === current.cert.issuer);
+    const trustedIssuers = anchors.issuersOf(current.der).map((i) => anchors.cert(i));
     let verifiedBy: X509Certificate | undefined;
     for (const a of trustedIssuers) {
-      if (await signatureVerifies(current.cert, a.cert)) verifiedBy = a.cert;
+      if (await signatureVerifies(current.cert, a)) verifiedBy = a;
     }
     if (verifiedBy) {
       pass(
@@ -157,9 +216,9 @@ export async function validateChain(presented: Uint8Array[], options: Validation
       anchored = true;
       break;
     }
-    const nextIndex = certs.findIndex((c, i) => !used.has(i) && c.cert.subject === current.cert.issuer);
-    if (nextIndex >= 0) {
-      const next = certs[nextIndex];
+    const nextIndex = certs.issuersOf(current.der, used)[0];
+    if (nextIndex !== undefined) {
+      const next = { der: presented[nextIndex], cert: certs.cert(nextIndex) };
       if (!(await signatureVerifies(current.cert, next.cert))) {
         return fail(
           'signature',
@@ -180,7 +239,7 @@ export async function validateChain(presented: Uint8Array[], options: Validation
       return fail(
         'signature',
         'bad_signature',
-        `${who} claims to be issued by the trusted CA “${label(trustedIssuers[0].cert)}”, but the signature does not verify with that CA’s key: it was altered or forged`,
+        `${who} claims to be issued by the trusted CA “${label(trustedIssuers[0])}”, but the signature does not verify with that CA’s key: it was altered or forged`,
       );
     }
     if (current.cert.subject === current.cert.issuer) {
@@ -233,6 +292,18 @@ export async function validateChain(presented: Uint8Array[], options: Validation
       );
     }
     pass('validity', `“${label(c)}” is valid from ${isoDate(from)} to ${isoDate(until)}; now is ${now}`);
+  }
+
+  // 2b. Revocation, for the certificates below the anchor, against the CRLs the verifier holds.
+  if (options.crls?.length) {
+    for (let i = 0; i + 1 < path.length; i++) {
+      const r = await checkRevocation(path[i], path[i + 1], options.crls, options.at);
+      if (r.status === 'revoked') return fail('revocation', 'revoked', r.detail);
+      pass(
+        'revocation',
+        r.status === 'good' ? r.detail : `${r.detail}: status unknown, accepted (the check fails soft)`,
+      );
+    }
   }
 
   // 3. Every issuer is a CA allowed to issue this deep, with keyCertSign.
@@ -346,6 +417,8 @@ async function signatureVerifies(subject: X509Certificate, issuer: X509Certifica
   // The library reads an ECDSA signature leniently (a SEQUENCE length one short still verifies); hold it to DER.
   if (subject.signatureAlgorithm.name === 'ECDSA' && !readEcdsaSigValue(new Uint8Array(subject.signature)))
     return false;
+  const native = nativeSignatureVerifies(subject, issuer);
+  if (native !== undefined) return native;
   try {
     const algorithm = { ...issuer.publicKey.algorithm, ...subject.signatureAlgorithm };
     let keys = verifyKeys.get(issuer);
@@ -413,4 +486,69 @@ function ekuName(oid: string): string {
     '2.5.29.37.0': 'anyExtendedKeyUsage',
   };
   return names[oid] ?? oid;
+}
+
+/** Each issuer's public key as a node:crypto key, read once from its SubjectPublicKeyInfo. */
+const nativeKeys = new WeakMap<X509Certificate, KeyObject | null>();
+
+/** The node:crypto names of the signature hashes certificates use. */
+const NATIVE_HASH: Record<string, string> = {
+  'SHA-1': 'sha1',
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
+/**
+ * The signature check by node:crypto when the engine runs in Node
+ * (crypto/native.ts): the issuer's key over the subject's tbsCertificate
+ * (RFC 5280 §4.1.1.3), for ECDSA and RSASSA-PKCS1-v1_5 with a key of the
+ * matching type. Undefined for anything else, which the WebCrypto path decides.
+ */
+function nativeSignatureVerifies(subject: X509Certificate, issuer: X509Certificate): boolean | undefined {
+  const native = nativeCrypto();
+  const { name, hash } = subject.signatureAlgorithm;
+  const hashName = NATIVE_HASH[hash?.name ?? ''];
+  if (!native || !hashName || (name !== 'ECDSA' && name !== 'RSASSA-PKCS1-v1_5')) return undefined;
+  let key = nativeKeys.get(issuer);
+  if (key === undefined) {
+    try {
+      key = native.createPublicKey({
+        key: new Uint8Array(issuer.publicKey.rawData) as never,
+        format: 'der',
+        type: 'spki',
+      });
+    } catch {
+      key = null;
+    }
+    nativeKeys.set(issuer, key);
+  }
+  if (!key || key.asymmetricKeyType !== (name === 'ECDSA' ? 'ec' : 'rsa')) return undefined;
+  try {
+    return native.verify(
+      hashName,
+      tbsCertificate(new Uint8Array(subject.rawData)),
+      key,
+      new Uint8Array(subject.signature),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The DER of the tbsCertificate inside a certificate (RFC 5280 §4.1): the
+ * first element of the outer SEQUENCE, whose bytes are what the issuer signed.
+ * The certificate has already been read as exact DER (certificate.ts).
+ */
+function tbsCertificate(der: Uint8Array): Uint8Array {
+  const headerLength = (at: number) => (der[at + 1] < 0x80 ? 2 : 2 + (der[at + 1] & 0x7f));
+  const contentLength = (at: number) => {
+    if (der[at + 1] < 0x80) return der[at + 1];
+    let n = 0;
+    for (let i = 0; i < (der[at + 1] & 0x7f); i++) n = n * 256 + der[at + 2 + i];
+    return n;
+  };
+  const start = headerLength(0);
+  return der.subarray(start, start + headerLength(start) + contentLength(start));
 }

@@ -14,7 +14,7 @@
 import { ByteWriter } from '../wire/writer';
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
-import type { Field } from '../wire/field';
+import type { Annotation, Field } from '../wire/field';
 import { toHex } from '../wire/bytes';
 
 export interface RtpHeaderExtension {
@@ -137,6 +137,9 @@ export function writeRtpHeader(w: ByteWriter, p: Omit<RtpPacket, 'payload'>): vo
 }
 
 /** Writes the padding (RFC 3550 §5.1): zeros, then a byte that counts them all. */
+/** The fixed part of every RTP header, before any CSRC list or extension (RFC 3550 §5.1). */
+export const RTP_FIXED_HEADER_LENGTH = 12;
+
 export function writeRtpPadding(w: ByteWriter, paddingLength: number): void {
   if (paddingLength === 0) return;
   if (paddingLength > 255) throw new RangeError('RTP padding is at most 255 bytes');
@@ -148,7 +151,7 @@ export function writeRtpPadding(w: ByteWriter, paddingLength: number): void {
 
 /** Writes a whole RTP packet. `describePayload` may annotate the payload's bytes. */
 export function writeRtpPacket(p: RtpPacket, payloadNote?: { value?: string; note?: string }): Encoded {
-  const w = new ByteWriter(12 + p.payload.length + p.paddingLength);
+  const w = new ByteWriter(RTP_FIXED_HEADER_LENGTH + p.payload.length + p.paddingLength);
   const rtp = w.group({
     name: 'RTP',
     layer: 'rtp',
@@ -173,23 +176,33 @@ export interface ParsedRtpHeader extends Omit<RtpPacket, 'payload' | 'paddingLen
   headerLength: number;
 }
 
+/*
+ * What readRtpHeader says about each field, made once: a receiver reads every
+ * packet of a call with them.
+ */
+const FIRST_BYTE: Annotation<number> = {
+  name: 'V, P, X, CC',
+  value: (b) =>
+    `version ${b >> 6}, padding ${b & 0x20 ? 'yes' : 'no'}, extension ${b & 0x10 ? 'yes' : 'no'}, ${b & 0x0f} CSRC(s)`,
+  spec: SPEC,
+};
+const SECOND_BYTE: Annotation<number> = {
+  name: 'M, PT',
+  value: (b) => `marker ${b >> 7}, payload type ${describePayloadType(b & 0x7f)}`,
+  spec: SPEC,
+};
+const SEQUENCE_NUMBER: Annotation<number> = { name: 'Sequence number', spec: SPEC };
+const TIMESTAMP: Annotation<number> = { name: 'Timestamp', value: (t) => `${t} (sampling instant)`, spec: SPEC };
+const SSRC: Annotation<number> = { name: 'SSRC', value: hex32, spec: SPEC };
+
 /** Reads the header fields with `r`, stopping where the payload starts. */
 export function readRtpHeader(r: ByteReader): ParsedRtpHeader {
-  const first = r.uint8({
-    name: 'V, P, X, CC',
-    value: (b) =>
-      `version ${b >> 6}, padding ${b & 0x20 ? 'yes' : 'no'}, extension ${b & 0x10 ? 'yes' : 'no'}, ${b & 0x0f} CSRC(s)`,
-    spec: SPEC,
-  });
+  const first = r.uint8(FIRST_BYTE);
   if (first >> 6 !== 2) throw r.error('invalid_value', `RTP version is ${first >> 6}, not 2`, 'V');
-  const second = r.uint8({
-    name: 'M, PT',
-    value: (b) => `marker ${b >> 7}, payload type ${describePayloadType(b & 0x7f)}`,
-    spec: SPEC,
-  });
-  const sequenceNumber = r.uint16({ name: 'Sequence number', spec: SPEC });
-  const timestamp = r.uint32({ name: 'Timestamp', value: (t) => `${t} (sampling instant)`, spec: SPEC });
-  const ssrc = r.uint32({ name: 'SSRC', value: hex32, spec: SPEC });
+  const second = r.uint8(SECOND_BYTE);
+  const sequenceNumber = r.uint16(SEQUENCE_NUMBER);
+  const timestamp = r.uint32(TIMESTAMP);
+  const ssrc = r.uint32(SSRC);
   const csrcs: number[] = [];
   for (let i = 0; i < (first & 0x0f); i++) csrcs.push(r.uint32({ name: `CSRC ${i + 1}`, value: hex32, spec: SPEC }));
   let extension: RtpHeaderExtension | undefined;

@@ -192,7 +192,8 @@ export class SrtpContext {
     let end: number;
     if (t.isAead) {
       out.set(rtp, 0);
-      t.sealSrtpInPlace(ssrc, roc, seq, rtp.subarray(0, headerLength), out, headerLength, rtp.length);
+      // The header just copied to `out` is the associated data (RFC 7714 §8.2).
+      t.sealSrtpInPlace(ssrc, roc, seq, out, headerLength, rtp.length);
       end = rtp.length + t.tagLength;
       out.set(this.mki, end);
       end += this.mki.length;
@@ -254,14 +255,11 @@ export class SrtpContext {
         this.counters.malformed++;
         return { ok: false, reason: 'malformed', detail: 'shorter than a GCM tag after the header', ssrc };
       }
-      const header = srtp.subarray(0, headerLength);
       // Decrypts straight into `out` once the tag verifies; nothing is allocated for the packet.
-      if (
-        !t.openSrtpInto(ssrc, estimate.roc >>> 0, seq, header, srtp, headerLength, sealedEnd - 16, out, headerLength)
-      ) {
+      if (!t.openSrtpInto(ssrc, estimate.roc >>> 0, seq, srtp, headerLength, sealedEnd - 16, out, headerLength)) {
         return this.dropAuthFailure(ssrc, estimate.index, seq);
       }
-      out.set(header, 0);
+      for (let j = 0; j < headerLength; j++) out[j] = srtp[j];
       length = sealedEnd - 16;
     } else {
       if (!t.verifyTag(srtp, authenticated, estimate.roc >>> 0, authenticated + this.mki.length)) {
@@ -293,17 +291,7 @@ export class SrtpContext {
       if (sealedEnd - 16 < headerLength) return false;
       const scratch = new Uint8Array(srtp.length);
       const seq = (srtp[2] << 8) | srtp[3];
-      return t.openSrtpInto(
-        readUint32(srtp, 8),
-        roc >>> 0,
-        seq,
-        srtp.subarray(0, headerLength),
-        srtp,
-        headerLength,
-        sealedEnd - 16,
-        scratch,
-        0,
-      );
+      return t.openSrtpInto(readUint32(srtp, 8), roc >>> 0, seq, srtp, headerLength, sealedEnd - 16, scratch, 0);
     }
     return t.verifyTag(srtp, authenticated, roc >>> 0, authenticated + this.mki.length);
   }

@@ -6,7 +6,7 @@
  * index. Reading them needs the suite (for the tag length) but no key.
  */
 import { ByteReader } from '../wire/reader';
-import type { Field } from '../wire/field';
+import type { Annotation, Field } from '../wire/field';
 import { toHex } from '../wire/bytes';
 import { ParseError } from '../wire/parse-error';
 import { readRtpHeader, hex32, type ParsedRtpHeader } from './rtp-packet';
@@ -39,6 +39,41 @@ function tagAnnotation(suite: SrtpSuite, rtcp: boolean) {
   };
 }
 
+/** What an SRTP packet's payload, tag and MKI are, per suite: made once, as every packet of a stream is described. */
+interface SrtpTrailerAnnotations {
+  payload: Annotation<Uint8Array>;
+  tag: Annotation<Uint8Array>;
+}
+
+const srtpAnnotations = new Map<SrtpSuite, SrtpTrailerAnnotations>();
+
+function srtpAnnotationsFor(suite: SrtpSuite): SrtpTrailerAnnotations {
+  let a = srtpAnnotations.get(suite);
+  if (!a) {
+    const gcm = suite.kind === 'aead-aes-gcm';
+    a = {
+      payload: {
+        name: 'Encrypted payload',
+        value: (b) => `${b.length} bytes of ciphertext`,
+        note: gcm
+          ? 'AES-GCM ciphertext: without the key it is indistinguishable from random bytes.'
+          : 'The payload XORed with the AES counter-mode keystream for this SSRC and packet index.',
+        spec: gcm ? 'RFC 7714 §8.2' : 'RFC 3711 §4.1.1',
+      },
+      tag: { ...tagAnnotation(suite, false), value: toHex },
+    };
+    srtpAnnotations.set(suite, a);
+  }
+  return a;
+}
+
+const MKI: Annotation<Uint8Array> = {
+  name: 'MKI',
+  value: toHex,
+  note: 'Says which master key protected this packet.',
+  spec: 'RFC 3711 §3.1',
+};
+
 /** Names every byte of an SRTP packet. `base` is its offset in an outer packet. */
 export function describeSrtpPacket(
   bytes: Uint8Array,
@@ -60,32 +95,15 @@ export function describeSrtpPacket(
       'SRTP',
     );
   }
-  const gcm = suite.kind === 'aead-aes-gcm';
-  r.bytes(payloadLength, {
-    name: 'Encrypted payload',
-    value: (b) => `${b.length} bytes of ciphertext`,
-    note: gcm
-      ? 'AES-GCM ciphertext: without the key it is indistinguishable from random bytes.'
-      : 'The payload XORed with the AES counter-mode keystream for this SSRC and packet index.',
-    spec: gcm ? 'RFC 7714 §8.2' : 'RFC 3711 §4.1.1',
-  });
+  const annotations = srtpAnnotationsFor(suite);
+  r.view(payloadLength, annotations.payload);
   // RFC 3711 §3.1 puts the MKI before the tag; with AEAD the tag is part of the ciphertext and the MKI follows it.
-  const tag = () => r.bytes(suite.srtpTagLength, { ...tagAnnotation(suite, false), value: toHex });
-  const mki = () => {
-    if (mkiLength > 0)
-      r.bytes(mkiLength, {
-        name: 'MKI',
-        value: toHex,
-        note: 'Says which master key protected this packet.',
-        spec: 'RFC 3711 §3.1',
-      });
-  };
-  if (gcm) {
-    tag();
-    mki();
+  if (suite.kind === 'aead-aes-gcm') {
+    r.view(suite.srtpTagLength, annotations.tag);
+    if (mkiLength > 0) r.view(mkiLength, MKI);
   } else {
-    mki();
-    tag();
+    if (mkiLength > 0) r.view(mkiLength, MKI);
+    r.view(suite.srtpTagLength, annotations.tag);
   }
   srtp({ value: `${suite.name}, seq ${header.sequenceNumber}, SSRC ${hex32(header.ssrc)}` });
   r.expectEnd('SRTP');

@@ -17,12 +17,15 @@
  *   associated data is the first eight bytes and E || index (or, unencrypted,
  *   the whole packet and E || index).
  *
- * The key schedule and the HMAC pad state are computed once per key, and the
- * per-packet buffers (IV, ROC bytes, MAC output) are reused: nothing is
- * allocated per packet on the AES-CM path.
+ * The key schedule, GHASH's tables and the HMAC pad state are computed once
+ * per key, the salt is held as words, and the IV or nonce is built as words
+ * from it, never as an array; the MAC output and ROC bytes are reused
+ * buffers, and associated data is read where it lies in the packet: nothing
+ * is allocated per packet on either path.
  */
 import { AesCounterMode } from './aes-cm';
-import { AesGcmKey, GCM_TAG_LENGTH } from './aes-gcm';
+import { AesGcmKey, GCM_TAG_LENGTH } from '../crypto/aes-gcm';
+import { int32At } from '../wire/bytes';
 import { HmacSha1 } from './hmac-sha1';
 import type { SessionKeys } from './srtp-key-derivation';
 import type { SrtpSuite } from './srtp-suite';
@@ -32,10 +35,13 @@ export class SrtpTransform {
   private readonly aead?: AesGcmKey;
   private readonly hmac?: HmacSha1;
   private readonly macOut = new Uint8Array(20);
-  private readonly iv = new Uint8Array(16);
-  private readonly nonce = new Uint8Array(12);
   private readonly trailer = new Uint8Array(4);
   private readonly noTrailer = new Uint8Array(0);
+  /** The session salt as big-endian words (the last one holds bytes 12–13 of a 14-byte salt). */
+  private readonly salt0: number;
+  private readonly salt1: number;
+  private readonly salt2: number;
+  private readonly salt3: number;
 
   constructor(
     readonly suite: SrtpSuite,
@@ -49,64 +55,35 @@ export class SrtpTransform {
     } else {
       this.aead = new AesGcmKey(keys.encryptionKey);
     }
+    const salt = new Uint8Array(16);
+    salt.set(keys.salt);
+    this.salt0 = int32At(salt, 0);
+    this.salt1 = int32At(salt, 4);
+    this.salt2 = int32At(salt, 8);
+    this.salt3 = int32At(salt, 12);
   }
 
   get isAead(): boolean {
     return this.suite.kind === 'aead-aes-gcm';
   }
 
-  /** RFC 3711 §4.1.1: IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16). `i` < 2^48. */
-  private counterIv(ssrc: number, index: number): Uint8Array {
-    const iv = this.iv;
-    const salt = this.keys.salt;
-    for (let j = 0; j < 14; j++) iv[j] = salt[j];
-    iv[14] = 0;
-    iv[15] = 0;
-    iv[4] ^= ssrc >>> 24;
-    iv[5] ^= (ssrc >>> 16) & 0xff;
-    iv[6] ^= (ssrc >>> 8) & 0xff;
-    iv[7] ^= ssrc & 0xff;
-    const high = Math.floor(index / 0x100000000);
-    iv[8] ^= (high >>> 8) & 0xff;
-    iv[9] ^= high & 0xff;
-    iv[10] ^= (index >>> 24) & 0xff;
-    iv[11] ^= (index >>> 16) & 0xff;
-    iv[12] ^= (index >>> 8) & 0xff;
-    iv[13] ^= index & 0xff;
-    return iv;
-  }
-
-  /** RFC 7714 §8.1 / §9.1: 12-byte IV from SSRC and two 32-bit words (ROC, SEQ) or (0, index), XOR the salt. */
-  private gcmNonce(ssrc: number, word: number, low: number, lowBytes: 2 | 4): Uint8Array {
-    const n = this.nonce;
-    n.fill(0);
-    n[2] = ssrc >>> 24;
-    n[3] = (ssrc >>> 16) & 0xff;
-    n[4] = (ssrc >>> 8) & 0xff;
-    n[5] = ssrc & 0xff;
-    if (lowBytes === 2) {
-      // 0x0000 || SSRC || ROC (32) || SEQ (16)
-      n[6] = word >>> 24;
-      n[7] = (word >>> 16) & 0xff;
-      n[8] = (word >>> 8) & 0xff;
-      n[9] = word & 0xff;
-      n[10] = (low >>> 8) & 0xff;
-      n[11] = low & 0xff;
-    } else {
-      // 0x0000 || SSRC || 0x0000 || 0 || SRTCP index (31)
-      n[8] = (low >>> 24) & 0x7f;
-      n[9] = (low >>> 16) & 0xff;
-      n[10] = (low >>> 8) & 0xff;
-      n[11] = low & 0xff;
-    }
-    const salt = this.keys.salt;
-    for (let j = 0; j < 12; j++) n[j] ^= salt[j];
-    return n;
-  }
-
-  /** XORs the AES-CM keystream for (SSRC, index) into `data[start, end)`. */
+  /**
+   * XORs the AES-CM keystream for (SSRC, index) into `data[start, end)`, with
+   * RFC 3711 §4.1.1's IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), i < 2^48:
+   * the SSRC lands in bytes 4–7 and the index in bytes 8–13.
+   */
   cryptCounterMode(ssrc: number, index: number, data: Uint8Array, start: number, end: number): void {
-    this.cipher!.xorKeystream(this.counterIv(ssrc, index), data, start, end);
+    const high = Math.floor(index / 0x100000000) & 0xffff;
+    const low = index >>> 0;
+    this.cipher!.xorKeystreamWords(
+      this.salt0,
+      this.salt1 ^ ssrc,
+      this.salt2 ^ ((high << 16) | (low >>> 16)),
+      this.salt3 ^ (low << 16),
+      data,
+      start,
+      end,
+    );
   }
 
   /**
@@ -141,78 +118,121 @@ export class SrtpTransform {
   }
 
   /**
-   * AES-GCM (RFC 7714 §8.2): encrypts `data[start, end)` in place, with `aad`
-   * as associated data, and writes the 16-byte tag at `data[end]`.
+   * AES-GCM (RFC 7714 §8.2): encrypts `data[start, end)` in place, with
+   * `data[0, start)` (the RTP header) as associated data, and writes the
+   * 16-byte tag at `data[end]`. The IV (§8.1) is
+   * (0x0000 || SSRC || ROC || SEQ) XOR salt, built as three words.
    */
-  sealSrtpInPlace(
-    ssrc: number,
-    roc: number,
-    seq: number,
-    aad: Uint8Array,
-    data: Uint8Array,
-    start: number,
-    end: number,
-  ): void {
-    this.aead!.sealInPlace(this.gcmNonce(ssrc, roc, seq, 2), aad, data, start, end, data, end);
+  sealSrtpInPlace(ssrc: number, roc: number, seq: number, data: Uint8Array, start: number, end: number): void {
+    this.aead!.seal(
+      this.salt0 ^ (ssrc >>> 16),
+      this.salt1 ^ ((ssrc << 16) | (roc >>> 16)),
+      this.salt2 ^ ((roc << 16) | (seq & 0xffff)),
+      data,
+      0,
+      start,
+      data,
+      start,
+      end,
+      data,
+      end,
+    );
   }
 
-  /** AES-GCM open of `data[start, end)` whose tag follows at `data[end]`, into `out[outAt]`; false if the tag fails. */
+  /**
+   * AES-GCM open of `data[start, end)`, whose tag follows at `data[end]` and
+   * whose header `data[0, start)` is the associated data, into `out[outAt]`;
+   * false if the tag fails.
+   */
   openSrtpInto(
     ssrc: number,
     roc: number,
     seq: number,
-    aad: Uint8Array,
     data: Uint8Array,
     start: number,
     end: number,
     out: Uint8Array,
     outAt: number,
   ): boolean {
-    return this.aead!.openInto(this.gcmNonce(ssrc, roc, seq, 2), aad, data, start, end, out, outAt);
+    return this.aead!.open(
+      this.salt0 ^ (ssrc >>> 16),
+      this.salt1 ^ ((ssrc << 16) | (roc >>> 16)),
+      this.salt2 ^ ((roc << 16) | (seq & 0xffff)),
+      data,
+      0,
+      start,
+      data,
+      start,
+      end,
+      data,
+      end,
+      out,
+      outAt,
+    );
   }
 
-  /** SRTCP's AES-GCM (RFC 7714 §9.2) with the 31-bit SRTCP index in the nonce. */
-  sealSrtcpInPlace(ssrc: number, index: number, aad: Uint8Array, data: Uint8Array, start: number, end: number): void {
-    this.aead!.sealInPlace(this.gcmNonce(ssrc, 0, index, 4), aad, data, start, end, data, end);
-  }
-
-  openSrtcpInto(
-    ssrc: number,
-    index: number,
-    aad: Uint8Array,
-    data: Uint8Array,
-    start: number,
-    end: number,
-    out: Uint8Array,
-    outAt: number,
-  ): boolean {
-    return this.aead!.openInto(this.gcmNonce(ssrc, 0, index, 4), aad, data, start, end, out, outAt);
-  }
-
-  /** Convenience for vectors: ciphertext || tag of `plaintext`. */
-  sealSrtp(ssrc: number, roc: number, seq: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    const buf = new Uint8Array(plaintext.length + GCM_TAG_LENGTH);
-    buf.set(plaintext);
-    this.sealSrtpInPlace(ssrc, roc, seq, aad, buf, 0, plaintext.length);
-    return buf;
-  }
-
-  openSrtp(ssrc: number, roc: number, seq: number, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
-    if (sealed.length < GCM_TAG_LENGTH) return undefined;
-    const out = new Uint8Array(sealed.length - GCM_TAG_LENGTH);
-    return this.openSrtpInto(ssrc, roc, seq, aad, sealed, 0, out.length, out, 0) ? out : undefined;
-  }
-
+  /**
+   * SRTCP's AES-GCM (RFC 7714 §9.2): ciphertext || tag of `plaintext` with
+   * `aad`, under the IV (§9.1) (0x0000 || SSRC || 0x0000 || 0 || index) XOR salt.
+   */
   sealSrtcp(ssrc: number, index: number, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
     const buf = new Uint8Array(plaintext.length + GCM_TAG_LENGTH);
     buf.set(plaintext);
-    this.sealSrtcpInPlace(ssrc, index, aad, buf, 0, plaintext.length);
+    this.aead!.seal(
+      this.salt0 ^ (ssrc >>> 16),
+      this.salt1 ^ (ssrc << 16),
+      this.salt2 ^ (index & 0x7fffffff),
+      aad,
+      0,
+      aad.length,
+      buf,
+      0,
+      plaintext.length,
+      buf,
+      plaintext.length,
+    );
     return buf;
   }
 
+  /** The plaintext of SRTCP's ciphertext || tag, or undefined when the tag fails. */
   openSrtcp(ssrc: number, index: number, aad: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
     if (sealed.length < GCM_TAG_LENGTH) return undefined;
-    const out = new Uint8Array(sealed.length - GCM_TAG_LENGTH);
-    return this.openSrtcpInto(ssrc, index, aad, sealed, 0, out.length, out, 0) ? out : undefined;
+    const length = sealed.length - GCM_TAG_LENGTH;
+    const out = new Uint8Array(length);
+    const ok = this.aead!.open(
+      this.salt0 ^ (ssrc >>> 16),
+      this.salt1 ^ (ssrc << 16),
+      this.salt2 ^ (index & 0x7fffffff),
+      aad,
+      0,
+      aad.length,
+      sealed,
+      0,
+      length,
+      sealed,
+      length,
+      out,
+      0,
+    );
+    return ok ? out : undefined;
+  }
+
+  /** Convenience for vectors: ciphertext || tag of `plaintext` behind `header` (the associated data). */
+  sealSrtp(ssrc: number, roc: number, seq: number, header: Uint8Array, plaintext: Uint8Array): Uint8Array {
+    const buf = new Uint8Array(header.length + plaintext.length + GCM_TAG_LENGTH);
+    buf.set(header);
+    buf.set(plaintext, header.length);
+    this.sealSrtpInPlace(ssrc, roc, seq, buf, header.length, header.length + plaintext.length);
+    return buf.subarray(header.length);
+  }
+
+  openSrtp(ssrc: number, roc: number, seq: number, header: Uint8Array, sealed: Uint8Array): Uint8Array | undefined {
+    if (sealed.length < GCM_TAG_LENGTH) return undefined;
+    const buf = new Uint8Array(header.length + sealed.length);
+    buf.set(header);
+    buf.set(sealed, header.length);
+    const end = buf.length - GCM_TAG_LENGTH;
+    const out = new Uint8Array(end - header.length);
+    return this.openSrtpInto(ssrc, roc, seq, buf, header.length, end, out, 0) ? out : undefined;
   }
 }

@@ -102,6 +102,26 @@ export const ARTICLES = {
   downgrade: link('attacks', ATTACKS, 'downgrade', 'Downgrade'),
   decryptLater: link('attacks', ATTACKS, 'record-now-decrypt-later', 'Record now, decrypt later'),
   privateContact: link('troubleshooting', TROUBLE, 'contact-with-a-private-ip', 'Contact with a private IP'),
+  natIdle: link(
+    'firewalls-and-nat',
+    'Firewalls and NAT on a TLS trunk',
+    'idle-connections-and-keepalives',
+    'Idle connections and keepalives',
+  ),
+  incomingCall: link(
+    'firewalls-and-nat',
+    'Firewalls and NAT on a TLS trunk',
+    'calls-towards-your-pbx',
+    'Calls towards your PBX',
+  ),
+  digestAlgorithms: link(
+    'digest-algorithms',
+    'Digest algorithms',
+    'one-challenge-per-algorithm',
+    'One challenge per algorithm',
+  ),
+  revocation: link('certificate-lifecycle', 'Certificate lifecycle', 'revocation', 'Revocation'),
+  rekey: link('srtp-mid-call', 'SRTP in the middle of a call', 'new-keys-in-a-re-invite', 'New keys in a re-INVITE'),
 } satisfies Record<string, ArticleLink>;
 
 /** The link for a scenario's own article, titled by the scenario. */

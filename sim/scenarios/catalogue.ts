@@ -6,6 +6,7 @@ import { SECURE_CALLS } from './secure-calls';
 import { HANDSHAKE_FAILURES } from './handshake-failures';
 import { CALL_FAILURES } from './call-failures';
 import { ATTACK_SCENARIOS } from './attack-scenarios';
+import { OPERATIONAL_SCENARIOS } from './operations';
 import { runScenarioSteps } from './run-scenario';
 import { whatIfInfo } from './setup';
 
@@ -20,6 +21,7 @@ export const DEFINITIONS: readonly ScenarioDefinition[] = [
   ...HANDSHAKE_FAILURES,
   ...CALL_FAILURES,
   ...ATTACK_SCENARIOS,
+  ...OPERATIONAL_SCENARIOS,
 ];
 
 function fromDefinition(d: ScenarioDefinition): Scenario {

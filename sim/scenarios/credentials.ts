@@ -30,6 +30,8 @@ import { p256 } from '@noble/curves/nist.js';
 import type { CarrierProfile } from '../carrier';
 import { HmacDrbg } from '../crypto/random';
 import { buildCast, type Cast, type Credential } from '../pki/cast';
+import { parseCertificate } from '../pki/certificate';
+import { issueCrl } from '../pki/revocation';
 import { cryptoKeyPair, deterministicCrypto, signingAlgorithm } from '../pki/deterministic-crypto';
 import type { PrivateKey } from '../pki/keys';
 import { toHex } from '../wire/bytes';
@@ -42,6 +44,7 @@ export const CUSTOMER_CA_NAME = 'Harbour Street Dental Internal CA';
 
 const casts = new Map<string, Promise<Cast>>();
 const customerCas = new Map<string, Promise<Credential>>();
+const crls = new Map<string, Promise<Uint8Array>>();
 
 function castKey(carrier: CarrierProfile, keys: ScenarioSetup['keys'], at: number): string {
   const { name, ca, sbc, customer } = carrier;
@@ -127,6 +130,68 @@ async function issueFromCustomerCa(cast: Cast, carrier: CarrierProfile, at: numb
   };
 }
 
+/**
+ * The issuing CA's current CRL (RFC 5280 §5): empty, or listing the PBX's
+ * certificate, revoked two days before the run for a key compromise. Issued a
+ * day before the run, valid for a week, as CAs publish them.
+ */
+export function issuingCaCrl(
+  cast: Cast,
+  carrier: CarrierProfile,
+  at: number,
+  pbxRevoked: boolean,
+): Promise<Uint8Array> {
+  const key = `${castKey(carrier, cast.keyType, at)} ${pbxRevoked}`;
+  let crl = crls.get(key);
+  if (!crl) {
+    const intermediate = parseCertificate(cast.intermediate.certificate, 'issuing CA certificate');
+    const pbx = parseCertificate(cast.pbx.chain[0], 'PBX certificate');
+    crl = issueCrl(
+      { name: intermediate.subjectName, privateKey: cast.intermediate.privateKey },
+      {
+        thisUpdate: at - DAY,
+        nextUpdate: at + 6 * DAY,
+        number: pbxRevoked ? 2 : 1,
+        revoked: pbxRevoked ? [{ serial: pbx.serialNumber, at: at - 2 * DAY, reason: 'keyCompromise' }] : [],
+      },
+    );
+    crls.set(key, crl);
+    crl.catch(() => crls.delete(key));
+  }
+  return crl;
+}
+
+/** One certificate of the carrier's PKI as the lab issues it: whose it is, and its validity period (ISO 8601). */
+export interface LabCertificate {
+  role: 'root' | 'issuing' | 'sbc' | 'pbx';
+  subject: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+/** The carrier's certificates a run uses, with their dates: what an article about renewal quotes. */
+export async function labCertificates(carrier: CarrierProfile, at: number): Promise<LabCertificate[]> {
+  const cast = await carrierCast(carrier, 'ecdsa-p256', at);
+  const der: Array<[LabCertificate['role'], Uint8Array]> = [
+    ['root', cast.root.certificate],
+    ['issuing', cast.intermediate.certificate],
+    ['sbc', cast.sbc.chain[0]],
+    ['pbx', cast.pbx.chain[0]],
+  ];
+  return der.map(([role, bytes]) => {
+    const c = parseCertificate(bytes, `${role} certificate`);
+    const cn = (dn: string) => /CN=([^,]+)/.exec(dn)?.[1] ?? dn;
+    return {
+      role,
+      subject: cn(c.subject),
+      issuer: cn(c.issuer),
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+    };
+  });
+}
+
 /** The certificates and trust of each party in a run. */
 export interface RunCredentials {
   cast: Cast;
@@ -135,6 +200,8 @@ export interface RunCredentials {
   /** The roots the PBX checks the SBC's chain against. */
   pbxTrusts: Uint8Array[];
   sbc: Credential;
+  /** The CRLs the SBC checks client certificates against, if it checks any. */
+  sbcCrls?: Uint8Array[];
   /** What an intercepting attacker presents as the SBC. */
   attacker?: Credential;
 }
@@ -147,7 +214,7 @@ export async function runCredentials(
   const cast = await carrierCast(carrier, setup.keys, at);
   const { tls } = setup.pbx;
   const pbx =
-    tls.certificate === 'carrier-issued'
+    tls.certificate === 'carrier-issued' || tls.certificate === 'revoked'
       ? cast.pbx
       : tls.certificate === 'customer-ca'
         ? await customerCaCredential(cast, carrier, at)
@@ -169,5 +236,8 @@ export async function runCredentials(
       'copied-sbc': a.copiedSbc,
     }[setup.attacker.certificate];
   }
-  return { cast, pbx, pbxTrusts, sbc, ...(attacker ? { attacker } : {}) };
+  const sbcCrls = setup.sbc.checksCrl
+    ? [await issuingCaCrl(cast, carrier, at, tls.certificate === 'revoked')]
+    : undefined;
+  return { cast, pbx, pbxTrusts, sbc, ...(sbcCrls ? { sbcCrls } : {}), ...(attacker ? { attacker } : {}) };
 }

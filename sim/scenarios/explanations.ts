@@ -7,7 +7,10 @@
 import type { ArticleLink, Party } from '../timeline';
 import type { WirePacket } from '../net/wire-record';
 import { TCP_FLAG } from '../net/tcp-segment';
-import { headerValue, type SipMessage } from '../sip/message';
+import { headerValue, headerValues, type SipMessage } from '../sip/message';
+import { parseAuthHeader } from '../sip/digest';
+import { PACKET_TIME_MS, SAMPLES_PER_PACKET } from '../rtp/g711-packetizer';
+import { RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-packet';
 import type { StepNote, Topic } from './step-ledger';
 import { ARTICLES } from './article-links';
 import type { TrunkRun } from './trunk-run';
@@ -62,13 +65,22 @@ function explainAnew(run: TrunkRun, record: WirePacket, note: StepNote | undefin
   } else if (topic.kind === 'alert') {
     parts.push(alertText(topic));
     articles.push(ARTICLES.alert);
+    if (topic.alert.name === 'certificate_revoked') articles.push(ARTICLES.revocation);
   } else if (topic.kind === 'sip') {
     parts.push(sipText(topic));
     articles.push(...sipArticles(topic));
+  } else if (topic.kind === 'keepalive') {
+    parts.push(keepaliveText(topic));
+    articles.push(ARTICLES.natIdle);
   } else {
     parts.push(mediaText(topic));
     articles.push(topic.protocol.endsWith('CP') ? ARTICLES.srtcp : ARTICLES.rtpPacket);
     if (topic.protocol === 'SRTP') articles.push(ARTICLES.tag);
+  }
+  if (note?.retransmission) {
+    parts.push(
+      `This is TCP sending the same bytes again: no acknowledgment came for the first copy, so ${the(record.from)}’s TCP retransmits it, waiting twice as long each time (RFC 6298 §5). The ${topic?.kind === 'sip' ? 'SIP message' : 'record'} inside is not new.`,
+    );
   }
   if (note && note.topics.length > 1) {
     parts.push(`The same packet also carries ${note.labels.slice(1).join(', ')}.`);
@@ -140,9 +152,9 @@ function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }
     case 'CertificateVerify':
       return `${who} signs the handshake so far with the private key of the certificate it just sent. Only the holder of that key can make this signature, so a certificate copied off the wire is useless without it.`;
     case 'Finished':
-      return `${who}’s Finished: a MAC over every handshake message, keyed from the shared secret. If anyone altered any message of the handshake, this check fails. ${server ? 'The server is ready to send data.' : 'The handshake is complete; SIP can flow.'}`;
+      return `${who}’s Finished: a MAC over every handshake message, keyed from the shared secret. If anyone altered any message of the handshake, this check fails. ${finishedState(tls12, server)}`;
     case 'ServerKeyExchange':
-      return `${who}’s ephemeral ECDHE public key, signed with its certificate’s key so the PBX knows it comes from the certificate’s holder. A fresh key pair for each connection is what gives forward secrecy.`;
+      return `${who}’s ephemeral ECDHE public key, signed with its certificate’s key so the PBX knows it comes from the certificate’s holder: in TLS 1.2 this signature is the server’s proof that it holds the key, since a TLS 1.2 server sends no CertificateVerify (RFC 8422 §5.4). A fresh key pair for each connection is what gives forward secrecy.`;
     case 'ServerHelloDone':
       return `${who} has sent its whole flight; it is the client’s turn.`;
     case 'ClientKeyExchange':
@@ -154,6 +166,24 @@ function tlsText(run: TrunkRun, r: WirePacket, t: Extract<Topic, { kind: 'tls' }
     default:
       return `${who} sends a TLS ${t.encrypted ? 'encrypted ' : ''}record: ${t.message}.`;
   }
+}
+
+/**
+ * Where a Finished leaves the handshake, which depends on the version and
+ * on who sends it. TLS 1.3 (RFC 8446 §2): the server's Finished ends its
+ * flight, the client's ends the handshake. A full TLS 1.2 handshake
+ * (RFC 5246 §7.3): the client sends its ChangeCipherSpec and Finished
+ * first and waits for the server's before it sends application data.
+ */
+function finishedState(tls12: boolean, server: boolean): string {
+  if (tls12) {
+    return server
+      ? 'It answers the client’s Finished: once the client has checked it, the handshake is complete and SIP can flow.'
+      : 'The client’s side is done, but not the handshake: it now waits for the server’s ChangeCipherSpec and Finished before it sends any SIP (RFC 5246 §7.3).';
+  }
+  return server
+    ? 'The server’s flight is complete; with mutual TLS it now waits for the client’s certificate, CertificateVerify and Finished.'
+    : 'The handshake is complete; SIP can flow.';
 }
 
 /** A ClientKeyExchange whose body is a 2-byte length and an RSA-encrypted premaster secret (RFC 5246 §7.4.7.1). */
@@ -207,6 +237,7 @@ function alertText(t: Extract<Topic, { kind: 'alert' }>): string {
     unknown_ca: `${who} refuses the certificate it was shown: no chain leads from it to a root it trusts (a self-signed certificate, another CA’s, or one whose issuing CA was not sent). It names the reason in alert unknown_ca and ends the handshake; nothing more is sent.`,
     bad_certificate: `${who} refuses the certificate: it chains to a trusted root, but it is wrong for this connection (most often, the name it was issued for is not the name that was dialled). Alert bad_certificate ends the handshake.`,
     certificate_expired: `${who} refuses the certificate: by its own clock, a certificate on the chain is outside its validity dates. Alert certificate_expired ends the handshake; whose clock is wrong, the certificate’s or the checker’s, the alert cannot tell.`,
+    certificate_revoked: `${who} refuses the certificate: its CA revoked it before its expiry date, and the certificate revocation list ${who === 'The attacker' ? 'it' : `the ${partyName(t.sender)}`} checks lists its serial number. A revoked certificate stays revoked: only a new certificate, for a new key, brings the trunk back. Alert certificate_revoked ends the handshake.`,
     certificate_required: `${who} asked for a client certificate and got none: with mutual TLS, no certificate means no trunk. Alert certificate_required ends the handshake.`,
     protocol_version: `${who} finds no TLS version it shares with the other side and ends the handshake with alert protocol_version.`,
     handshake_failure: `${who} finds no set of parameters both sides accept, most often no cipher suite in common, and ends the handshake with alert handshake_failure.`,
@@ -225,20 +256,28 @@ function sipText(t: Extract<Topic, { kind: 'sip' }>): string {
     t.over === 'tls'
       ? ''
       : ` It travels without TLS: every header${m.body.length ? ' and the SDP' : ''} can be read, and changed, by anyone on the path.`;
-  return sipMessageText(m, t.sender) + over;
+  return sipMessageText(m, t.sender, t.over) + over;
 }
 
-function sipMessageText(m: SipMessage, sender: Party): string {
+function sipMessageText(m: SipMessage, sender: Party, over: 'tls' | 'tcp' | 'udp'): string {
   const who = The(sender);
   if (m.kind === 'request') {
     switch (m.method) {
       case 'REGISTER':
         return headerValue(m, 'Authorization')
-          ? `${who} registers again, now with an Authorization header: a digest of its password, the realm and the SBC’s nonce. The password itself never travels, and the digest is good for this nonce only.`
+          ? `${who} registers again, now with an Authorization header: ${withArticle(algorithmsOf([headerValue(m, 'Authorization')!]))} digest of its password, the realm and the nonce of the challenge it answers. The password itself never travels, and the digest is good for this nonce only.`
           : `${who} registers its trunk account: it tells the SBC where to send calls for it (the Contact header). It has no credentials in this first request; the SBC will ask for them.`;
       case 'INVITE': {
         const body = new TextDecoder().decode(m.body);
         const keys = /a=crypto:/.test(body);
+        if (reinvite(m)) {
+          return keys
+            ? `${who} sends a re-INVITE inside the call: a new SDP offer for the same audio, its o= version one higher, and in each a=crypto line a new key. Once the answer arrives, both sides must switch to the new keys together; the audio goes on meanwhile with the old ones.`
+            : `${who} sends a re-INVITE inside the call: a new SDP offer for the same audio.`;
+        }
+        if (sender === 'sbc') {
+          return `A caller dials the customer’s number, and ${the(sender)} offers the call to the PBX: the INVITE goes to the Contact the PBX registered, over the very connection its registration came in on (RFC 5626 §5.3), with an SDP offer carrying the SBC’s own SRTP key.`;
+        }
         return keys
           ? `${who} places the call. Its SDP offer says where it wants the audio (the c= and m= lines), which codecs it can use, and, in each a=crypto line, an SRTP master key it will encrypt its own audio with (SDES). The keys are written in the SDP as they are: only the transport under the SIP can hide them.`
           : `${who} places the call with an SDP offer of plain RTP (RTP/AVP): no a=crypto line, so the audio would travel unencrypted.`;
@@ -256,18 +295,29 @@ function sipMessageText(m: SipMessage, sender: Party): string {
   const cseq = headerValue(m, 'CSeq')?.split(' ')[1] ?? '';
   switch (m.status) {
     case 100:
-      return `${who} has the INVITE and is working on it; this stops the PBX from sending it again.`;
+      return over !== 'udp'
+        ? `${who} has the INVITE and is working on it. Over ${over === 'tls' ? 'TLS' : 'TCP'}, a reliable transport, the PBX does not retransmit the INVITE in any case (RFC 3261 §17.1.1.2): the 100 tells it that the SBC has the request and is setting up the call.`
+        : `${who} has the INVITE and is working on it; this stops the PBX from sending it again (RFC 3261 §17.1.1.2).`;
     case 180:
       return `${who} says the called phone is ringing: the PBX can play ringback to its caller while it waits for an answer.`;
-    case 401:
-      return `${who} challenges the registration: a fresh nonce and the realm. To go on, the PBX must show it knows the trunk password by hashing it with this nonce.`;
+    case 401: {
+      const challenges = headerValues(m, 'WWW-Authenticate');
+      const algorithms =
+        challenges.length > 1
+          ? `one challenge per digest algorithm (${algorithmsOf(challenges)}), most preferred first, each with its own nonce`
+          : `a fresh nonce, the realm and the digest algorithm (${algorithmsOf(challenges)})`;
+      return `${who} challenges the registration: ${algorithms}. To go on, the PBX must show it knows the trunk password by hashing it with a nonce, with an algorithm it was offered.`;
+    }
     case 403:
-      return `${who} refuses: the credentials were wrong again. It stops challenging, so that nobody can go on guessing passwords.`;
+      return `${who} refuses: the credentials were wrong again, and it stops challenging this registration. That does not stop a guesser, who can start a new registration: only limiting the rate of failed attempts, per account and per source address, does.`;
     case 488:
       return `${who} refuses the offer: none of it is media the carrier accepts (plain RTP where SRTP is required, or no crypto suite in common). The Warning header says which.`;
     case 200:
       if (cseq === 'REGISTER')
         return `${who} accepts the registration: calls for this account will now be sent to the PBX, for as long as Expires says.`;
+      if (cseq === 'INVITE' && reinvite(m)) {
+        return `${who} accepts the re-INVITE: its SDP answer carries a new key of its own for what it sends from now on.`;
+      }
       if (cseq === 'INVITE') {
         const body = new TextDecoder().decode(m.body);
         return /a=crypto:/.test(body)
@@ -284,12 +334,30 @@ function sipMessageText(m: SipMessage, sender: Party): string {
   }
 }
 
+/** An INVITE (or its answer) inside an established call: the lab's first INVITE of a dialog has CSeq 1. */
+function reinvite(m: SipMessage): boolean {
+  return Number(headerValue(m, 'CSeq')?.split(' ')[0] ?? 1) > 1;
+}
+
+/** The algorithm of each challenge or credentials, in order: `SHA-256, MD5` (RFC 7616 §3.3: MD5 when absent). */
+function algorithmsOf(values: string[]): string {
+  return values.map((v) => parseAuthHeader(v)?.params.algorithm?.toUpperCase() ?? 'MD5').join(', ');
+}
+
+/** `an MD5`, `a SHA-256`: the article as the name is said aloud. */
+function withArticle(algorithm: string): string {
+  return `${/^[AEFHILMNORSX]/.test(algorithm) && !algorithm.startsWith('SHA') ? 'an' : 'a'} ${algorithm}`;
+}
+
 function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {
   const m = t.message;
   const out: ArticleLink[] = [];
   const method = m.kind === 'request' ? m.method : (headerValue(m, 'CSeq')?.split(' ')[1] ?? '');
   if (method === 'REGISTER') out.push(ARTICLES.register, ARTICLES.registration);
   else if (method === 'INVITE') out.push(ARTICLES.invite, ARTICLES.keysTravel);
+  if (method === 'INVITE' && reinvite(m)) out.push(ARTICLES.rekey);
+  if (m.kind === 'request' && m.method === 'INVITE' && t.sender === 'sbc') out.push(ARTICLES.incomingCall);
+  if (m.kind === 'response' && m.status === 401) out.push(ARTICLES.digestAlgorithms);
   else if (method === 'ACK' || method === 'BYE') out.push(ARTICLES.afterSetup);
   else out.push(ARTICLES.secureTrunk);
   if (t.over === 'tls' && m.kind === 'request' && method === 'REGISTER' && !headerValue(m, 'Authorization')) {
@@ -299,14 +367,23 @@ function sipArticles(t: Extract<Topic, { kind: 'sip' }>): ArticleLink[] {
   return out;
 }
 
+function keepaliveText(t: Extract<Topic, { kind: 'keepalive' }>): string {
+  const who = The(t.sender);
+  return t.keepalive === 'ping'
+    ? `${who} sends a keepalive ping: two empty lines (CRLF CRLF) between SIP messages, inside TLS (RFC 5626 §3.5.1). It carries nothing, but every NAT router and firewall on the path sees traffic on the connection and keeps its state for it, and the answer proves the connection still works.`
+    : `${who} answers the ping with a pong, one empty line (CRLF): the connection works both ways, and the traffic refreshes the state of every box on the path once more.`;
+}
+
 function mediaText(t: Extract<Topic, { kind: 'media' }>): string {
   const who = The(t.sender);
   const peer = t.sender === 'pbx' ? 'the SBC' : 'the PBX';
+  const voice = `${PACKET_TIME_MS} ms of voice`;
+  const audio = `${SAMPLES_PER_PACKET} bytes of G.711 audio`;
   switch (t.protocol) {
     case 'SRTP':
-      return `${who} sends 20 ms of voice as SRTP. The RTP header stays in clear so ${peer} can find its key and put packets in order; the 160 bytes of G.711 audio are encrypted, and an authentication tag covers the whole packet, so a changed or replayed packet is thrown away. ${peer[0].toUpperCase()}${peer.slice(1)} decrypts it with the key ${the(t.sender)} sent in its a=crypto line.`;
+      return `${who} sends ${voice} as SRTP. The ${RTP_FIXED_HEADER_LENGTH}-byte RTP header stays in clear so ${peer} can find its key and put packets in order; the ${audio} are encrypted, and the authentication tag at the end covers header and payload: a packet changed on the way fails it and is thrown away, and a packet sent again passes it but is caught by the receiver’s replay list. ${peer[0].toUpperCase()}${peer.slice(1)} decrypts it with the key ${the(t.sender)} sent in its a=crypto line.`;
     case 'RTP':
-      return `${who} sends 20 ms of voice as plain RTP: 160 bytes of G.711 audio after a 12-byte header. Anyone who captures these packets can play the conversation.`;
+      return `${who} sends ${voice} as plain RTP: ${audio} after a ${RTP_FIXED_HEADER_LENGTH}-byte header. Anyone who captures these packets can play the conversation.`;
     case 'SRTCP':
       return `${who}’s RTCP sender report, protected as SRTCP: how much it has sent and what it has received of the other stream (loss, jitter). It is encrypted and authenticated like the voice, with keys derived from the same master key.`;
     case 'RTCP':
@@ -342,7 +419,15 @@ function attackText(run: TrunkRun, r: WirePacket, note: StepNote | undefined, ar
       out.push('The attacker took this packet off the wire and sent an altered copy in its place.');
       break;
     case 'dropped':
-      out.push(`The attacker dropped it: it never reaches ${r.dst.ip === run.carrier.sbc.ip ? 'the SBC' : 'the PBX'}.`);
+      if (run.net.nat) {
+        // With the customer's NAT router on the path instead of the attacker, the drop is the router's; its note says why.
+        out.push(r.note ?? 'The customer’s NAT router dropped it.');
+        articles.push(ARTICLES.natIdle);
+      } else {
+        out.push(
+          `The attacker dropped it: it never reaches ${r.dst.ip === run.carrier.sbc.ip ? 'the SBC' : 'the PBX'}.`,
+        );
+      }
       break;
     case 'intercepted':
       out.push(

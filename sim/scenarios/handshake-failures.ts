@@ -64,7 +64,7 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     summary:
       'An attacker on the path answers the PBX’s TLS connection itself, with a certificate for the SBC’s name that it signed itself. The PBX checks it, finds no path to the carrier’s root, and refuses.',
     lesson:
-      'Checking the SBC’s certificate is what stops a man in the middle. Turn the check off and the PBX hands its SIP to whoever answers; only the SBC’s demand for a client certificate then keeps the attacker off the trunk.',
+      'Checking the SBC’s certificate is what stops a man in the middle. Turn the check off and the PBX registers with whoever answers: the SBC’s demand for a client certificate still keeps the attacker off the trunk, but the attacker poses as the SBC and collects the PBX’s digest response, the numbers it dials and its SRTP keys.',
     article: '/docs/attacks/#man-in-the-middle',
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'self-signed' } }),
@@ -442,9 +442,9 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     id: 'wrong-port',
     title: 'TLS sent to the plain SIP port',
     summary:
-      'The trunk is set to TLS but to port 5060. The SBC accepts the TCP connection and waits for a SIP message; the ClientHello is not one, no ServerHello comes back, and the PBX gives up.',
+      'The trunk is set to TLS but to the SBC’s plain SIP port. The SBC accepts the TCP connection and waits for a SIP message; the ClientHello is not one, no ServerHello comes back, and the PBX gives up.',
     lesson:
-      'Transport and port go together: TLS on 5061, plain SIP on 5060. A handshake that gets no answer at all usually means the wrong port.',
+      'Transport and port go together: TLS on the SBC’s TLS port, plain SIP on its plain port. A handshake that gets no answer at all usually means the wrong port.',
     article: `${TROUBLE}#wrong-port`,
     expected: { ok: false, stage: 'tls', reason: 'handshake_timeout' },
     setup: secureTrunk({ pbx: { port: 'plain' } }),

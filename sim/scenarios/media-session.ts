@@ -140,6 +140,8 @@ export class MediaSession {
   private readonly rtcp: UdpSocket;
   private readonly stats = new ReceptionStats();
   private keys?: MediaKeys;
+  /** The receiving context of the key before a re-key, while packets under it may still arrive. */
+  private previousReceive?: SrtpContext;
   private remote?: Endpoint;
   private packetizer?: G711Packetizer;
   private next?: ScheduledEvent;
@@ -163,6 +165,23 @@ export class MediaSession {
   /** Sets the keys before media flows (when the SDP exchange agreed them); plain RTP without. */
   useKeys(keys: MediaKeys | undefined): void {
     this.keys = keys;
+  }
+
+  /**
+   * New keys in the middle of the call (a re-INVITE's offer and answer,
+   * RFC 4568 §7.1.4). Packets the other side protected with its old key may
+   * still be on their way, so the old receiving context stays as a fallback
+   * until a packet opens under the new one; `keepReceiving` keeps the old one
+   * outright (a media engine that never takes the new key).
+   */
+  rekey(keys: MediaKeys, options: { keepReceiving?: boolean } = {}): void {
+    if (!this.keys) {
+      this.keys = keys;
+      return;
+    }
+    const receive = options.keepReceiving ? this.keys.receive : keys.receive;
+    if (!options.keepReceiving) this.previousReceive = this.keys.receive;
+    this.keys = { send: keys.send, receive };
   }
 
   get secure(): boolean {
@@ -278,11 +297,28 @@ export class MediaSession {
     note.topics.push({ kind: 'media', protocol, sender: this.party });
   }
 
+  /**
+   * Unprotects with the current key; a packet that fails its tag is tried
+   * with the key of before a re-key, which the other side may still have
+   * used when it sent it. The first packet the new key opens ends that.
+   */
+  private open(payload: Uint8Array, kind: 'rtp' | 'rtcp'): ReturnType<SrtpContext['unprotect']> {
+    const unprotect = (c: SrtpContext) => (kind === 'rtp' ? c.unprotect(payload) : c.unprotectRtcp(payload));
+    const out = unprotect(this.keys!.receive);
+    if (out.ok) {
+      if (kind === 'rtp') this.previousReceive = undefined;
+      return out;
+    }
+    if (out.reason !== 'auth_failure' || !this.previousReceive) return out;
+    const old = unprotect(this.previousReceive);
+    return old.ok ? old : out;
+  }
+
   private receiveRtp(payload: Uint8Array, record: WirePacket): void {
     const { ledger, verdicts } = this.run;
     let plain = payload;
     if (this.keys) {
-      const out = this.keys.receive.unprotect(payload);
+      const out = this.open(payload, 'rtp');
       if (!out.ok) {
         this.dropped(record, out.reason, out.detail);
         return;
@@ -306,7 +342,7 @@ export class MediaSession {
   private receiveRtcp(payload: Uint8Array, record: WirePacket): void {
     let plain = payload;
     if (this.keys) {
-      const out = this.keys.receive.unprotectRtcp(payload);
+      const out = this.open(payload, 'rtcp');
       if (!out.ok) {
         this.dropped(record, out.reason, out.detail);
         return;
@@ -341,6 +377,7 @@ export class MediaSession {
     });
     if (first) {
       const drops = () => verdicts.mediaDropped[this.party]!;
+      const attacked = this.run.setup.attacker.kind !== 'none';
       verdicts.refuse({
         party: this.party,
         stage: 'srtp',
@@ -350,9 +387,12 @@ export class MediaSession {
           const packets = (n: number) => `${n} SRTP packet${n === 1 ? '' : 's'}`;
           const counts = [
             d.auth_failure ? `${packets(d.auth_failure)} that failed authentication` : '',
-            d.replay ? `${packets(d.replay)} it had already received (replays)` : '',
+            d.replay ? `${packets(d.replay)} that ${d.replay === 1 ? 'was a replay' : 'were replays'}` : '',
           ].filter(Boolean);
-          return `The ${who} discarded ${counts.join(' and ')}, and the rest of the call went on.`;
+          const cause = attacked
+            ? 'SRTP caught what the attacker did, and the rest of the call went on'
+            : 'they were not protected with the key it holds for that stream, so none of them was played';
+          return `The ${who} discarded ${counts.join(' and ')}: ${cause}.`;
         },
         at: this.run.nowMs(),
       });

@@ -17,7 +17,8 @@ import type { RunOptions, ScenarioInfo } from './scenario';
 export const optionsKeepalive: ScenarioInfo = {
   id: 'options-keepalive',
   title: 'OPTIONS keepalive over UDP',
-  summary: 'The PBX asks the SBC whether it is alive with a SIP OPTIONS request on port 5060; the SBC answers 200 OK.',
+  summary:
+    'The PBX asks the SBC whether it is alive with a SIP OPTIONS request on its plain SIP port; the SBC answers 200 OK.',
   lesson: 'Plain SIP is readable by anyone on the path: every header, every address.',
   article: '/docs/secure-trunk/',
   expected: { ok: true, stage: 'complete', reason: 'ok' },

@@ -8,6 +8,12 @@
  * The SIP decisions are the PBX user agent's (sip/pbx-agent.ts); this module
  * carries its messages, starts and stops its media, and writes down what it
  * learned and where it stopped.
+ *
+ * A PBX that waits for calls from the SBC keeps its connection alive: it
+ * refreshes its registration halfway through (RFC 3261 §10.2.4), may send
+ * CRLF keepalives (RFC 5626 §4.4.1), and when a refresh gets no answer
+ * within Timer F (32 s, RFC 3261 §17.1.2.2) it gives the connection up and
+ * registers again over a new one (RFC 5626 §4.4), as PBXs do.
  */
 import type { Party, StateEvent } from '../timeline';
 import { SkewedClock, type Clock } from '../crypto/clock';
@@ -25,13 +31,17 @@ import { receiveSipDatagram, sipOverTls, sipOverUdp, type SipChannel } from './s
 import { TlsOverTcp } from './tls-over-tcp';
 import type { TrunkRun } from './trunk-run';
 import { partyName } from './verdicts';
+import type { ScheduledEvent } from '../net/event-queue';
+
+/** RFC 3261 §17.1.2.2: Timer F = 64·T1, T1 = 500 ms. */
+const TIMER_F_MS = 64 * 500;
 
 /** The number the PBX calls: a fictional one (555-01xx). */
 export const DIALLED_NUMBER = '+15555550123';
 /** The PBX's RTP port (RTCP on the next one up). */
 export const PBX_MEDIA_PORT = 16384;
 /** The PBX's own SIP ports, as it writes them in Via and Contact. */
-const PBX_SIP_PORT = { tls: 5061, udp: 5060 } as const;
+export const PBX_SIP_PORT = { tls: 5061, udp: 5060 } as const;
 
 export class PbxSide {
   readonly agent: PbxAgent;
@@ -40,6 +50,12 @@ export class PbxSide {
   readonly clock: Clock;
   private channel?: SipChannel;
   private tls?: TlsOverTcp;
+  /** Connections opened so far (each gets its own TLS randomness). */
+  private connections = 0;
+  /** Pending timers of the connection's upkeep: the refresh, Timer F, the next keepalive. */
+  private refreshTimer?: ScheduledEvent;
+  private timerF?: ScheduledEvent;
+  private keepaliveTimer?: ScheduledEvent;
 
   constructor(private readonly run: TrunkRun) {
     const { setup, carrier, net } = run;
@@ -56,6 +72,7 @@ export class PbxSide {
         contactScheme: 'sip',
         sbcPort: this.sbcPort,
         password: pbx.password === 'correct' ? carrier.customer.password : mistyped(carrier.customer.password),
+        ...(pbx.digestAlgorithms ? { digestAlgorithms: pbx.digestAlgorithms } : {}),
         media: { port: PBX_MEDIA_PORT, secure: pbx.media.offer === 'srtp', suites: pbx.media.suites },
       },
       run.random.fork('pbx sip'),
@@ -82,15 +99,22 @@ export class PbxSide {
       this.run.net.network.after(0, 'PBX starts', () => this.ready());
       return;
     }
+    this.connectTls(sbc);
+  }
+
+  /** Opens a TCP connection to the SBC and runs TLS on it; SIP follows once it is up. */
+  private connectTls(sbc: Endpoint): void {
+    const { net, carrier, setup } = this.run;
     const conn = net.pbx.connect(sbc, { streamName: 'TLS records' });
     // An intercepting attacker answers the connection in the SBC's place.
     const answerer: Party = setup.attacker.kind === 'intercept' ? 'attacker' : 'sbc';
+    const n = this.connections++;
     const tls = this.run.credentials.then(
       (credentials) =>
         new TlsClient(
           tlsConfig({
             clock: this.clock,
-            random: this.run.random.fork('pbx tls'),
+            random: this.run.random.fork(n === 0 ? 'pbx tls' : `pbx tls ${n + 1}`),
             versions: setup.pbx.tls.versions,
             ...(setup.pbx.tls.suites ? { cipherSuites: setup.pbx.tls.suites } : {}),
             serverName: carrier.sbc.host,
@@ -111,15 +135,85 @@ export class PbxSide {
       client: true,
       onConnected: () => this.ready(),
       onSip: (p, _bytes, via) => this.receive(p, via),
-      onDone: () => this.media.stop(),
+      onDone: () => {
+        this.media.stop();
+        // A connection the PBX gave up on is replaced; one that ended otherwise ends the PBX's day.
+        if (this.tls?.conn === conn) this.stopUpkeep();
+      },
     });
     this.channel = sipOverTls(this.tls);
   }
 
   /** The signalling path is up: register, or call straight away when the carrier knows the PBX by address. */
   private async ready(): Promise<void> {
-    if (this.run.carrier.auth === 'registration') await this.channel!.send(this.agent.register());
+    this.scheduleKeepalive();
+    if (this.run.carrier.auth === 'registration') await this.register();
+    else if (this.waitsForCalls) return;
     else await this.channel!.send(this.agent.invite(DIALLED_NUMBER));
+  }
+
+  private get waitsForCalls(): boolean {
+    return this.run.setup.pbx.calls === 'incoming';
+  }
+
+  /** Sends a REGISTER and, when the setup has the PBX keep its registration up, starts Timer F for it. */
+  private async register(): Promise<void> {
+    const expires = this.run.setup.pbx.registerExpires;
+    await this.channel!.send(this.agent.register(expires ?? 3600));
+    this.startTimerF();
+  }
+
+  private startTimerF(): void {
+    if (this.run.setup.pbx.registerExpires === undefined) return;
+    this.timerF?.cancel();
+    this.timerF = this.run.net.network.after(TIMER_F_MS, 'PBX Timer F', () => this.connectionDead());
+  }
+
+  /**
+   * No answer to a REGISTER within Timer F: the connection is dead, whatever
+   * TCP still believes. The PBX drops it (its RST goes nowhere the SBC can
+   * see) and registers again over a new connection (RFC 5626 §4.4).
+   */
+  private connectionDead(): void {
+    const old = this.tls!;
+    this.note(undefined, {
+      kind: 'note',
+      party: 'pbx',
+      text: `No answer to the REGISTER after ${TIMER_F_MS / 1000} s (Timer F, RFC 3261 §17.1.2.2): the PBX gives up this connection and registers again over a new one.`,
+    });
+    this.keepaliveTimer?.cancel();
+    this.tls = undefined;
+    old.conn.abort();
+    const { carrier } = this.run;
+    this.connectTls({ ip: carrier.sbc.ip, port: this.sbcPort });
+  }
+
+  /** Refreshes the registration halfway through its life (RFC 3261 §10.2.4 leaves the moment to the client). */
+  private scheduleRefresh(expires: number): void {
+    if (this.run.setup.pbx.registerExpires === undefined) return;
+    this.refreshTimer?.cancel();
+    this.refreshTimer = this.run.net.network.after((expires * 1000) / 2, 'PBX registration refresh', () =>
+      this.register(),
+    );
+  }
+
+  /** A CRLF keepalive ping on the connection every so often (RFC 5626 §4.4.1), if the setup has them. */
+  private scheduleKeepalive(): void {
+    const every = this.run.setup.pbx.keepaliveSeconds;
+    if (every === undefined || !this.tls) return;
+    const tls = this.tls;
+    this.keepaliveTimer?.cancel();
+    this.keepaliveTimer = this.run.net.network.after(every * 1000, 'PBX keepalive', async () => {
+      if (this.tls !== tls || !tls.connected) return;
+      await tls.sendKeepalive('ping');
+      this.scheduleKeepalive();
+    });
+  }
+
+  private stopUpkeep(): void {
+    this.refreshTimer?.cancel();
+    this.timerF?.cancel();
+    this.keepaliveTimer?.cancel();
   }
 
   private async receive(p: ParsedSipMessage, via: number | undefined): Promise<void> {
@@ -150,24 +244,51 @@ export class PbxSide {
         say(
           `The SBC asks for credentials (realm ${e.realm}, ${e.algorithm}): the PBX answers with a digest of its password and the SBC's nonce, never the password itself.`,
         );
+        // The answer is a new REGISTER transaction, with its own Timer F.
+        this.startTimerF();
         return;
       case 'registered':
+        this.timerF?.cancel();
         verdicts.registered = true;
         say(`Registered for ${e.expires} s: the SBC now routes this account's calls to this connection.`);
-        await this.channel!.send(this.agent.invite(DIALLED_NUMBER));
+        this.scheduleRefresh(e.expires);
+        if (!this.waitsForCalls) await this.channel!.send(this.agent.invite(DIALLED_NUMBER));
         return;
-      case 'registration-failed':
-        say(`Registration failed: ${e.status} ${e.reason}.`);
+      case 'incoming-call':
+        verdicts.answered = true;
+        this.answeredIncoming(e.agreement, e.remote, via);
+        return;
+      case 'incoming-call-refused':
+        say(`The PBX refuses a call from the SBC with ${e.status}: ${e.detail}.`);
+        return;
+      case 'registration-failed': {
+        this.timerF?.cancel();
+        const supported = this.run.setup.pbx.digestAlgorithms ?? ['SHA-256', 'MD5'];
+        const summary = e.unsupported
+          ? `The SBC challenged with ${e.unsupported.join(' and ')} only, and the PBX computes ${supported.join(' and ')} only: it cannot answer the ${e.status} ${e.reason}, so it never registers.`
+          : `The SBC refused the registration with ${e.status} ${e.reason}: the credentials the PBX answered the challenge with are wrong.`;
+        say(
+          e.unsupported
+            ? `Registration failed: no challenge uses an algorithm the PBX supports (${supported.join(', ')}).`
+            : `Registration failed: ${e.status} ${e.reason}.`,
+        );
+        if (e.unsupported && via !== undefined) {
+          this.run.ledger.fail(
+            via,
+            `${e.status} ${e.reason}: no challenge with a digest algorithm the PBX supports (${supported.join(', ')})`,
+          );
+        }
         verdicts.refuse({
-          // The SBC's answer refused: it decided, the PBX reports it.
-          party: 'sbc',
+          // A refused answer is the SBC's decision, which the PBX reports; a challenge the PBX cannot answer is its own.
+          party: e.unsupported ? 'pbx' : 'sbc',
           stage: 'sip',
           reason: String(e.status),
-          summary: `The SBC refused the registration with ${e.status} ${e.reason}: the credentials the PBX answered the challenge with are wrong.`,
+          summary,
           at: this.run.nowMs(),
         });
         await this.channel!.close();
         return;
+      }
       case 'ringing':
         say('The called party is ringing.');
         return;
@@ -193,8 +314,20 @@ export class PbxSide {
       }
       case 'call-ended':
         verdicts.ended = true;
-        say('The SBC confirmed the BYE: the call is over.');
-        await this.channel!.close();
+        this.media.stop();
+        if (e.by === 'sbc') {
+          say('The SBC hung up: the PBX confirms the BYE and stops its media.');
+        } else {
+          say('The SBC confirmed the BYE: the call is over.');
+        }
+        // A PBX that waits for calls keeps its connection, and its registration, up.
+        if (!this.waitsForCalls) await this.channel!.close();
+        return;
+      case 'reanswered':
+        this.rekeyed(e.agreement, via);
+        return;
+      case 'reinvite-failed':
+        say(`The re-INVITE failed with ${e.status} ${e.reason}: the call goes on with the media it had.`);
         return;
       case 'cancelled':
         return;
@@ -204,6 +337,46 @@ export class PbxSide {
       case 'keepalive-ok':
         return;
     }
+  }
+
+  /** A call from the SBC, answered: the PBX holds the keys and talks to where the SBC's offer said. */
+  private answeredIncoming(agreement: SrtpAgreement | undefined, remote: Endpoint, via: number | undefined): void {
+    const events: StateEvent[] = [
+      {
+        kind: 'note',
+        party: 'pbx',
+        text: 'A call from the SBC: the PBX rings, answers, and starts its side of the audio.',
+      },
+    ];
+    if (agreement) {
+      // Here the SBC made the offer: its key protects what it sends, the PBX's answer key what the PBX sends.
+      const send = new SrtpContext(agreement.suite, agreement.answerer.masterKey, agreement.answerer.masterSalt);
+      const receive = new SrtpContext(agreement.suite, agreement.offerer.masterKey, agreement.offerer.masterSalt);
+      this.media.useKeys({ send, receive });
+      events.push(...send.keyEvents('pbx', 'PBX → SBC'), ...receive.keyEvents('pbx', 'SBC → PBX'));
+    }
+    this.note(via, ...events);
+    // Its audio starts as its 200 OK leaves: the next moment, after the ringing and the answer are on their way.
+    this.run.net.network.after(1, 'PBX answers', () => this.media.start(remote, this.run.audioMs));
+  }
+
+  /** The answer to the re-INVITE: from now on the PBX sends and receives with the new keys. */
+  private rekeyed(agreement: SrtpAgreement | undefined, via: number | undefined): void {
+    if (!agreement || !this.media.secure) return;
+    const send = new SrtpContext(agreement.suite, agreement.offerer.masterKey, agreement.offerer.masterSalt);
+    const receive = new SrtpContext(agreement.suite, agreement.answerer.masterKey, agreement.answerer.masterSalt);
+    this.media.rekey({ send, receive });
+    this.note(
+      via,
+      {
+        kind: 'note',
+        party: 'pbx',
+        text: 'The re-INVITE is answered: from the next packet on, the PBX encrypts its audio with the key of its new offer and decrypts the SBC’s with the key of the new answer.',
+      },
+      ...sdesKeyEvents('pbx', agreement),
+      ...send.keyEvents('pbx', 'PBX → SBC'),
+      ...receive.keyEvents('pbx', 'SBC → PBX'),
+    );
   }
 
   /** 200 OK with an answer: hold the keys, send media to where the answer says, and hang up after the talk. */
@@ -225,6 +398,13 @@ export class PbxSide {
     const remote = { ip: mediaConnection(answer, audio)!.address, port: audio.port };
     const { net } = this.run;
     this.media.start(remote, this.run.audioMs);
+    const rekeyAfter = this.run.setup.pbx.rekeyAfterMs;
+    if (rekeyAfter !== undefined) {
+      net.network.after(rekeyAfter, 'PBX re-INVITE', async () => {
+        const reinvite = this.agent.reinvite();
+        if (reinvite) await this.channel!.send(reinvite);
+      });
+    }
     // The PBX's user hangs up when the phrase has been said.
     net.network.after(this.run.audioMs + 40, 'PBX hangs up', async () => {
       this.media.stop();

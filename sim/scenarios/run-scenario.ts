@@ -18,7 +18,7 @@
  * from one HMAC-DRBG seeded with the seed and the scenario's id, all time from
  * a virtual clock.
  */
-import type { CallAudio, Phase, Step, Timeline } from '../timeline';
+import type { CallAudio, Party, Phase, Step, Timeline } from '../timeline';
 import type { WirePacket } from '../net/wire-record';
 import { formatEndpoint } from '../net/address';
 import { HmacDrbg, LiveRandom, type RandomSource } from '../crypto/random';
@@ -26,7 +26,8 @@ import { VirtualClock } from '../crypto/clock';
 import { trunkNetwork } from '../net/trunk-network';
 import { keyLogFile } from '../tls/key-log';
 import { spokenPhrase } from '../rtp/audio-sources';
-import { G711_SAMPLE_RATE, PACKET_TIME_MS } from '../rtp/g711-packetizer';
+import { G711_SAMPLE_RATE, PACKET_TIME_MS, SAMPLES_PER_PACKET } from '../rtp/g711-packetizer';
+import { RTP_FIXED_HEADER_LENGTH } from '../rtp/rtp-packet';
 import { concatBytes, fromHex, toHex } from '../wire/bytes';
 import type { RunOptions, ScenarioDefinition } from './scenario';
 import { carrierWith, effectiveSetup } from './setup';
@@ -41,10 +42,10 @@ import { partyName } from './verdicts';
 import { withEvidence } from './outcome-evidence';
 import { mediaTally } from './media-tally';
 
-/** IPv4 (20 bytes, no options) and UDP (8) headers before a datagram's payload; the RTP header; one 20 ms G.711 frame. */
+/** IPv4 (20 bytes, no options) and UDP (8) headers before a datagram's payload; the RTP header; one G.711 frame. */
 const IPV4_UDP_HEADERS = 28;
-const RTP_HEADER = 12;
-const G711_FRAME = 160;
+const RTP_HEADER = RTP_FIXED_HEADER_LENGTH;
+const G711_FRAME = SAMPLES_PER_PACKET;
 
 /** The virtual instant every run starts at (and the carrier's PKI is issued around). */
 export const RUN_START = '2026-11-26T09:00:00Z';
@@ -74,6 +75,7 @@ export async function* runScenarioSteps(
     clock,
     random,
     attackerOnPath: setup.attacker.kind !== 'none',
+    ...(setup.customerNat ? { customerNat: { tcpIdleMs: setup.customerNat.tcpIdleSeconds * 1000 } } : {}),
   });
   const run: TrunkRun = {
     definition,
@@ -117,8 +119,10 @@ export async function* runScenarioSteps(
   const ready = function* () {
     while (steps.length < records.length && settled(records[steps.length])) yield build(records[steps.length]);
   };
+  // A run with calls towards the PBX lasts until the last of them, and a while more.
+  const limitMs = Math.max(MAX_VIRTUAL_MS, ...(setup.sbc.incomingCallsAtMs ?? []).map((t) => t + MAX_VIRTUAL_MS));
   while (await net.network.step()) {
-    if (net.network.nowUs() > MAX_VIRTUAL_MS * 1000) break;
+    if (net.network.nowUs() > limitMs * 1000) break;
     if (!holdSteps) yield* ready();
   }
   if (setup.attacker.kind === 'steal-key') await stealKeyAndDecrypt(run);
@@ -244,15 +248,44 @@ function attackerSummary(run: TrunkRun, steps: Step[]): string | undefined {
   if (run.setup.attacker.kind === 'none') return undefined;
   const read = steps.filter((s) => s.views.attacker.access === 'all' && s.from !== 'attacker');
   const sip = read.filter((s) => s.protocol === 'SIP').length;
-  const media = read.filter((s) => (s.protocol === 'SRTP' || s.protocol === 'RTP') && s.from === 'pbx').length;
-  if (sip === 0 && media === 0) {
+  const audio = (from: Party) =>
+    read.filter((s) => (s.protocol === 'SRTP' || s.protocol === 'RTP') && s.from === from).length;
+  const media = { pbx: audio('pbx'), sbc: audio('sbc') };
+  if (sip === 0 && media.pbx + media.sbc === 0) {
     return `The ${partyName('attacker')} on the path read no SIP and no audio: only addresses, sizes and timing.`;
   }
+  const voice = (['pbx', 'sbc'] as const)
+    .filter((p) => media[p] > 0)
+    .map((p) => `${media[p]} of the ${partyName(p)}’s`);
   const what = [
     sip ? `${sip} SIP message${sip === 1 ? '' : 's'}` : '',
-    media ? `${media} packets of the PBX’s audio` : '',
+    voice.length ? `${voice.join(' and ')} audio packets` : '',
   ]
     .filter(Boolean)
     .join(' and ');
-  return `The attacker read ${what}.`;
+  const gave = whatThePbxGaveAway(read);
+  return `The attacker read ${what}${gave.length ? `; from the PBX’s SIP it holds ${listInWords(gave)}` : ''}.`;
+}
+
+/**
+ * What the PBX's own SIP, read in full by the attacker, hands it: the digest
+ * response to test password guesses against offline (RFC 7616 §5), the
+ * numbers dialled, and the SRTP keys of its a=crypto lines (RFC 4568 §6.1).
+ */
+function whatThePbxGaveAway(read: Step[]): string[] {
+  const sip = read
+    .filter((s) => s.protocol === 'SIP' && s.from === 'pbx')
+    .map((s) => s.views.attacker.layers.map((l) => new TextDecoder().decode(fromHex(l.bytes))).join('\n'))
+    .join('\n');
+  const out: string[] = [];
+  if (/^Authorization: Digest /m.test(sip)) out.push('its digest response (to test password guesses against offline)');
+  const numbers = [...new Set([...sip.matchAll(/^INVITE sips?:([^@\s;]+)@/gm)].map((m) => m[1]))];
+  if (numbers.length) out.push(`the number${numbers.length === 1 ? '' : 's'} it dialled (${numbers.join(', ')})`);
+  const keys = [...sip.matchAll(/^a=crypto:/gm)].length;
+  if (keys) out.push(`${keys} SRTP master key${keys === 1 ? '' : 's'} from its a=crypto lines`);
+  return out;
+}
+
+function listInWords(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }

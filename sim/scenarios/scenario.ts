@@ -9,6 +9,7 @@
 import type { CarrierProfile, SrtpSuiteName, TlsVersionName } from '../carrier';
 import type { CipherSuiteName } from '../tls/cipher-suites';
 import type { ArticleLink, Outcome, Party } from '../timeline';
+import type { DigestAlgorithm } from '../sip/digest';
 import type { TrainingDefinition } from './training';
 
 export interface ExpectedOutcome {
@@ -67,7 +68,9 @@ export type PbxCertificate =
   /** None configured: the PBX answers the CertificateRequest with an empty list. */
   | 'none'
   /** One from the customer's own internal CA, which the carrier does not trust. */
-  | 'customer-ca';
+  | 'customer-ca'
+  /** The carrier-issued one after the carrier revoked it (its key leaked): still presented, now on the CA's CRL. */
+  | 'revoked';
 
 /** Which certificate the SBC presents. */
 export type SbcCertificate =
@@ -115,12 +118,38 @@ export interface PbxSetup {
   contact: 'public' | 'private';
   /** The digest password it is configured with. */
   password: 'correct' | 'wrong';
+  /** The digest algorithms its SIP stack can compute (default SHA-256 and MD5). */
+  digestAlgorithms?: DigestAlgorithm[];
+  /** If set, this long into the call it sends a re-INVITE with fresh SDES keys (a hold, a transfer, a refresh). */
+  rekeyAfterMs?: number;
+  /** Which calls the run has: the PBX calls out (default), or it registers and the SBC calls it. */
+  calls?: 'outgoing' | 'incoming';
+  /**
+   * The registration's Expires, in seconds; when set, the PBX refreshes it
+   * halfway through, and treats a refresh left unanswered for 32 s (Timer F,
+   * RFC 3261 §17.1.2.2) as a dead connection: it opens a new one and registers
+   * again (RFC 5626 §4.4).
+   */
+  registerExpires?: number;
+  /** If set, it sends a CRLF keepalive ping this often on its connection (RFC 5626 §4.4.1). */
+  keepaliveSeconds?: number;
 }
 
 export interface SbcSetup {
   certificate: SbcCertificate;
   /** Whether its Certificate message carries the issuing CA's certificate after its own. */
   sendsIntermediate: boolean;
+  /** The digest algorithms its registrar challenges with, most preferred first (default SHA-256 only). */
+  digestAlgorithms?: DigestAlgorithm[];
+  /** Whether it checks client certificates against the issuing CA's current CRL (RFC 5280 §6.3). */
+  checksCrl?: boolean;
+  /**
+   * A media engine that answers a re-INVITE's new keys but goes on decrypting
+   * the PBX's audio with the key of the first offer.
+   */
+  keepsOldKeyOnRekey?: boolean;
+  /** When a caller from the telephone network calls the customer: ms after the run starts, one call each. */
+  incomingCallsAtMs?: number[];
 }
 
 /** What the attacker on the path does; with `none` it is not on the path at all. */
@@ -161,6 +190,8 @@ export interface ScenarioSetup {
   pbx: PbxSetup;
   sbc: SbcSetup;
   attacker: AttackerSetup;
+  /** The customer's NAT router on the path (with no attacker there): how long it keeps an idle TCP connection. */
+  customerNat?: { tcpIdleSeconds: number };
 }
 
 /** Changes a what-if choice makes to a setup: each part given replaces or extends the default's. */
@@ -175,9 +206,15 @@ export interface SetupPatch {
     media?: Partial<PbxSetup['media']>;
     contact?: PbxSetup['contact'];
     password?: PbxSetup['password'];
+    digestAlgorithms?: PbxSetup['digestAlgorithms'];
+    rekeyAfterMs?: PbxSetup['rekeyAfterMs'];
+    calls?: PbxSetup['calls'];
+    registerExpires?: PbxSetup['registerExpires'];
+    keepaliveSeconds?: PbxSetup['keepaliveSeconds'];
   };
   sbc?: Partial<SbcSetup>;
   attacker?: AttackerSetup;
+  customerNat?: ScenarioSetup['customerNat'];
 }
 
 export interface WhatIfRule extends WhatIf {

@@ -81,7 +81,7 @@ export const SECURE_CALLS: ScenarioDefinition[] = [
     id: 'plain-sip-eavesdrop',
     title: 'Plain SIP and RTP, overheard',
     summary:
-      'A trunk without TLS or SRTP: SIP over UDP to port 5060 and plain RTP. The attacker on the path reads every header and the password digest, and plays the audio.',
+      'A trunk without TLS or SRTP: SIP over UDP to the SBC’s plain SIP port, and plain RTP. The attacker on the path reads every header and the password digest, and plays the audio.',
     lesson:
       'A plain trunk works, which is why it survives: nothing fails, and everyone on the path can read, record and replay it.',
     article: '/docs/attacks/#eavesdropping',

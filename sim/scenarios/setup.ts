@@ -57,11 +57,17 @@ export function applyPatch(setup: ScenarioSetup, patch: SetupPatch): ScenarioSet
       ...(p.clockSetTo ? { clockSetTo: p.clockSetTo } : {}),
       ...(p.contact ? { contact: p.contact } : {}),
       ...(p.password ? { password: p.password } : {}),
+      ...(p.digestAlgorithms ? { digestAlgorithms: p.digestAlgorithms } : {}),
+      ...(p.rekeyAfterMs !== undefined ? { rekeyAfterMs: p.rekeyAfterMs } : {}),
+      ...(p.calls ? { calls: p.calls } : {}),
+      ...(p.registerExpires !== undefined ? { registerExpires: p.registerExpires } : {}),
+      ...(p.keepaliveSeconds !== undefined ? { keepaliveSeconds: p.keepaliveSeconds } : {}),
       tls: { ...setup.pbx.tls, ...p.tls },
       media: { ...setup.pbx.media, ...p.media },
     },
     sbc: { ...setup.sbc, ...patch.sbc },
     attacker: patch.attacker ?? setup.attacker,
+    ...((patch.customerNat ?? setup.customerNat) ? { customerNat: patch.customerNat ?? setup.customerNat } : {}),
   };
 }
 

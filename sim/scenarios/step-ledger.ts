@@ -15,7 +15,9 @@ export type Topic =
   | { kind: 'tls'; message: string; sender: Party; version?: TlsVersion; encrypted: boolean }
   | { kind: 'alert'; alert: TlsAlert; sender: Party; encrypted: boolean }
   | { kind: 'sip'; message: SipMessage; sender: Party; over: 'tls' | 'tcp' | 'udp' }
-  | { kind: 'media'; protocol: 'RTP' | 'SRTP' | 'RTCP' | 'SRTCP'; sender: Party };
+  | { kind: 'media'; protocol: 'RTP' | 'SRTP' | 'RTCP' | 'SRTCP'; sender: Party }
+  /** A CRLF keepalive on a SIP flow (RFC 5626 §3.5.1). */
+  | { kind: 'keepalive'; keepalive: 'ping' | 'pong'; sender: Party; over: 'tls' | 'tcp' };
 
 export interface StepNote {
   protocol?: Protocol;
@@ -28,6 +30,8 @@ export interface StepNote {
   unreadable: Partial<Record<Party, string>>;
   events: StateEvent[];
   failure?: string;
+  /** Its sender sent these bytes before, and no acknowledgment came (RFC 6298 §5). */
+  retransmission?: boolean;
 }
 
 export class StepLedger {

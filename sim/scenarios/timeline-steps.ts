@@ -63,6 +63,12 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number, befo
   const { explanation, articles } = explainStep(run, record, note);
   // A packet for the PBX's private address went nowhere, but it was meant for the PBX.
   if (record.fate === 'unroutable' && record.dst.ip === run.carrier.customer.pbxPrivateIp) wire.to = 'pbx';
+  // One the customer's NAT router dropped was on its way to the other end, and that is where the ladder points it.
+  const natDropped = record.fate === 'dropped' && run.net.nat !== undefined;
+  if (natDropped) wire.to = record.dst.ip === run.carrier.sbc.ip ? 'sbc' : 'pbx';
+  const failure =
+    note?.failure ??
+    (natDropped ? 'dropped by the customer’s NAT router: it has no state for this connection' : undefined);
   return {
     index,
     phase: phaseOf(note?.topics ?? [], record.tcp?.flags, before),
@@ -73,7 +79,7 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number, befo
     explanation,
     articles,
     events: note?.events ?? [],
-    ...(note?.failure ? { failure: note.failure } : {}),
+    ...(failure ? { failure } : {}),
   };
 }
 
@@ -83,10 +89,11 @@ function view(run: TrunkRun, r: WirePacket, note: StepNote | undefined, party: P
   if (r.from === party && !sentByAttacker) {
     return { access: 'all', summary: `Sent it: it wrote this ${summary} and knows every byte.`, layers };
   }
+  // A packet dropped on its way (by the attacker, or by the customer's NAT router) reached nobody's stack.
   const received =
     r.to === party &&
     r.seenBy.includes(party) &&
-    (party !== 'attacker' || r.fate === 'intercepted' || r.fate === 'delivered');
+    (party !== 'attacker' ? r.fate !== 'dropped' : r.fate === 'intercepted' || r.fate === 'delivered');
   if (received) {
     const unreadable = note?.unreadable[party];
     if (unreadable) return { access: 'metadata', summary: `Received it, but ${unreadable}.`, layers: [] };
@@ -130,7 +137,10 @@ function attackerView(run: TrunkRun, r: WirePacket, recovered: PartyView['layers
 
 /** Whether a topic's content travels encrypted. */
 function sealed(t: Topic): boolean {
-  return ((t.kind === 'tls' || t.kind === 'alert') && t.encrypted) || (t.kind === 'sip' && t.over === 'tls');
+  return (
+    ((t.kind === 'tls' || t.kind === 'alert') && t.encrypted) ||
+    ((t.kind === 'sip' || t.kind === 'keepalive') && t.over === 'tls')
+  );
 }
 
 /** Whether a packet's step is final: its fate is known (delivered, dropped, refused...). */

@@ -32,6 +32,7 @@ import { SipStreamFramer } from '../sip/stream';
 import { SIP_LIMITS, type ParsedSipMessage } from '../sip/parse';
 import { sipSummary, type SipMessage } from '../sip/message';
 import { writeSipMessage } from '../sip/write';
+import { writeKeepalive, type KeepaliveKind } from '../sip/keepalive';
 import type { Topic } from './step-ledger';
 import type { RecordEntry } from './tls-streams';
 import type { TrunkRun } from './trunk-run';
@@ -61,6 +62,8 @@ export interface TlsOverTcpOptions {
   onConnected?: () => unknown;
   /** SIP framed from the application data, with the packet that completed it. */
   onSip?: (message: ParsedSipMessage, bytes: Uint8Array, via: number | undefined) => unknown;
+  /** A CRLF keepalive between messages (RFC 5626 §3.5.1): a ping (CRLF CRLF) or a pong (CRLF). */
+  onKeepalive?: (kind: KeepaliveKind, via: number | undefined) => unknown;
   /** Application data as it arrives, when the party relays it rather than reading SIP (an interceptor). */
   onApplicationData?: (data: Uint8Array, via: number | undefined) => unknown;
   /** The TLS session is over: closed, refused, or the connection went away. */
@@ -153,6 +156,17 @@ export class TlsOverTcp {
     );
   }
 
+  /** Writes a CRLF keepalive ping or pong (RFC 5626 §3.5.1) as application data. */
+  async sendKeepalive(kind: KeepaliveKind): Promise<void> {
+    if (!this.connected) return;
+    const out = await this.tls.send(writeKeepalive(kind));
+    await this.handle(out, undefined, {
+      label: kind === 'ping' ? 'Keepalive ping (CRLF CRLF)' : 'Keepalive pong (CRLF)',
+      protocol: 'SIP',
+      topic: { kind: 'keepalive', keepalive: kind, sender: this.self, over: 'tls' },
+    });
+  }
+
   /** Sends close_notify (RFC 8446 §6.1), then FIN once it is written. */
   async close(): Promise<void> {
     await this.ready;
@@ -243,7 +257,10 @@ export class TlsOverTcp {
       await this.close();
       return;
     }
-    for (const f of frames) if (f.kind === 'message') await this.o.onSip?.(f.parsed, f.bytes, via);
+    for (const f of frames) {
+      if (f.kind === 'message') await this.o.onSip?.(f.parsed, f.bytes, via);
+      else await this.o.onKeepalive?.(f.bytes.length >= 4 ? 'ping' : 'pong', via);
+    }
   }
 
   /** The peer's record this one is, by order in the peer's stream. */

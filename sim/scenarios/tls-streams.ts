@@ -6,7 +6,8 @@
  * that carries stream bytes is matched against those places as it leaves:
  * that is how a packet gets its ladder label (`ClientHello`, `REGISTER`),
  * and how what a party read inside a record reaches the packet that
- * completed it.
+ * completed it. A segment its sender puts on the wire again, because the
+ * first copy was never acknowledged (RFC 6298 §5), is labelled as such.
  */
 import type { DecodedLayer, Party, Protocol, StateEvent } from '../timeline';
 import type { WirePacket } from '../net/wire-record';
@@ -35,6 +36,8 @@ export interface RecordEntry {
 
 export class TlsStreams {
   private readonly byConnection = new Map<string, RecordEntry[]>();
+  /** How far into each connection's stream its sender has sent, by the packets it sent itself. */
+  private readonly sentTo = new Map<string, number>();
 
   constructor(private readonly ledger: StepLedger) {}
 
@@ -65,12 +68,18 @@ export class TlsStreams {
     const from = s.offset;
     const to = s.offset + s.length;
     const note = this.ledger.note(record.index);
+    if (record.origin === 'sent') {
+      const before = this.sentTo.get(s.connection) ?? 0;
+      if (from < before) note.retransmission = true;
+      this.sentTo.set(s.connection, Math.max(before, to));
+    }
     for (const e of list) {
       if (e.end <= from) continue;
       if (e.start >= to) break;
       e.wire.push(record.index);
       const complete = e.end <= to;
-      note.labels.push(complete ? e.label : `${e.label} (part ${e.wire.length})`);
+      const label = complete ? e.label : `${e.label} (part ${e.wire.length})`;
+      note.labels.push(note.retransmission ? `${label} (TCP retransmission)` : label);
       if (!note.topics.includes(e.topic)) note.topics.push(e.topic);
       if (e.protocol === 'SIP' || !note.protocol) note.protocol = e.protocol;
       if (e.wire.length === 1) {

@@ -49,6 +49,8 @@ export interface LocalMedia {
   /** For the o= line (RFC 8866 §5.2). */
   username: string;
   sessionId: string;
+  /** The o= line's sess-version: the session id at first, one more for each changed offer (RFC 3264 §8). */
+  version?: string;
 }
 
 const RTPMAP: Record<number, string> = { 0: 'PCMU/8000', 8: 'PCMA/8000', 101: 'telephone-event/8000' };
@@ -57,7 +59,10 @@ function sessionLines(local: LocalMedia): SessionDescription['session'] {
   const ip = local.address.includes(':') ? 'IP6' : 'IP4';
   return [
     { type: 'v', value: '0' },
-    { type: 'o', value: `${local.username} ${local.sessionId} ${local.sessionId} IN ${ip} ${local.address}` },
+    {
+      type: 'o',
+      value: `${local.username} ${local.sessionId} ${local.version ?? local.sessionId} IN ${ip} ${local.address}`,
+    },
     { type: 's', value: '-' },
     { type: 'c', value: `IN ${ip} ${local.address}` },
     { type: 't', value: '0 0' },

@@ -8,26 +8,42 @@
  *
  * - OPTIONS keepalive (RFC 3261 §11).
  * - REGISTER; on 401 it answers the digest challenge once (RFC 3261 §22.2,
- *   RFC 7616 §3.4); 403 ends it.
+ *   RFC 7616 §3.4): of several challenges, the topmost whose algorithm it
+ *   supports (RFC 8760 §2); with none it supports, it cannot answer. 403
+ *   ends it.
  * - INVITE with an SDP offer carrying SDES keys; 100/180 are provisional;
  *   on 200 it checks the answer, sends ACK (a new transaction, §13.2.2.4) and
  *   holds the SRTP keys; on a final failure it ACKs in the same transaction
  *   (§17.1.1.3).
+ * - A re-INVITE in the confirmed dialog with a new offer and fresh SDES keys
+ *   (RFC 3261 §14.1, RFC 3264 §8, RFC 4568 §7.1.4): on its 2xx it sends ACK
+ *   and holds the new keys; a failure leaves the call as it was.
  * - CANCEL of a ringing INVITE (§9.1), BYE (§15.1.1), and 200 to the peer's BYE.
+ * - A call from the SBC (an INVITE outside any dialog, §13.3): 180 Ringing,
+ *   then 200 OK with an SDP answer carrying the PBX's own SDES key for one
+ *   offered suite it supports (RFC 3264 §6, RFC 4568 §7.1.2), or 488 when
+ *   none is; 486 Busy Here while another call is up.
  *
  * Call-IDs, tags, branches and keys come from a RandomSource.
  */
 import type { CarrierProfile, SrtpSuiteName } from '../carrier';
 import type { RandomSource } from '../crypto/random';
 import { formatNameAddress, type NameAddress } from './address';
-import { answerChallenge, formatCredentials, parseChallenge } from './digest';
+import { answerChallenge, formatCredentials, parseChallenge, type DigestAlgorithm } from './digest';
 import { contactTarget, inDialogRequest, tagOf, untagged, type Dialog } from './dialog';
 import { newBranch, newCallId, newTag, randomToken } from './identifiers';
-import { headerValue, withContentLength, type SipHeader, type SipMessage, type SipRequest } from './message';
-import { acceptAnswer, buildOffer, type Offer, type SrtpAgreement } from './offer-answer';
+import {
+  headerValue,
+  headerValues,
+  withContentLength,
+  type SipHeader,
+  type SipMessage,
+  type SipRequest,
+} from './message';
+import { acceptAnswer, answerOffer, buildOffer, type LocalMedia, type Offer, type SrtpAgreement } from './offer-answer';
 import { parsedValue, parsedValues, type ParsedSipMessage } from './parse';
 import { responseTo } from './response';
-import { parseSdp, serializeSdp } from './sdp';
+import { mediaConnection, parseSdp, serializeSdp } from './sdp';
 import { formatVia, viaBranch, type Via } from './via';
 
 export type SipTransport = 'TLS' | 'TCP' | 'UDP';
@@ -47,6 +63,8 @@ export interface PbxAgentConfig {
   /** Credentials; default the carrier profile's demo customer. */
   username?: string;
   password?: string;
+  /** The digest algorithms it can compute (default SHA-256 and MD5). */
+  digestAlgorithms?: readonly DigestAlgorithm[];
   media: {
     port: number;
     secure: boolean;
@@ -60,9 +78,21 @@ export type PbxEvent =
   | { kind: 'keepalive-ok' }
   | { kind: 'challenged'; realm: string; algorithm: string }
   | { kind: 'registered'; expires: number }
-  | { kind: 'registration-failed'; status: number; reason: string }
+  | {
+      kind: 'registration-failed';
+      status: number;
+      reason: string;
+      /** Set when the PBX gave up itself: the challenges asked for algorithms it does not support. */
+      unsupported?: DigestAlgorithm[];
+    }
   | { kind: 'ringing' }
   | { kind: 'answered'; agreement?: SrtpAgreement }
+  /** The answer to a re-INVITE: the call goes on with the media it describes. */
+  | { kind: 'reanswered'; agreement?: SrtpAgreement }
+  | { kind: 'reinvite-failed'; status: number; reason: string }
+  /** A call from the SBC, answered: the agreement, and where the SBC wants the audio. */
+  | { kind: 'incoming-call'; agreement?: SrtpAgreement; remote: { ip: string; port: number } }
+  | { kind: 'incoming-call-refused'; status: number; detail: string }
   | { kind: 'call-failed'; status: number; reason: string; detail?: string }
   | { kind: 'call-ended'; by: 'pbx' | 'sbc' }
   | { kind: 'cancelled' }
@@ -73,6 +103,8 @@ interface ClientTransaction {
   request: SipRequest;
   /** For INVITE: the offer whose keys the answer will be checked against. */
   offer?: Offer;
+  /** An INVITE inside the established dialog (RFC 3261 §14). */
+  reinvite?: boolean;
   authAttempts: number;
 }
 
@@ -84,6 +116,8 @@ export class PbxAgent {
   private readonly registrationTag: string;
   dialog?: Dialog;
   private inviteBranch?: string;
+  /** What the first offer described, for the offers that change it (RFC 3264 §8). */
+  private local?: LocalMedia;
 
   constructor(
     readonly config: PbxAgentConfig,
@@ -208,17 +242,14 @@ export class PbxAgent {
 
   /** INVITE with an SDP offer (RFC 3261 §13.2.1, RFC 3264 §5). */
   invite(number: string): SipRequest {
-    const offer = buildOffer(
-      {
-        address: this.config.advertisedIp ?? this.config.localIp,
-        port: this.config.media.port,
-        payloadTypes: [0, 8],
-        username: this.username,
-        sessionId: String(new DataView(this.random.bytes(4).buffer).getUint32(0)),
-      },
-      this.config.media,
-      this.random,
-    );
+    this.local = {
+      address: this.config.advertisedIp ?? this.config.localIp,
+      port: this.config.media.port,
+      payloadTypes: [0, 8],
+      username: this.username,
+      sessionId: String(new DataView(this.random.bytes(4).buffer).getUint32(0)),
+    };
+    const offer = buildOffer(this.local, this.config.media, this.random);
     const scheme = this.config.contactScheme;
     const target = `${scheme}:${number}@${this.config.carrier.sbc.host}${scheme === 'sip' && this.config.transport === 'TLS' ? ';transport=tls' : ''};user=phone`;
     const callId = newCallId(this.random, this.config.carrier.customer.pbxHost);
@@ -237,6 +268,29 @@ export class PbxAgent {
     );
     this.inviteBranch = /branch=([^;,\s]+)/.exec(r.headers[0].value)![1];
     return this.track(r, { offer, authAttempts: 0 });
+  }
+
+  /**
+   * A re-INVITE (RFC 3261 §14.1) with a new offer: the same stream, the o=
+   * line's version one higher (RFC 3264 §8), and a fresh SDES key in each
+   * a=crypto line (RFC 4568 §7.1.4), as PBXs send on a hold, a transfer or a
+   * session refresh.
+   */
+  reinvite(): SipRequest | undefined {
+    if (!this.dialog || this.dialog.state !== 'confirmed' || !this.local) return undefined;
+    this.local = { ...this.local, version: String(Number(this.local.version ?? this.local.sessionId) + 1) };
+    const offer = buildOffer(this.local, this.config.media, this.random);
+    const r = inDialogRequest(
+      this.dialog,
+      'INVITE',
+      this.via(),
+      [
+        { name: 'Contact', value: this.contact() },
+        { name: 'Content-Type', value: 'application/sdp' },
+      ],
+      { body: serializeSdp(offer.sdp) },
+    );
+    return this.track(r, { offer, reinvite: true, authAttempts: 0 });
   }
 
   /** CANCEL of the pending INVITE (RFC 3261 §9.1): same branch, Request-URI, Call-ID, From, To and CSeq number. */
@@ -308,11 +362,24 @@ export class PbxAgent {
     const m = p.message;
     if (m.kind !== 'response') return { send: [], events: [] };
     if (m.status === 401 && t.authAttempts < 2) {
-      const challenge = parseChallenge(headerValue(m, 'WWW-Authenticate') ?? '');
+      const challenges = headerValues(m, 'WWW-Authenticate')
+        .map(parseChallenge)
+        .filter((c) => c !== undefined);
+      const supported = this.config.digestAlgorithms ?? ['SHA-256', 'MD5'];
+      const challenge = challenges.find((c) => supported.includes(c.algorithm));
       if (!challenge)
         return {
           send: [],
-          events: [{ kind: 'registration-failed', status: 401, reason: 'a challenge the PBX cannot read' }],
+          events: [
+            challenges.length
+              ? {
+                  kind: 'registration-failed',
+                  status: 401,
+                  reason: 'Unauthorized',
+                  unsupported: challenges.map((c) => c.algorithm),
+                }
+              : { kind: 'registration-failed', status: 401, reason: 'a challenge the PBX cannot read' },
+          ],
         };
       const credentials = answerChallenge(
         challenge,
@@ -344,6 +411,7 @@ export class PbxAgent {
   private inviteResponse(p: ParsedSipMessage, t: ClientTransaction): { send: SipMessage[]; events: PbxEvent[] } {
     const m = p.message;
     if (m.kind !== 'response') return { send: [], events: [] };
+    if (t.reinvite) return this.reinviteResponse(p, t);
     const to = parsedValue<NameAddress>(p, 'To')!;
     if (m.status >= 300) {
       // RFC 3261 §17.1.1.3: ACK for a failure is part of the INVITE transaction (same branch, same To tag).
@@ -404,6 +472,88 @@ export class PbxAgent {
     return { send: [ack], events: [{ kind: 'answered', agreement }] };
   }
 
+  /** The final answer to a re-INVITE: ACK, and the new media, or the call as it was (RFC 3261 §14.1). */
+  private reinviteResponse(p: ParsedSipMessage, t: ClientTransaction): { send: SipMessage[]; events: PbxEvent[] } {
+    const m = p.message;
+    if (m.kind !== 'response' || !this.dialog) return { send: [], events: [] };
+    const cseq = Number(headerValue(t.request, 'CSeq')!.split(' ')[0]);
+    if (m.status >= 300) {
+      // The ACK of a failure belongs to the INVITE's transaction (RFC 3261 §17.1.1.3).
+      const ack = inDialogRequest(this.dialog, 'ACK', t.request.headers[0], [], { cseq });
+      return { send: [ack], events: [{ kind: 'reinvite-failed', status: m.status, reason: m.reason }] };
+    }
+    const ack = inDialogRequest(this.dialog, 'ACK', this.via(), [], { cseq });
+    const accepted = m.body.length
+      ? acceptAnswer(t.offer!, parseSdp(m.body).sdp)
+      : { ok: false as const, failure: 'answer_mismatch' as const, detail: 'the 200 OK has no SDP answer' };
+    if (!accepted.ok)
+      return { send: [ack], events: [{ kind: 'reinvite-failed', status: 488, reason: accepted.detail }] };
+    return { send: [ack], events: [{ kind: 'reanswered', agreement: accepted.agreement }] };
+  }
+
+  /** A call towards the PBX (RFC 3261 §13.3): ring, then answer with its own key (RFC 4568 §7.1.2). */
+  private incomingInvite(p: ParsedSipMessage): { send: SipMessage[]; events: PbxEvent[] } {
+    const m = p.message as SipRequest;
+    const toTag = newTag(this.random);
+    if (this.dialog && this.dialog.state !== 'terminated') {
+      return {
+        send: [responseTo(m, 486, { toTag })],
+        events: [{ kind: 'incoming-call-refused', status: 486, detail: 'another call is up' }],
+      };
+    }
+    const offer = parseSdp(m.body).sdp;
+    const answer = answerOffer(
+      offer,
+      { suites: this.config.media.suites, required: this.config.media.secure, acceptMki: false },
+      {
+        address: this.config.advertisedIp ?? this.config.localIp,
+        port: this.config.media.port,
+        payloadTypes: [0, 8],
+        username: this.username,
+        sessionId: String(new DataView(this.random.bytes(4).buffer).getUint32(0)),
+      },
+      this.random,
+    );
+    if (!answer.ok) {
+      return {
+        send: [responseTo(m, 488, { toTag })],
+        events: [{ kind: 'incoming-call-refused', status: 488, detail: answer.detail }],
+      };
+    }
+    const from = parsedValue<NameAddress>(p, 'From')!;
+    const to = parsedValue<NameAddress>(p, 'To')!;
+    // RFC 3261 §12.1.1: the UAS's dialog, from the INVITE; its route set is Record-Route as received.
+    this.dialog = {
+      callId: headerValue(m, 'Call-ID')!,
+      localTag: toTag,
+      remoteTag: tagOf(from) ?? '',
+      localAddress: untagged(to),
+      remoteAddress: untagged(from),
+      remoteTarget: contactTarget(parsedValue<NameAddress[] | '*'>(p, 'Contact')) ?? m.uri,
+      routeSet: parsedValues<NameAddress[]>(p, 'Record-Route')
+        .flat()
+        .map((r) => formatNameAddress(r)),
+      localSeq: 0,
+      remoteSeq: Number(headerValue(m, 'CSeq')!.split(' ')[0]),
+      state: 'confirmed',
+    };
+    const contact = { name: 'Contact', value: this.contact() };
+    const audio = offer.media.find((s) => s.media === 'audio' && s.port !== 0)!;
+    const address = mediaConnection(offer, audio)!.address;
+    return {
+      send: [
+        responseTo(m, 180, { toTag, headers: [contact] }),
+        responseTo(m, 200, {
+          toTag,
+          headers: [contact, { name: 'Allow', value: 'INVITE, ACK, CANCEL, BYE, OPTIONS' }],
+          body: serializeSdp(answer.sdp),
+          contentType: 'application/sdp',
+        }),
+      ],
+      events: [{ kind: 'incoming-call', agreement: answer.agreement, remote: { ip: address, port: audio.port } }],
+    };
+  }
+
   private receiveRequest(p: ParsedSipMessage): { send: SipMessage[]; events: PbxEvent[] } {
     const m = p.message;
     if (m.kind !== 'request') return { send: [], events: [] };
@@ -412,6 +562,7 @@ export class PbxAgent {
       return { send: [responseTo(m, 200)], events: [{ kind: 'call-ended', by: 'sbc' }] };
     }
     if (m.method === 'OPTIONS') return { send: [responseTo(m, 200, { toTag: newTag(this.random) })], events: [] };
+    if (m.method === 'INVITE' && !tagOf(parsedValue<NameAddress>(p, 'To')!)) return this.incomingInvite(p);
     if (m.method === 'ACK') return { send: [], events: [] };
     return {
       send: [responseTo(m, 481, { toTag: newTag(this.random) })],

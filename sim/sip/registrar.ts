@@ -5,6 +5,10 @@
  * With `auth: 'registration'` the PBX proves it knows the trunk password by
  * digest (RFC 3261 §22.4, RFC 7616):
  *   REGISTER → 401 with a fresh nonce → REGISTER with Authorization → 200 OK.
+ * The 401 carries one WWW-Authenticate per algorithm the registrar accepts,
+ * most preferred first, each with its own nonce (RFC 8760 §2); a response is
+ * accepted only with the algorithm its nonce was issued for, so a client
+ * cannot pick an algorithm the registrar did not offer.
  * Wrong credentials (a bad password, an unknown user) get another 401 and a
  * new challenge, in case the first try was a typo; the next failure on the
  * same Call-ID gets 403 Forbidden, so a guesser cannot try forever.
@@ -30,7 +34,8 @@ import { responseTo } from './response';
 export interface RegistrarConfig {
   realm: string;
   auth: 'registration' | 'ip';
-  algorithm: DigestAlgorithm;
+  /** The digest algorithms it challenges with, most preferred first: one challenge each (RFC 8760 §2). */
+  algorithms: readonly DigestAlgorithm[];
   /** Trunk accounts: user name → password. */
   accounts: Record<string, string>;
   /** Source addresses accepted under IP authentication. */
@@ -63,7 +68,8 @@ export type RegistrarVerdict =
 const MAX_OUTSTANDING_NONCES = 1024;
 
 export class Registrar {
-  private readonly nonces = new Map<string, number>(); // nonce → highest nonce count seen
+  /** nonce → the algorithm it was issued for, and the highest nonce count seen with it. */
+  private readonly nonces = new Map<string, { algorithm: DigestAlgorithm; nc: number }>();
   private readonly failures = new Map<string, number>(); // Call-ID → failed attempts
   private readonly bindings = new Map<string, Binding[]>();
 
@@ -101,39 +107,37 @@ export class Registrar {
       if (!this.config.trustedAddresses.includes(source.ip)) return reply(403, 'untrusted_address');
     } else {
       const callId = p.headers.find((h) => h.canonical === 'Call-ID')?.parsed as string;
-      const challenge = (stale = false) => {
-        const nonce = newNonce(this.random);
-        this.nonces.set(nonce, 0);
-        // Memory stays bounded however many challenges a client asks for: the oldest nonce goes stale.
-        if (this.nonces.size > MAX_OUTSTANDING_NONCES) this.nonces.delete(this.nonces.keys().next().value!);
-        return {
-          name: 'WWW-Authenticate',
-          value: formatChallenge({
-            realm: this.config.realm,
-            nonce,
-            algorithm: this.config.algorithm,
-            qop: 'auth',
-            stale,
-          }),
-        };
-      };
+      const challenge = (stale = false) =>
+        this.config.algorithms.map((algorithm) => {
+          const nonce = newNonce(this.random);
+          this.nonces.set(nonce, { algorithm, nc: 0 });
+          // Memory stays bounded however many challenges a client asks for: the oldest nonce goes stale.
+          if (this.nonces.size > MAX_OUTSTANDING_NONCES) this.nonces.delete(this.nonces.keys().next().value!);
+          return {
+            name: 'WWW-Authenticate',
+            value: formatChallenge({ realm: this.config.realm, nonce, algorithm, qop: 'auth', stale }),
+          };
+        });
       const fail = (verdict: RegistrarVerdict) => {
         const n = (this.failures.get(callId) ?? 0) + 1;
         this.failures.set(callId, n);
         if (n >= (this.config.maxFailures ?? 2)) return reply(403, 'forbidden');
-        return reply(401, verdict, [challenge()]);
+        return reply(401, verdict, challenge());
       };
       // Only Digest credentials for our realm count; any other scheme is as good as none (RFC 4475 §3.3.7).
       const credentials = m.headers
         .filter((h) => h.name.toLowerCase() === 'authorization')
         .map((h) => parseCredentials(h.value))
         .find((c) => c && c.realm === this.config.realm);
-      if (!credentials) return reply(401, 'challenged', [challenge()]);
+      if (!credentials) return reply(401, 'challenged', challenge());
       if (credentials.uri !== m.uri) return reply(400, 'bad_request'); // RFC 7616 §3.4.6
       const password = Object.hasOwn(this.config.accounts, credentials.username)
         ? this.config.accounts[credentials.username]
         : undefined;
       if (password === undefined) return fail('unknown_user');
+      const issued = this.nonces.get(credentials.nonce);
+      // A digest made with another algorithm than its nonce was issued for is not an answer to that challenge.
+      if (issued && issued.algorithm !== credentials.algorithm) return fail('wrong_credentials');
       const expected = digestResponse({
         algorithm: credentials.algorithm,
         username: credentials.username,
@@ -147,13 +151,12 @@ export class Registrar {
         cnonce: credentials.cnonce,
       });
       if (!equalBytes(utf8(expected), utf8(credentials.response))) return fail('wrong_credentials');
-      const seen = this.nonces.get(credentials.nonce);
       const nc = credentials.nc ? parseInt(credentials.nc, 16) : 1;
-      if (seen === undefined || nc <= seen) {
+      if (issued === undefined || nc <= issued.nc) {
         // Right password, but a nonce we did not issue or a replayed count: ask again (RFC 7616 §3.3 stale).
-        return reply(401, 'stale_nonce', [challenge(true)]);
+        return reply(401, 'stale_nonce', challenge(true));
       }
-      this.nonces.set(credentials.nonce, nc);
+      issued.nc = nc;
       if (aorUri.user !== credentials.username) return reply(403, 'forbidden'); // RFC 3261 §10.3 step 6
       this.failures.delete(callId);
     }

@@ -12,7 +12,9 @@
  *    100 Trying, then the SDP answer (offer-answer.ts): 488 with a Warning when
  *    SRTP cannot be agreed, else 180 Ringing and — as the called side does —
  *    200 OK, or only ringing (for CANCEL), or 486 Busy Here.
- * 6. ACK confirms the dialog; BYE ends it (200, or 481 if there is none);
+ * 6. An INVITE inside a confirmed call is a re-INVITE (RFC 3261 §14.2): a
+ *    new answer with a new SDES key of its own (RFC 4568 §7.1.4), in 200 OK.
+ * 7. ACK confirms the dialog; BYE ends it (200, or 481 if there is none);
  *    CANCEL of a ringing INVITE gets 200 and the INVITE 487 (§9.2).
  */
 import type { CarrierProfile } from '../carrier';
@@ -25,6 +27,7 @@ import { headerValue, type SipHeader, type SipRequest, type SipResponse } from '
 import { answerOffer, type SrtpAgreement } from './offer-answer';
 import { parsedValue, type ParsedSipMessage } from './parse';
 import { Registrar, type RegistrarVerdict } from './registrar';
+import type { DigestAlgorithm } from './digest';
 import { responseTo } from './response';
 import { parseSdp, serializeSdp } from './sdp';
 import { isSipParseError } from './syntax-error';
@@ -38,14 +41,21 @@ export interface SbcServerConfig {
   port: number;
   /** What the called party does: answer, keep ringing (so the caller may cancel), or be busy. */
   callee: 'answer' | 'ring' | 'busy';
+  /** The digest algorithms its registrar challenges with, most preferred first (default SHA-256 only). */
+  digestAlgorithms?: readonly DigestAlgorithm[];
   policy?: ElementPolicy;
 }
+
+/** What the SBC's registrar challenges with unless configured otherwise: SHA-256 only (RFC 8760). */
+export const DEFAULT_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['SHA-256'];
 
 export type SbcEvent =
   | { kind: 'rejected'; status: number; detail: string; line?: number }
   | { kind: 'registrar'; verdict: RegistrarVerdict }
   | { kind: 'call-refused'; status: number; detail: string }
   | { kind: 'media-agreed'; agreement?: SrtpAgreement }
+  /** A re-INVITE changed the call's media: the new agreement (new keys both ways). */
+  | { kind: 'media-updated'; agreement?: SrtpAgreement }
   | { kind: 'call-established' }
   | { kind: 'call-ended' }
   | { kind: 'call-cancelled' }
@@ -60,6 +70,9 @@ interface ServerTransaction {
 export class SbcServer {
   readonly registrar: Registrar;
   private readonly transactions = new Map<string, ServerTransaction>();
+  /** The o= line of the current call's answers: its session id, and how many answers it has made. */
+  private sdpSession?: string;
+  private sdpVersion = 0;
   /** Confirmed or early dialogs by Call-ID. */
   private readonly calls = new Map<string, { state: 'ringing' | 'answered' | 'confirmed' | 'ended' }>();
 
@@ -73,7 +86,7 @@ export class SbcServer {
       {
         realm: carrier.domain,
         auth: carrier.auth,
-        algorithm: 'SHA-256',
+        algorithms: config.digestAlgorithms ?? DEFAULT_DIGEST_ALGORITHMS,
         accounts: { [carrier.customer.username]: carrier.customer.password },
         trustedAddresses: [carrier.customer.pbxIp],
       },
@@ -135,12 +148,18 @@ export class SbcServer {
         t.responses.push(response);
         return { send: [response], events: [{ kind: 'registrar', verdict }] };
       }
-      case 'INVITE':
+      case 'INVITE': {
+        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        if (call?.state === 'confirmed' && /;\s*tag\s*=/i.test(headerValue(m, 'To') ?? ''))
+          return this.reinvite(p, reply);
         return this.invite(p, source, t, reply);
+      }
       case 'ACK': {
         const call = this.calls.get(headerValue(m, 'Call-ID')!);
-        if (call && call.state === 'answered') call.state = 'confirmed';
-        return { send: [], events: call ? [{ kind: 'call-established' }] : [] };
+        // Only the ACK of the first answer establishes the call; one for a re-INVITE's 2xx changes nothing.
+        if (!call || call.state !== 'answered') return { send: [], events: [] };
+        call.state = 'confirmed';
+        return { send: [], events: [{ kind: 'call-established' }] };
       }
       case 'BYE': {
         const call = this.calls.get(headerValue(m, 'Call-ID')!);
@@ -166,6 +185,48 @@ export class SbcServer {
           events: [],
         };
     }
+  }
+
+  /** A re-INVITE: the offer answered afresh, with a new key of its own (RFC 3264 §8, RFC 4568 §7.1.4). */
+  private reinvite(
+    p: ParsedSipMessage,
+    reply: (status: number, extra?: Omit<Parameters<typeof responseTo>[2], 'toTag'>) => SipResponse,
+  ): { send: SipResponse[]; events: SbcEvent[] } {
+    const m = p.message as SipRequest;
+    let offer;
+    try {
+      offer = parseSdp(m.body).sdp;
+    } catch (e) {
+      if (!isSipParseError(e)) throw e;
+      return {
+        send: [reply(400, { reason: 'Bad SDP' })],
+        events: [{ kind: 'rejected', status: 400, detail: e.message }],
+      };
+    }
+    const answer = answerOffer(offer, this.config.carrier.srtp, this.localMedia(), this.random);
+    if (!answer.ok) {
+      return { send: [reply(488)], events: [{ kind: 'rejected', status: 488, detail: answer.detail }] };
+    }
+    const ok = reply(200, {
+      headers: [this.contact(m), { name: 'Allow', value: SBC_POLICY.methods.join(', ') }],
+      body: serializeSdp(answer.sdp),
+      contentType: 'application/sdp',
+    });
+    return { send: [ok], events: [{ kind: 'media-updated', agreement: answer.agreement }] };
+  }
+
+  /** The SBC's side of the media, for its SDP answers; a new o= version for each (RFC 3264 §8). */
+  private localMedia() {
+    const { carrier } = this.config;
+    this.sdpVersion++;
+    return {
+      address: carrier.sbc.ip,
+      port: carrier.sbc.rtpPort,
+      payloadTypes: [0, 8],
+      username: 'sbc',
+      sessionId: (this.sdpSession ??= String(new DataView(this.random.bytes(4).buffer).getUint32(0))),
+      version: String(Number(this.sdpSession) + this.sdpVersion - 1),
+    };
   }
 
   private invite(
@@ -210,18 +271,9 @@ export class SbcServer {
         events: [{ kind: 'call-refused', status: 400, detail: e.message }],
       };
     }
-    const answer = answerOffer(
-      offer,
-      carrier.srtp,
-      {
-        address: carrier.sbc.ip,
-        port: carrier.sbc.rtpPort,
-        payloadTypes: [0, 8],
-        username: 'sbc',
-        sessionId: String(new DataView(this.random.bytes(4).buffer).getUint32(0)),
-      },
-      this.random,
-    );
+    this.sdpSession = undefined;
+    this.sdpVersion = 0;
+    const answer = answerOffer(offer, carrier.srtp, this.localMedia(), this.random);
     if (!answer.ok) {
       // RFC 3261 §20.43: warn-code 305 "Incompatible media format" says why.
       const warning = { name: 'Warning', value: `305 ${carrier.sbc.host} "${answer.detail.replace(/["\\]/g, "'")}"` };

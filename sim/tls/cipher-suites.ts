@@ -127,10 +127,17 @@ export const CIPHER_SUITES: readonly CipherSuite[] = [
   },
 ];
 
+/**
+ * Not a suite: a client that retries a handshake with a lower version than it
+ * first tried adds this, so a server that could have spoken the higher one
+ * knows the first attempt was made to fail (RFC 7507 §2).
+ */
+export const TLS_FALLBACK_SCSV = 0x5600;
+
 /** Suites a peer may offer that this engine does not implement, named so the inspector can say what they are. */
 const OTHER_SUITE_NAMES: Record<number, string> = {
   0x00ff: 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV',
-  0x5600: 'TLS_FALLBACK_SCSV',
+  [TLS_FALLBACK_SCSV]: 'TLS_FALLBACK_SCSV',
   0x0035: 'TLS_RSA_WITH_AES_256_CBC_SHA',
   0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256',
   0x009c: 'TLS_RSA_WITH_AES_128_GCM_SHA256',

@@ -109,6 +109,10 @@ export class TlsClient extends TlsEndpoint {
     return this.config.names?.peer ?? 'server';
   }
 
+  get clientCertificateSent(): boolean {
+    return this.sentCertificate;
+  }
+
   protected override async begin(): Promise<void> {
     if (this.state !== 'start') throw new EndpointMisuse('the handshake has already started');
     this.state = 'handshaking';
@@ -399,7 +403,8 @@ export class TlsClient extends TlsEndpoint {
       );
       return;
     }
-    const check = await checkPeerChain(chain, this.config, 'server', this.config.serverName);
+    const name = this.config.checkServerName === false ? undefined : this.config.serverName;
+    const check = await checkPeerChain(chain, this.config, 'server', name);
     this.emit({ kind: 'certificate-check', ...check.verdict });
     if (check.alert) throw new TlsFailure(check.alert);
   }

@@ -26,12 +26,22 @@ export interface TlsConfig {
   groups: GroupName[];
   /** Signature schemes accepted from the peer and used by this endpoint. */
   signatureSchemes: SignatureSchemeName[];
-  /** Client: the name to put in SNI and to check the server's certificate against. */
+  /**
+   * Client: the name to check the server's certificate against (a DNS name, RFC 9525 §6, or an IP
+   * address, RFC 5280 §4.2.1.6), and to put in SNI when it is a DNS name (RFC 6066 §3).
+   */
   serverName?: string;
+  /**
+   * Client: whether the server's certificate must name `serverName` (default true). Off only when a
+   * person says so: a certificate from a trusted CA for any other name would then pass.
+   */
+  checkServerName?: boolean;
   /** This endpoint's certificate chain and key (required for a server; a client sends it when asked). */
   credentials?: TlsCredentials;
   /** DER certificates of the CAs this endpoint trusts for the peer's chain. */
   trustAnchors: Uint8Array[];
+  /** CRLs (DER) the endpoint checks the peer's chain against (RFC 5280 §6.3); none: no revocation check. */
+  crls?: Uint8Array[];
   /**
    * Whether to validate the peer's chain. A PBX that accepts any certificate is a
    * real misconfiguration (and the attacker's client towards the SBC does not care).

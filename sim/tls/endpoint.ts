@@ -10,6 +10,8 @@
  * RFC 8446 §6), reports and stops on. Anything else is internal_error.
  *
  * Record rules enforced here (RFC 8446 §5, RFC 5246 §6–7):
+ * - a record in clear holds at most 2^14 bytes (§5.1; RFC 5246 §6.2.1): more is
+ *   a record_overflow, refused from its header before its bytes are buffered;
  * - a ChangeCipherSpec in TLS 1.3 is a single 0x01 byte, dropped, and only
  *   during the handshake (§5); in TLS 1.2 it switches the read keys, and only
  *   where the handshake expects it (RFC 5246 §7.1);
@@ -19,7 +21,7 @@
 import type { Field } from '../wire/field';
 import { concatBytes, toHex } from '../wire/bytes';
 import { ByteWriter } from '../wire/writer';
-import { hash as digest, type HashName } from '../crypto/hash';
+import { runningHash, type HashName, type RunningHash } from '../crypto/hash';
 import { fail, makeAlert, readAlert, TlsFailure, writeAlert, type AlertName, type TlsAlert } from './alert';
 import {
   CONTENT_TYPE,
@@ -34,6 +36,7 @@ import { HandshakeReassembler, type HandshakeMessage } from './handshake';
 import type { KeyDerivation } from './key-derivation';
 import type { EndpointState, NegotiatedSession, TlsEvent, TlsOutput, TlsRecordView } from './output';
 import {
+  MAX_CIPHERTEXT_12,
   MAX_CIPHERTEXT_13,
   MAX_PLAINTEXT,
   RecordSplitter,
@@ -82,7 +85,7 @@ export abstract class TlsEndpoint {
     generation: { read: number; write: number };
   };
 
-  private readonly splitter = new RecordSplitter();
+  private readonly splitter = new RecordSplitter(MAX_PLAINTEXT);
   private readonly reassembler = new HandshakeReassembler();
   private out = TlsEndpoint.emptyOutput();
   private queue: Promise<unknown> = Promise.resolve();
@@ -94,6 +97,15 @@ export abstract class TlsEndpoint {
 
   /** Handles one whole handshake message; returns its parsed fields for the record view. */
   protected abstract handleHandshake(message: HandshakeMessage): Promise<Field[]>;
+
+  /**
+   * Whether a client certificate went over this connection: the client sent a
+   * non-empty Certificate, or the server received one. Not whether the server
+   * accepted it: that is `session.clientAuthenticated` on the server, and on a
+   * TLS 1.3 client only the server's silence after the client's Finished says
+   * it (RFC 8446 §4.4.2.4: the server judges it after its own Finished).
+   */
+  abstract get clientCertificateSent(): boolean;
 
   /** Starts the handshake (the client's ClientHello); a server waits for input. */
   start(): Promise<TlsOutput> {
@@ -192,9 +204,31 @@ export abstract class TlsEndpoint {
     });
   }
 
+  /**
+   * Hash(transcript || extra) (RFC 8446 §4.4.1). A running hash per hash
+   * function absorbs each message once, rather than the whole transcript
+   * again at every key derivation, signature and Finished; it starts over
+   * when the transcript does (a HelloRetryRequest replaces ClientHello1).
+   */
   protected transcriptHash(hash: HashName, extra?: Uint8Array): Uint8Array {
-    return digest(hash, concatBytes(...this.transcript, ...(extra ? [extra] : [])));
+    let running = this.runningTranscripts.get(hash);
+    const t = this.transcript;
+    if (!running || running.absorbed > t.length || (running.absorbed > 0 && t[running.absorbed - 1] !== running.last)) {
+      running = { hash: runningHash(hash), absorbed: 0, last: undefined };
+      this.runningTranscripts.set(hash, running);
+    }
+    for (; running.absorbed < t.length; running.absorbed++) running.hash.update(t[running.absorbed]);
+    running.last = t[t.length - 1];
+    if (!extra) return running.hash.peek();
+    const withExtra = running.hash.fork();
+    withExtra.update(extra);
+    return withExtra.peek();
   }
+
+  private readonly runningTranscripts = new Map<
+    HashName,
+    { hash: RunningHash; absorbed: number; last: Uint8Array | undefined }
+  >();
 
   protected transcriptBytes(): Uint8Array {
     return concatBytes(...this.transcript);
@@ -206,7 +240,10 @@ export abstract class TlsEndpoint {
       throw fail('unexpected_message', 'a handshake message straddles a key change (RFC 8446 §5.1)');
     }
     this.readCipher = cipher;
-    if (this.version === '1.3') this.splitter.setMaxFragment(MAX_CIPHERTEXT_13);
+    // RFC 8446 §5.1–5.2, RFC 5246 §6.2.1–6.2.3: 2^14 bytes in clear; protection adds up to 256 (1.3) or 2048 (1.2).
+    this.splitter.setMaxFragment(
+      !cipher.encrypted ? MAX_PLAINTEXT : this.version === '1.3' ? MAX_CIPHERTEXT_13 : MAX_CIPHERTEXT_12,
+    );
   }
 
   protected setWriteCipher(cipher: RecordCipher): void {

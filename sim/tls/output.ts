@@ -46,7 +46,14 @@ export interface NegotiatedSession {
   keyExchange: string;
   signatureScheme?: string;
   serverName?: string;
-  /** Whether the client presented a certificate the server accepted. */
+  /**
+   * Whether the client presented a certificate the server accepted. On the
+   * server, and on a TLS 1.2 client (whose certificate the server judged before
+   * its Finished), that is known here. A TLS 1.3 client sends its certificate
+   * after the server's Finished (RFC 8446 §4.4.2.4), so on one this says only
+   * that it sent a certificate and proved its key: an alert arriving later is
+   * the server's refusal.
+   */
   clientAuthenticated: boolean;
   /** DER certificates the peer presented, leaf first. */
   peerCertificates: Uint8Array[];

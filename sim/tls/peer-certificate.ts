@@ -5,6 +5,7 @@
  *
  * - unknown_issuer, self_signed → unknown_ca: no path to a trusted CA.
  * - expired, not_yet_valid → certificate_expired (which covers both).
+ * - revoked → certificate_revoked.
  * - bad_signature, name_mismatch, not_a_ca, bad_key_usage → bad_certificate.
  * - a certificate that cannot even be parsed → bad_certificate.
  */
@@ -19,6 +20,7 @@ const ALERT_FOR_REASON: Record<Exclude<CertificateReason, 'ok'>, AlertName> = {
   self_signed: 'unknown_ca',
   expired: 'certificate_expired',
   not_yet_valid: 'certificate_expired',
+  revoked: 'certificate_revoked',
   bad_signature: 'bad_certificate',
   name_mismatch: 'bad_certificate',
   not_a_ca: 'bad_certificate',
@@ -52,6 +54,7 @@ export async function checkPeerChain(
       host: purpose === 'server' ? host : undefined,
       purpose,
       names: { presenter, verifier },
+      ...(config.crls?.length ? { crls: config.crls } : {}),
     });
     const verdict: CertificateVerdict = {
       subject: presenter,

@@ -13,7 +13,8 @@
 import type { Field } from '../wire/field';
 import type { DecodedLayer } from '../timeline';
 import type { Encoded, RawRecord } from './record';
-import { writePlaintextRecord, writeRecordHeader } from './record';
+import { MAX_PLAINTEXT, writePlaintextRecord, writeRecordHeader } from './record';
+import { fail } from './alert';
 import { ByteWriter } from '../wire/writer';
 import { describeContentType } from './codepoints';
 
@@ -52,6 +53,13 @@ export class PlaintextCipher implements RecordCipher {
   }
 
   open(record: RawRecord): OpenedRecord {
+    // RFC 8446 §5.1, RFC 5246 §6.2.1: TLSPlaintext.length MUST NOT exceed 2^14.
+    if (record.fragment.length > MAX_PLAINTEXT) {
+      throw fail(
+        'record_overflow',
+        `a record in clear says ${record.fragment.length} bytes follow; at most ${MAX_PLAINTEXT} are allowed`,
+      );
+    }
     return {
       type: record.type,
       content: record.fragment,

@@ -14,7 +14,7 @@
  * A receiver that finds bad padding or a bad MAC answers bad_record_mac either way,
  * so that the two failures cannot be told apart (RFC 5246 §6.2.3.2, the Vaudenay/Lucky 13 lesson).
  */
-import { AEAD_TAG_LENGTH, aeadOpen, aeadSeal, type AeadName } from '../crypto/aead';
+import { AEAD_TAG_LENGTH, aeadKey, type AeadKey, type AeadName } from '../crypto/aead';
 import { aesCbcDecrypt, aesCbcEncrypt } from '../crypto/cipher';
 import { hmacKey, type HashName, type HmacKey } from '../crypto/hash';
 import type { RandomSource } from '../crypto/random';
@@ -50,19 +50,23 @@ function plainLayer(title: string, bytes: Uint8Array, fields: Field[]) {
 export class Tls12GcmCipher implements RecordCipher {
   readonly encrypted = true;
   private seq = 0n;
+  /** The write key, prepared once for every record of the connection. */
+  private readonly cipher: AeadKey;
 
   constructor(
-    private readonly aead: AeadName,
-    private readonly key: Uint8Array,
+    aead: AeadName,
+    key: Uint8Array,
     private readonly salt: Uint8Array,
     readonly epoch: string,
-  ) {}
+  ) {
+    this.cipher = aeadKey(aead, key);
+  }
 
   seal(type: number, content: Encoded): SealedRecord {
     const seq = this.seq++;
     const explicit = sequenceBytes(seq);
     const aad = macInput(seq, type, RECORD_VERSION, content.bytes).subarray(0, 13);
-    const sealed = aeadSeal(this.aead, this.key, concatBytes(this.salt, explicit), content.bytes, aad);
+    const sealed = this.cipher.seal(concatBytes(this.salt, explicit), content.bytes, aad);
     const wire = this.wire(type, RECORD_VERSION, explicit, sealed, seq);
     return { ...wire, decoded: plainLayer('TLS 1.2 record plaintext', content.bytes, content.fields) };
   }
@@ -80,7 +84,7 @@ export class Tls12GcmCipher implements RecordCipher {
       sequenceBytes(seq),
       Uint8Array.of(record.type, record.version >> 8, record.version & 0xff, plainLength >> 8, plainLength & 0xff),
     );
-    const content = aeadOpen(this.aead, this.key, concatBytes(this.salt, explicit), f.subarray(8), aad);
+    const content = this.cipher.open(concatBytes(this.salt, explicit), f.subarray(8), aad);
     if (!content) throw fail('bad_record_mac', `record #${seq} under the ${this.epoch} keys failed authentication`);
     if (content.length > MAX_PLAINTEXT)
       throw fail('record_overflow', `a record carried ${content.length} bytes of content`);

@@ -11,7 +11,7 @@
  * only lengths. Opening reverses the steps; a tag that fails is bad_record_mac,
  * an inner plaintext of only zeros is unexpected_message (§5.4).
  */
-import { AEAD_TAG_LENGTH, aeadOpen, aeadSeal, type AeadName } from '../crypto/aead';
+import { AEAD_TAG_LENGTH, aeadKey, type AeadKey, type AeadName } from '../crypto/aead';
 import { ByteWriter } from '../wire/writer';
 import { toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
@@ -32,12 +32,16 @@ import type { TrafficKeys } from './key-schedule-13';
 export class Tls13RecordCipher implements RecordCipher {
   readonly encrypted = true;
   private seq = 0n;
+  /** The write key, prepared once for every record of the epoch. */
+  private readonly cipher: AeadKey;
 
   constructor(
-    private readonly aead: AeadName,
+    aead: AeadName,
     private readonly keys: TrafficKeys,
     readonly epoch: string,
-  ) {}
+  ) {
+    this.cipher = aeadKey(aead, keys.key);
+  }
 
   /** The per-record nonce (RFC 8446 §5.3). */
   nonce(seq: bigint): Uint8Array {
@@ -54,7 +58,7 @@ export class Tls13RecordCipher implements RecordCipher {
     const length = inner.length + AEAD_TAG_LENGTH;
     const header = Uint8Array.of(CONTENT_TYPE.application_data, 0x03, 0x03, length >> 8, length & 0xff);
     const seq = this.seq++;
-    const sealed = aeadSeal(this.aead, this.keys.key, this.nonce(seq), inner, header);
+    const sealed = this.cipher.seal(this.nonce(seq), inner, header);
 
     const w = new ByteWriter(RECORD_HEADER_LENGTH + sealed.length);
     const done = w.group({
@@ -102,7 +106,7 @@ export class Tls13RecordCipher implements RecordCipher {
     }
     const header = record.bytes.subarray(0, RECORD_HEADER_LENGTH);
     const seq = this.seq;
-    const inner = aeadOpen(this.aead, this.keys.key, this.nonce(seq), record.fragment, header);
+    const inner = this.cipher.open(this.nonce(seq), record.fragment, header);
     if (!inner) {
       throw fail(
         'bad_record_mac',

@@ -104,7 +104,7 @@ export class RecordSplitter {
 
   constructor(private maxFragment: number = MAX_CIPHERTEXT_12) {}
 
-  /** Once the version is known, TLS 1.3's tighter limit applies. */
+  /** The limit for the records that follow: 2^14 in clear, more once protected (and less in TLS 1.3 than 1.2). */
   setMaxFragment(n: number): void {
     this.maxFragment = n;
   }

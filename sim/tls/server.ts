@@ -21,7 +21,7 @@ import { computeSharedSecret, createKeyShare, type EphemeralKeyShare } from './k
 import { rsaPkcs1Decrypt } from '../crypto/rsa';
 import type { PublicKey } from '../pki/keys';
 import { fail, TlsFailure } from './alert';
-import { CIPHER_SUITES, forwardSecret, type CipherSuite } from './cipher-suites';
+import { CIPHER_SUITES, forwardSecret, TLS_FALLBACK_SCSV, type CipherSuite } from './cipher-suites';
 import {
   HANDSHAKE_TYPE,
   NAMED_GROUP,
@@ -106,6 +106,10 @@ export class TlsServer extends TlsEndpoint {
     return this.config.names?.peer ?? 'client';
   }
 
+  get clientCertificateSent(): boolean {
+    return this.peerChain.length > 0;
+  }
+
   protected async handleHandshake(m: HandshakeMessage): Promise<Field[]> {
     const t = m.type;
     const T = HANDSHAKE_TYPE;
@@ -159,11 +163,24 @@ export class TlsServer extends TlsEndpoint {
   private chooseVersion(ch: ClientHello): TlsVersion {
     const accepts = this.config.versions;
     const offered = ch.extensions.supportedVersions;
+    let version: TlsVersion | undefined;
     if (offered) {
-      if (offered.includes(0x0304) && accepts.includes('1.3')) return '1.3';
-      if (offered.includes(0x0303) && accepts.includes('1.2')) return '1.2';
+      if (offered.includes(0x0304) && accepts.includes('1.3')) version = '1.3';
+      else if (offered.includes(0x0303) && accepts.includes('1.2')) version = '1.2';
     } else if (ch.legacyVersion >= 0x0303 && accepts.includes('1.2')) {
-      return '1.2';
+      version = '1.2';
+    }
+    if (version) {
+      // RFC 7507 §3: a fallback retry (TLS_FALLBACK_SCSV) to below the highest version this server speaks
+      // means the client's first attempt was made to fail, by a network or an attacker forcing a downgrade.
+      const highest = accepts.includes('1.3') ? '1.3' : '1.2';
+      if (ch.cipherSuites.includes(TLS_FALLBACK_SCSV) && version !== highest) {
+        throw fail(
+          'inappropriate_fallback',
+          `the ${this.peer} retried with TLS ${version} and says it is falling back (TLS_FALLBACK_SCSV), but the server speaks TLS ${highest}: its first attempt must have been blocked, and the server refuses the downgrade`,
+        );
+      }
+      return version;
     }
     const theirs = offered ? offered.map(describeVersion).join(', ') : describeVersion(ch.legacyVersion);
     throw fail(

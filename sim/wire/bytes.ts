@@ -1,6 +1,7 @@
 /**
  * Plain operations on byte arrays that every layer needs: hex and base64
- * text forms, concatenation, constant-time comparison.
+ * text forms, concatenation, constant-time comparison, and the big-endian
+ * 32-bit words that block ciphers and hashes read and write.
  */
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
@@ -48,6 +49,19 @@ export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** The big-endian 32-bit word at `bytes[at]`, as a signed 32-bit integer (what bitwise operators give). */
+export function int32At(bytes: Uint8Array, at: number): number {
+  return (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+}
+
+/** Writes `value`'s low 32 bits big-endian at `bytes[at]`. */
+export function putInt32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = (value >>> 16) & 0xff;
+  bytes[at + 2] = (value >>> 8) & 0xff;
+  bytes[at + 3] = value & 0xff;
+}
+
 /** Compares in time that does not depend on where the arrays differ (for MACs and Finished values). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -70,11 +84,27 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
-/** Strict base64 (RFC 4648 §4): returns undefined rather than guessing at bad input. */
+/**
+ * Strict base64 (RFC 4648 §4): returns undefined rather than guessing at bad
+ * input. Checked one character at a time: a regular expression over a body of
+ * megabytes exhausts the stack.
+ */
 export function fromBase64(text: string): Uint8Array | undefined {
-  if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(text)) return undefined;
+  if (text.length % 4 !== 0) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    if (isBase64Letter(text.charCodeAt(i))) continue;
+    // Padding: "=" as the last character, or "==" as the last two (RFC 4648 §4).
+    const padding = text.length - i;
+    if (padding <= 2 && text.slice(i) === '='.repeat(padding)) break;
+    return undefined;
+  }
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
+}
+
+/** A-Z, a-z, 0-9, "+" and "/" (RFC 4648 Table 1). */
+function isBase64Letter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
 }

@@ -97,6 +97,18 @@ export class ByteReader {
     return this.data.slice(start, start + n);
   }
 
+  /**
+   * Like `bytes`, but returns a view of the input rather than a copy: for a
+   * field only described, not kept (a payload named by its length), or kept
+   * by a caller that never changes the input.
+   */
+  view(n: number, a: Annotation<Uint8Array>): Uint8Array {
+    const start = this.take(n, a.name);
+    const v = this.data.subarray(start, start + n);
+    this.leaf(start, a, v);
+    return v;
+  }
+
   /** Everything left in the innermost block. */
   rest(a: Annotation<Uint8Array>): Uint8Array {
     return this.bytes(this.remaining, a);

@@ -91,6 +91,19 @@ export class ByteWriter {
   }
 
   /**
+   * Places an inner layer made only to be placed here (a UDP datagram inside
+   * the IPv4 packet being written): like `embed`, but its field tree is moved
+   * in place rather than copied, so the caller must not use it again.
+   */
+  adopt(inner: { bytes: Uint8Array; fields: Field[] }): this {
+    const start = this.reserve(inner.bytes.length);
+    this.buf.set(inner.bytes, start);
+    if (start !== 0) moveFields(inner.fields, start);
+    for (const f of inner.fields) this.attach(f);
+    return this;
+  }
+
+  /**
    * Opens a group: every field written until the returned function is called
    * becomes its child. The closer may add what is only known at the end.
    */
@@ -132,7 +145,9 @@ export class ByteWriter {
   /** The bytes written and the tree that explains them. */
   finish(): { bytes: Uint8Array; fields: Field[] } {
     if (this.open.length > 0) throw new Error(`unclosed: ${this.open.map((f) => f.name).join(' › ')}`);
-    return { bytes: this.buf.slice(0, this.len), fields: this.roots };
+    // A writer sized exactly (most are) hands over its buffer; otherwise the written part is copied.
+    const bytes = this.len === this.buf.length ? this.buf : this.buf.slice(0, this.len);
+    return { bytes, fields: this.roots };
   }
 
   private reserve(n: number): number {
@@ -175,4 +190,13 @@ export function describe<V>(a: Annotation<V>, v: V | undefined): Omit<Field, 'st
   if (a.spec) f.spec = a.spec;
   if (a.layer) f.layer = a.layer;
   return f;
+}
+
+/** Moves every range in a tree by `delta` bytes, in place. */
+function moveFields(fields: readonly Field[], delta: number): void {
+  for (const f of fields) {
+    f.start += delta;
+    f.end += delta;
+    if (f.children) moveFields(f.children, delta);
+  }
 }

@@ -24,6 +24,29 @@ export async function measureRate(
   return { ops, seconds, perSecond: ops / seconds };
 }
 
+/** A rate by the clock, and per second of this process's CPU time (all its threads). */
+export interface RateAndCpu extends Rate {
+  perCpuSecond: number;
+}
+
+/**
+ * `measureRate`, also counting the CPU time the process spent. The machine's
+ * cores are shared: when other work competes for them, the clock's rate falls
+ * but the rate per CPU-second shows what the code itself costs.
+ */
+export async function measureRateAndCpu(
+  fn: () => unknown,
+  options: { batch?: number; budgetMs?: number; warmupMs?: number } = {},
+): Promise<RateAndCpu> {
+  const warmupMs = options.warmupMs ?? 300;
+  const before = process.cpuUsage();
+  const r = await measureRate(fn, { ...options, warmupMs });
+  const used = process.cpuUsage(before);
+  // The CPU time includes the warm-up: count only the measured share of it.
+  const cpuSeconds = ((used.user + used.system) / 1e6) * (r.seconds / (r.seconds + warmupMs / 1000));
+  return { ...r, perCpuSecond: r.ops / cpuSeconds };
+}
+
 /** Median of `runs` timings of `fn`, in milliseconds. */
 export async function medianMs(fn: () => unknown, runs = 15): Promise<number> {
   const times: number[] = [];

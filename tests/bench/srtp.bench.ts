@@ -14,22 +14,14 @@ import { SRTP_SUITE_NAMES, SRTP_SUITES } from '../../sim/rtp/srtp-suite';
 import { writeRtpPacket } from '../../sim/rtp/rtp-packet';
 import { ReferenceSrtp } from '../rtp/reference-srtp';
 import { writeSecureCallCapture } from '../rtp/srtp-capture';
-import { measureRate, printTable } from './measure';
+import { measureRateAndCpu, printTable } from './measure';
 
 const STREAM = 20_000;
 
-/**
- * Packets per second of wall time and per second of this process's CPU time.
- * The machine's two cores are shared; CPU time shows what the code costs when
- * other work competes for them.
- */
+/** Packets per second of wall time and per second of this process's CPU time. */
 async function rate(fn: () => void): Promise<{ wall: number; cpu: number }> {
-  const before = process.cpuUsage();
-  const r = await measureRate(fn, { batch: 1000 });
-  const used = process.cpuUsage(before);
-  // measureRate also spends a warm-up; scale the CPU time to the measured share of the wall time.
-  const cpuSeconds = ((used.user + used.system) / 1e6) * (r.seconds / (r.seconds + 0.3));
-  return { wall: r.perSecond, cpu: r.ops / cpuSeconds };
+  const r = await measureRateAndCpu(fn, { batch: 1000 });
+  return { wall: r.perSecond, cpu: r.perCpuSecond };
 }
 
 function plainPackets(n: number): Uint8Array[] {

@@ -5,6 +5,13 @@
  * same certificates: TLS 1.3 with x25519 and ECDSA P-256, and TLS 1.2 with
  * ECDHE-RSA (x25519, RSA-2048). Each handshake is complete: both certificate
  * chains validated, both CertificateVerify signatures made and checked.
+ *
+ * Ours and Node's are measured in alternating half-second turns, nine of each,
+ * and every ratio is the median of the turns' ratios. Rates are given by the
+ * clock and per second of the process's CPU time (the machine's cores are
+ * shared, so the clock's rate moves with other work);
+ * then, for each case, where one of our handshakes spends its time, from V8's
+ * sampling profiler (time-profile.ts).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { connect, createServer, type TLSSocket } from 'node:tls';
@@ -22,7 +29,8 @@ import type { TlsVersion } from '../../sim/tls/codepoints';
 import { toBase64 } from '../../sim/wire/bytes';
 import type { CarrierProfile } from '../../sim/carrier';
 import carrier from '../../content/carrier.json';
-import { measureRate, printTable } from './measure';
+import { measureRateAndCpu, printTable, type RateAndCpu } from './measure';
+import { breakdownRows, profileCategories, type CategoryRule } from './time-profile';
 
 const profile = carrier as CarrierProfile;
 const AT = Date.now();
@@ -209,6 +217,23 @@ async function nodePair(cast: Cast, version: TlsVersion, cipher: string) {
   return { once, close: () => server.close() };
 }
 
+/** Where a handshake's time goes: the stage whose code a sample is in, innermost first. */
+const HANDSHAKE_STAGES: CategoryRule[] = [
+  { category: 'key exchange (x25519)', url: '/sim/tls/key-exchange.ts' },
+  { category: 'signing (CertificateVerify, ServerKeyExchange)', url: '/sim/tls/signature.ts', functions: ['sign'] },
+  { category: 'checking the peer’s signature', url: '/sim/tls/signature.ts' },
+  { category: 'certificate chain validation', url: '/sim/pki/' },
+  { category: 'certificate chain validation', url: '/sim/tls/peer-certificate.ts' },
+  { category: 'record protection (AES-GCM)', url: '/sim/tls/record-protection' },
+  { category: 'key schedule and transcript hash', url: '/sim/tls/key-schedule' },
+  { category: 'key schedule and transcript hash', url: '/sim/tls/endpoint.ts', functions: ['transcriptHash'] },
+  { category: 'annotating the bytes (sim/wire)', url: '/sim/wire/' },
+  { category: 'handshake messages and state machine', url: '/sim/tls/' },
+];
+
+/** Turns of each measurement (half a second each) per case. */
+const ROUNDS = 9;
+
 export default async function bench(): Promise<void> {
   const random = HmacDrbg.fromSeed(1, 'tls bench');
   const ec = await buildCast({ carrier: profile, random, at: AT });
@@ -230,29 +255,44 @@ export default async function bench(): Promise<void> {
       node: 'ECDHE-RSA-AES128-GCM-SHA256',
     },
   ];
+  const breakdowns = [];
   for (const c of cases) {
-    // The machine is shared: measure the three in turn, three times over, and keep each one's median.
+    // The machine is shared: measure the three in turn, in short turns many times over, so that ours
+    // and Node's meet the same load; each ratio is the median of the rounds' ratios.
     const loop = await oursOverLoopback(c.cast, c.version, c.suite);
     const pair = await nodePair(c.cast, c.version, c.node);
-    const samples = { our: [] as number[], loopback: [] as number[], node: [] as number[] };
-    for (let round = 0; round < 3; round++) {
-      samples.our.push((await measureRate(() => ours(c.cast, c.version, c.suite), { budgetMs: 1500 })).perSecond);
-      samples.loopback.push((await measureRate(() => loop.once(), { budgetMs: 1500 })).perSecond);
-      samples.node.push((await measureRate(() => pair.once(), { budgetMs: 1500 })).perSecond);
+    const samples = { our: [] as RateAndCpu[], loopback: [] as RateAndCpu[], node: [] as RateAndCpu[] };
+    const turn = { budgetMs: 500, warmupMs: 100 };
+    for (let round = 0; round < ROUNDS; round++) {
+      samples.our.push(await measureRateAndCpu(() => ours(c.cast, c.version, c.suite), turn));
+      samples.loopback.push(await measureRateAndCpu(() => loop.once(), turn));
+      samples.node.push(await measureRateAndCpu(() => pair.once(), turn));
     }
     loop.close();
     pair.close();
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1];
-    const our = { perSecond: median(samples.our) };
-    const ourLoopback = { perSecond: median(samples.loopback) };
-    const node = { perSecond: median(samples.node) };
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const rates = (xs: RateAndCpu[], key: 'perSecond' | 'perCpuSecond') => xs.map((x) => x[key]);
+    const ratios = (key: 'perSecond' | 'perCpuSecond') => samples.loopback.map((x, i) => x[key] / samples.node[i][key]);
     rows.push({
       handshake: c.label,
-      'ours (in-process) /s': our.perSecond,
-      'ours (loopback) /s': ourLoopback.perSecond,
-      'Node tls (loopback) /s': node.perSecond,
-      'Node ÷ ours (loopback)': node.perSecond / ourLoopback.perSecond,
+      'ours (in-process) /s': median(rates(samples.our, 'perSecond')),
+      'ours (loopback) /s': median(rates(samples.loopback, 'perSecond')),
+      'Node tls (loopback) /s': median(rates(samples.node, 'perSecond')),
+      'ours ÷ Node': median(ratios('perSecond')),
+      'per CPU-s: ours (loopback)': median(rates(samples.loopback, 'perCpuSecond')),
+      'Node tls': median(rates(samples.node, 'perCpuSecond')),
+      'ours ÷ Node ': median(ratios('perCpuSecond')),
+    });
+    const runs = 100;
+    breakdowns.push({
+      label: c.label,
+      breakdown: await profileCategories(() => ours(c.cast, c.version, c.suite), runs, HANDSHAKE_STAGES),
+      runs,
     });
   }
   printTable(rows);
+  for (const b of breakdowns) {
+    console.log(`\nWhere an in-process handshake's time goes, ${b.label} (sampled over ${b.runs} handshakes):`);
+    printTable(breakdownRows(b.breakdown, b.runs));
+  }
 }

@@ -25,6 +25,7 @@ const args = (c: MatrixCase) => [
   '--purpose',
   c.purpose,
   ...(c.host ? ['--host', c.host] : []),
+  ...(c.crl ? ['--crl', c.crl] : []),
   '--json',
 ];
 
@@ -33,7 +34,7 @@ describe('trunklab cert-check verdicts', () => {
     const seen = new Set<string>();
     // One case per reason code keeps the number of child processes small.
     const picked = matrix.cases.filter((c) => !seen.has(c.expect) && seen.add(c.expect));
-    expect(picked).toHaveLength(9);
+    expect(picked).toHaveLength(10);
     for (const c of picked) {
       const r = await trunklab(args(c));
       expect({ case: c.name, status: r.status, stderr: r.stderr }).toEqual({
@@ -157,6 +158,23 @@ describe('trunklab cert-check on input it cannot read', () => {
       'a bad --at',
       () => ['cert-check', join(matrix.dir, 'good.pem'), '--ca', matrix.files.rootPem, '--at', 'yesterday'],
       /--at must be an ISO 8601 time/,
+    ],
+    [
+      'a certificate given as --crl',
+      () => ['cert-check', join(matrix.dir, 'good.pem'), '--ca', matrix.files.rootPem, '--crl', matrix.files.rootPem],
+      /holds no "X509 CRL" PEM block/,
+    ],
+    [
+      'DER bytes that are not a CRL',
+      () => [
+        'cert-check',
+        join(matrix.dir, 'good.pem'),
+        '--ca',
+        matrix.files.rootPem,
+        '--crl',
+        write('not-a-crl.der', '\x30\x03\x02\x01\x00'),
+      ],
+      /not-a-crl\.der CRL 1: not a certificate revocation list/,
     ],
     [
       'a bad --purpose',

@@ -3,16 +3,13 @@
  * them: against OpenSSL and against each other on 127.0.0.1, with the exit
  * codes and JSON of the CLI contract.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trunklab } from './trunklab';
+import { trunklab, trunklabAsync, trunklabServer } from './trunklab';
 import { buildInteropPki, SERVER_NAME, type InteropPki } from '../tls/openssl-pki';
 import { openssl, sServer } from '../tls/openssl-peer';
 
-const BIN = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
 let pki: InteropPki;
 beforeAll(() => {
   pki = buildInteropPki();
@@ -32,44 +29,12 @@ const OPTIONS = [
   '',
 ].join('\\r\\n');
 
-/** Starts `trunklab tls-serve 0 …` and resolves with its port once it listens. */
-async function serve(args: string[]) {
-  const proc = spawn(process.execPath, [BIN, 'tls-serve', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => proc.on('close', resolve));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`tls-serve did not start: ${out}`)), 20_000);
-    proc.stdout.on('data', () => {
-      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-  });
-  return { port, exited, output: () => out, kill: () => proc.kill() };
-}
-
-/** Runs `trunklab` without blocking the event loop (so an in-test server could answer). */
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (d) => (stdout += d));
-    proc.stderr.on('data', (d) => (stderr += d));
-    proc.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 describe('trunklab tls-connect', () => {
   it('connects to openssl s_server, checks its certificate, sends, receives, writes the key log', async () => {
     const server = await sServer(['-cert', pki.server.ec.cert, '-key', pki.server.ec.key, '-rev']);
     const keylog = join(pki.dir, 'connect-keys.txt');
     try {
-      const r = await run([
+      const r = await trunklabAsync([
         'tls-connect',
         `127.0.0.1:${server.port}`,
         '--ca',
@@ -101,7 +66,7 @@ describe('trunklab tls-connect', () => {
   it('exits 1 and names the alert when the server certificate comes from an unknown CA', async () => {
     const server = await sServer(['-cert', pki.server.otherCa.cert, '-key', pki.server.otherCa.key, '-tls1_2']);
     try {
-      const r = await run([
+      const r = await trunklabAsync([
         'tls-connect',
         `127.0.0.1:${server.port}`,
         '--ca',
@@ -141,7 +106,7 @@ describe('trunklab tls-connect', () => {
 
 describe('trunklab tls-serve', () => {
   it('answers SIP OPTIONS with 200 OK over mutual TLS, then ends with --once', async () => {
-    const server = await serve([
+    const server = await trunklabServer([
       '--cert',
       pki.server.ec.cert,
       '--key',
@@ -152,7 +117,7 @@ describe('trunklab tls-serve', () => {
       '--once',
     ]);
     try {
-      const r = await run([
+      const r = await trunklabAsync([
         'tls-connect',
         `127.0.0.1:${server.port}`,
         '--ca',
@@ -169,7 +134,7 @@ describe('trunklab tls-serve', () => {
       ]);
       expect(r.status, r.stderr + r.stdout).toBe(0);
       const json = JSON.parse(r.stdout);
-      expect(json).toMatchObject({ ok: true, clientAuthenticated: true });
+      expect(json).toMatchObject({ ok: true, clientCertificateSent: true, clientCertificateAccepted: true });
       expect(json.received).toMatch(/^SIP\/2.0 200 OK\r\n/);
       expect(json.received).toContain('CSeq: 1 OPTIONS');
       expect(await server.exited).toBe(0);
@@ -180,7 +145,7 @@ describe('trunklab tls-serve', () => {
   });
 
   it('refuses a client without a certificate: certificate_required on both sides, exit 1', async () => {
-    const server = await serve([
+    const server = await trunklabServer([
       '--cert',
       pki.server.rsa.cert,
       '--key',
@@ -191,7 +156,7 @@ describe('trunklab tls-serve', () => {
       '--once',
     ]);
     try {
-      const r = await run([
+      const r = await trunklabAsync([
         'tls-connect',
         `127.0.0.1:${server.port}`,
         '--ca',
@@ -210,7 +175,15 @@ describe('trunklab tls-serve', () => {
   });
 
   it('serves openssl s_client over TLS 1.2', async () => {
-    const server = await serve(['--cert', pki.server.rsa.cert, '--key', pki.server.rsa.key, '--tls', '1.2', '--once']);
+    const server = await trunklabServer([
+      '--cert',
+      pki.server.rsa.cert,
+      '--key',
+      pki.server.rsa.key,
+      '--tls',
+      '1.2',
+      '--once',
+    ]);
     const client = openssl([
       's_client',
       '-connect',

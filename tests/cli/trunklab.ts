@@ -7,7 +7,7 @@
  * the wiring the first one skips (exit status, streams, loading the profile).
  */
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CarrierProfile } from '../../sim/carrier';
@@ -45,4 +45,67 @@ export async function trunklab(args: string[], options: CliOptions = {}): Promis
 export function trunklabProcess(args: string[], options: CliOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], { input: options.input, encoding: 'utf8', timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Runs bin/trunklab.js as a child process without blocking the event loop
+ * (so a peer in the test can answer it). A run still going after `limitMs`
+ * is killed and comes back with status null: the command did not end by
+ * itself, which is what tests of "never hangs" look for.
+ */
+export function trunklabAsync(args: string[], limitMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (d) => (stdout += d));
+    proc.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => proc.kill('SIGKILL'), limitMs);
+    proc.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+export interface TrunklabServer {
+  port: number;
+  pid: number;
+  /** Resolves with the exit status when the server ends. */
+  exited: Promise<number | null>;
+  output(): string;
+  kill(): void;
+}
+
+/** Starts `trunklab tls-serve 0 …` and resolves once it listens, with its port. */
+export async function trunklabServer(args: string[]): Promise<TrunklabServer> {
+  const proc = spawn(process.execPath, [BIN, 'tls-serve', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => proc.on('close', resolve));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tls-serve did not start: ${out}`)), 30_000);
+    const check = () => {
+      const m = /listening on 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    proc.stdout.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`tls-serve ended before listening: ${out}`));
+    });
+  });
+  return {
+    port,
+    pid: proc.pid!,
+    exited,
+    output: () => out,
+    kill: () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill();
+    },
+  };
 }

@@ -1,18 +1,21 @@
 /**
  * ECDSA P-256 with SHA-256 (sim/crypto/ecdsa.ts) against RFC 6979 Appendix
- * A.2.5 (deterministic signatures), and against node:crypto.
+ * A.2.5 (deterministic signatures), and against node:crypto. Verification on
+ * the platform's paths (node:crypto, WebCrypto) gives noble's verdicts.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import {
   ecdsaP256PublicKey,
   ecdsaP256Sign,
   ecdsaP256Verify,
+  ecdsaP256VerifyFast,
   ecdsaSignatureFromDer,
   readEcdsaSigValue,
 } from '../../sim/crypto/ecdsa';
 import { fromHex, toHex, utf8 } from '../../sim/wire/bytes';
+import { useNativeCrypto } from '../../sim/crypto/native';
 
 const X = fromHex('c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721');
 const N = p256.Point.CURVE().n;
@@ -119,5 +122,37 @@ describe('ECDSA signatures are read as exact DER (RFC 5480 §2.2, X.690 §10)', 
       expect(ecdsaP256Verify(key, message, bad), name).toBe(false);
     }
     expect(readEcdsaSigValue(Uint8Array.from([0x30, 0x80, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01, 0, 0]))).toBeUndefined();
+  });
+});
+
+describe('ECDSA verification on the platform gives noble’s verdicts', () => {
+  afterAll(() => useNativeCrypto(true));
+  const message = utf8('REGISTER sip:trunks.quillfeather.example SIP/2.0');
+  const key = ecdsaP256PublicKey(X);
+  const der = ecdsaP256Sign(X, message);
+  const short = der.slice();
+  short[1] -= 1;
+  const high = new p256.Signature(
+    BigInt('0xefd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716'),
+    BigInt('0xf7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8'),
+  ).toBytes('der');
+  const cases: Array<[string, Uint8Array, Uint8Array, Uint8Array]> = [
+    ['a good signature', key, message, der],
+    ['a changed message', key, utf8('REGISTER sip:x SIP/2.0'), der],
+    ['a SEQUENCE one byte short', key, message, short],
+    ['a stray byte after the SEQUENCE', key, message, Uint8Array.from([...der, 0])],
+    ['RFC 6979’s high-s signature of "sample"', key, utf8('sample'), high],
+    ['a point off the curve', Uint8Array.from([...key.subarray(0, 64), key[64] ^ 1]), message, der],
+  ];
+
+  it.each([
+    ['node:crypto', true],
+    ['WebCrypto', false],
+  ])('through %s', async (_path, native) => {
+    useNativeCrypto(native);
+    for (const [name, point, m, signature] of cases) {
+      expect(await ecdsaP256VerifyFast(point, m, signature), name).toBe(ecdsaP256Verify(point, m, signature));
+    }
+    expect(ecdsaP256Verify(key, message, der)).toBe(true);
   });
 });

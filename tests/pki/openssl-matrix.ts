@@ -1,7 +1,8 @@
 /**
  * A certificate test matrix made by OpenSSL at test time, in a temporary
  * folder: one chain per reason code, good chains, wildcards, IP addresses,
- * a Common-Name-only certificate, ECDSA and RSA (PKCS #1 v1.5 and PSS).
+ * a Common-Name-only certificate, ECDSA and RSA (PKCS #1 v1.5 and PSS), and a
+ * certificate the issuing CA revoked, with the CRL `openssl ca -gencrl` makes.
  *
  * Certificates are issued with `openssl ca`, which takes exact validity
  * dates, so every case is judged at one fixed time (`AT`) and the verdicts
@@ -26,6 +27,8 @@ export interface MatrixCase {
   expect: CertificateReason;
   /** What `openssl verify` says, where it words the same failure differently. */
   openssl?: string;
+  /** PEM file of a CRL the verifier holds (checked with `openssl verify -crl_check`). */
+  crl?: string;
 }
 
 export interface Matrix {
@@ -176,6 +179,21 @@ export function buildOpenSslMatrix(): Matrix {
   // A forger with its own key and a CA certificate that copies the issuing CA's name.
   issue('forger_ca', 'forger.key', '/O=Test Carrier/CN=Test Issuing CA', 'intermediate', 'self');
   issue('forged', 'leaf.key', '/CN=sbc.test.example', 'server', { crt: 'forger_ca.crt', key: 'forger.key' });
+  // A leaf the issuing CA revoked (key compromise), and the CA's CRL, current at AT (RFC 5280 §5).
+  issue('revoked', 'leaf.key', '/CN=sbc.test.example', 'server', issuing);
+  const caSigner = ['-config', p('ca.cnf'), '-cert', p(issuing.crt), '-keyfile', p(issuing.key)];
+  openssl('ca', ...caSigner, '-revoke', p('revoked.crt'), '-crl_reason', 'keyCompromise');
+  openssl(
+    'ca',
+    ...caSigner,
+    '-gencrl',
+    '-crl_lastupdate',
+    '20261101000000Z',
+    '-crl_nextupdate',
+    '20261231000000Z',
+    '-out',
+    p('issuing-crl.pem'),
+  );
 
   // RSA: a root and leaves signed with PKCS #1 v1.5 and with PSS.
   rsaKey('rsa_root.key');
@@ -327,6 +345,16 @@ export function buildOpenSslMatrix(): Matrix {
     ),
     server('an RSA chain against the ECDSA root', p('rsa.pem'), 'sbc.test.example', 'unknown_issuer'),
     server('trusting another CA only', good, 'sbc.test.example', 'unknown_issuer', otherRoot),
+    {
+      ...server(
+        'on the issuing CA’s CRL',
+        chain('revoked.pem', 'revoked', 'intermediate'),
+        'sbc.test.example',
+        'revoked',
+      ),
+      crl: p('issuing-crl.pem'),
+    },
+    { ...server('good chain, not on the CRL', good, 'sbc.test.example', 'ok'), crl: p('issuing-crl.pem') },
   ];
   return {
     dir,
@@ -365,6 +393,7 @@ export function opensslVerdict(c: MatrixCase, dir: string): string {
     c.purpose === 'server' ? 'sslserver' : 'sslclient',
   ];
   if (c.host !== undefined) args.push(/^[\d.]+$|:/.test(c.host) ? '-verify_ip' : '-verify_hostname', c.host);
+  if (c.crl) args.push('-crl_check', '-CRLfile', c.crl);
   args.push(join(dir, 'v_leaf.pem'));
   try {
     execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -386,6 +415,7 @@ const OPENSSL_ERRORS: Record<number, CertificateReason> = {
   19: 'unknown_issuer', // self-signed certificate in certificate chain
   20: 'unknown_issuer', // unable to get local issuer certificate
   21: 'unknown_issuer', // unable to verify the first certificate
+  23: 'revoked', // certificate revoked
   25: 'not_a_ca', // path length constraint exceeded
   26: 'bad_key_usage', // unsupported certificate purpose
   32: 'bad_key_usage', // key usage does not include certificate signing

@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { parseCertificatesPem } from '../../sim/pki/keys';
+import { readPemBlocks } from '../../sim/pki/pem';
 import { validateChain, type CertificateReason } from '../../sim/pki/validate';
+import { useNativeCrypto } from '../../sim/crypto/native';
 import { AT, buildOpenSslMatrix, opensslVerdict, type Matrix } from './openssl-matrix';
 
 let matrix: Matrix;
@@ -30,6 +32,7 @@ describe('validateChain on OpenSSL-made chains', () => {
       'not_a_ca',
       'bad_key_usage',
       'self_signed',
+      'revoked',
     ];
     expect(new Set(matrix.cases.map((c) => c.expect))).toEqual(new Set(reasons));
   });
@@ -41,6 +44,7 @@ describe('validateChain on OpenSSL-made chains', () => {
         at: Date.parse(AT),
         host: c.host,
         purpose: c.purpose,
+        ...(c.crl ? { crls: readPemBlocks(readFileSync(c.crl, 'utf8')).map((b) => b.der) } : {}),
       });
       expect({ case: c.name, reason: r.reason }).toEqual({ case: c.name, reason: c.expect });
       expect(r.valid).toBe(c.expect === 'ok');
@@ -58,6 +62,30 @@ describe('validateChain on OpenSSL-made chains', () => {
       }
       expect(r.detail.length).toBeGreaterThan(20);
     }
+  });
+});
+
+describe('validateChain as a browser runs it', () => {
+  it('gives every case the same verdict with signatures checked by WebCrypto as by node:crypto', async () => {
+    const verdicts = async (native: boolean) => {
+      useNativeCrypto(native);
+      try {
+        const out = [];
+        for (const c of matrix.cases) {
+          const r = await validateChain(read(c.chain), {
+            anchors: read(c.ca),
+            at: Date.parse(AT),
+            host: c.host,
+            purpose: c.purpose,
+          });
+          out.push({ case: c.name, reason: r.reason, detail: r.detail });
+        }
+        return out;
+      } finally {
+        useNativeCrypto(true);
+      }
+    };
+    expect(await verdicts(false)).toEqual(await verdicts(true));
   });
 });
 

@@ -9,7 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Field, Step, Timeline } from '../../sim/index';
 import { fromHex } from '../../sim/wire';
-import { audioOf, readableText, run, runSetup } from './runs';
+import { digestResponse, parseCredentials } from '../../sim/sip/digest';
+import { audioOf, profile, readableText, run, runSetup } from './runs';
 
 const PLAIN_RTP = { carrier: { srtp: { required: false } }, pbx: { media: { offer: 'rtp' as const } } };
 const PLAIN_SIP = { pbx: { transport: 'udp' as const, port: 'plain' as const } };
@@ -161,7 +162,45 @@ describe('intercept: the attacker answers in the SBC’s place', () => {
     expect(attackerSip(t).text).toMatch(/^REGISTER sip:quillfeather\.example;transport=tls SIP\/2\.0/m);
     const refusal = t.steps.find((s) => s.summary === 'Alert certificate_required')!;
     expect([refusal.from, refusal.to]).toEqual(['sbc', 'attacker']);
-    expect(t.steps.some((s) => s.summary === 'INVITE')).toBe(false);
+    expect(refusal.failure).toMatch(/the attacker sent no certificate/);
+    // Nothing of the PBX's reaches the SBC but the one REGISTER the attacker tried to relay.
+    expect(t.steps.filter((s) => s.protocol === 'SIP' && s.to === 'sbc').map((s) => s.summary)).toEqual(['REGISTER']);
+  });
+
+  it('refused by the SBC, the attacker poses as it: its own challenge, the digest kept, the INVITE and its keys read', async () => {
+    const t = await run('mitm-self-signed', { whatIf: { verify: 'off' } });
+    const fromAttacker = t.steps.filter((s) => s.protocol === 'SIP' && s.from === 'attacker' && s.to === 'pbx');
+    expect(fromAttacker.map((s) => s.summary)).toEqual([
+      '401 Unauthorized',
+      '200 OK',
+      '100 Trying',
+      '503 Service Unavailable',
+    ]);
+    const pbxText = (summary: string) => {
+      const s = t.steps.find(
+        (x) => x.summary === summary && x.from === 'pbx' && x.to === 'attacker' && x.index > fromAttacker[0].index,
+      )!;
+      return new TextDecoder().decode(fromHex(s.views.attacker.layers.at(-1)!.bytes));
+    };
+    // The challenge is the attacker's own (it asks for MD5); the PBX answers it with a digest of its password.
+    const challenge = new TextDecoder().decode(fromHex(fromAttacker[0].views.attacker.layers.at(-1)!.bytes));
+    expect(challenge).toMatch(/^WWW-Authenticate: Digest realm="quillfeather\.example", nonce="[^"]+", algorithm=MD5/m);
+    const authorization = /^Authorization: (.*)$/m.exec(pbxText('REGISTER'))![1].trim();
+    const c = parseCredentials(authorization)!;
+    expect(c).toMatchObject({ username: 'harbourstreet', algorithm: 'MD5', qop: 'auth' });
+    // Offline guessing: the kept response tells the right password from a wrong one, with no SBC involved.
+    const guess = (password: string) =>
+      digestResponse({ ...c, password, method: 'REGISTER', realm: c.realm, nonce: c.nonce, uri: c.uri });
+    expect(guess(profile.customer.password)).toBe(c.response);
+    expect(guess('wrong-horse-battery')).not.toBe(c.response);
+    // The INVITE: the dialled number and the PBX's SRTP keys, readable to the attacker; no media follows.
+    const invite = pbxText('INVITE');
+    expect(invite).toMatch(/^INVITE sip:\+15555550123@/m);
+    expect(invite.match(/^a=crypto:/gm)).toHaveLength(2);
+    expect(t.steps.some((s) => s.protocol === 'SRTP')).toBe(false);
+    expect(t.outcome.summary).toMatch(
+      /holds its digest response .* the number it dialled \(\+15555550123\) and 2 SRTP master keys/,
+    );
   });
 
   it('with neither check, the attacker relays the whole call: the credentials, the keys and the voice', async () => {

@@ -113,7 +113,7 @@ describe('hostile input', () => {
       `REGISTER sips:r SIP/2.0\r\nVia: SIP/2.0/TLS 203.0.113.10;branch=z9hG4bK2\r\nFrom: <sips:constructor@r>;tag=1\r\nTo: <sips:constructor@r>\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n${auth}Content-Length: 0\r\n\r\n`,
     );
     const registrar = new Registrar(
-      { realm: 'r', auth: 'registration', algorithm: 'SHA-256', accounts: { alice: 'pw' }, trustedAddresses: [] },
+      { realm: 'r', auth: 'registration', algorithms: ['SHA-256'], accounts: { alice: 'pw' }, trustedAddresses: [] },
       HmacDrbg.fromSeed(1),
       VirtualClock.at('2026-11-26T09:00:00Z'),
     );

@@ -10,13 +10,13 @@ import { HmacDrbg } from '../../sim/crypto/random';
 import { VirtualClock } from '../../sim/crypto/clock';
 import { answerChallenge, formatCredentials, parseChallenge } from '../../sim/sip/digest';
 import { parseSipMessage } from '../../sim/sip/parse';
-import { headerValue } from '../../sim/sip/message';
+import { headerValue, headerValues } from '../../sim/sip/message';
 import { utf8 } from '../../sim/wire/bytes';
 
 const config: RegistrarConfig = {
   realm: 'quillfeather.example',
   auth: 'registration',
-  algorithm: 'SHA-256',
+  algorithms: ['SHA-256'],
   accounts: { alice: 'pw-alice', bob: 'pw-bob' },
   trustedAddresses: [],
 };
@@ -120,5 +120,51 @@ describe('registrar', () => {
       ip: '203.0.113.10',
     });
     expect([r.response.status, r.verdict]).toEqual([401, 'challenged']);
+  });
+});
+
+describe('digest algorithms (RFC 8760 §2)', () => {
+  const both = { ...config, algorithms: ['SHA-256', 'MD5'] as const };
+  const answer = (challengeValue: string, password: string, algorithm?: 'MD5' | 'SHA-256') => {
+    const c = parseChallenge(challengeValue)!;
+    return formatCredentials(
+      answerChallenge(
+        algorithm ? { ...c, algorithm } : c,
+        { username: 'alice', password },
+        { method: 'REGISTER', uri: 'sips:quillfeather.example' },
+        'cn',
+        1,
+      ),
+    );
+  };
+
+  it('challenges once per algorithm, most preferred first, each with its own nonce', () => {
+    const registrar = new Registrar(both, HmacDrbg.fromSeed(2), VirtualClock.at('2026-11-26T09:00:00Z'));
+    const first = registrar.handle(register('alice'), { ip: '203.0.113.10' });
+    const challenges = headerValues(first.response, 'WWW-Authenticate').map((v) => parseChallenge(v)!);
+    expect(challenges.map((c) => c.algorithm)).toEqual(['SHA-256', 'MD5']);
+    expect(new Set(challenges.map((c) => c.nonce)).size).toBe(2);
+  });
+
+  it.each(['SHA-256', 'MD5'] as const)('accepts a %s answer to the challenge of that algorithm', (algorithm) => {
+    const registrar = new Registrar(both, HmacDrbg.fromSeed(3), VirtualClock.at('2026-11-26T09:00:00Z'));
+    const first = registrar.handle(register('alice'), { ip: '203.0.113.10' });
+    const challenge = headerValues(first.response, 'WWW-Authenticate').find((v) =>
+      v.includes(`algorithm=${algorithm}`),
+    )!;
+    const authorization = answer(challenge, 'pw-alice');
+    expect(registrar.handle(register('alice', { authorization, seq: 2 }), { ip: '203.0.113.10' }).verdict).toBe(
+      'registered',
+    );
+  });
+
+  it('refuses a response made with another algorithm than its nonce was issued for', () => {
+    const registrar = new Registrar(config, HmacDrbg.fromSeed(4), VirtualClock.at('2026-11-26T09:00:00Z'));
+    const first = registrar.handle(register('alice'), { ip: '203.0.113.10' });
+    // The right password, hashed with MD5 for a nonce the registrar issued for SHA-256.
+    const authorization = answer(headerValue(first.response, 'WWW-Authenticate')!, 'pw-alice', 'MD5');
+    const result = registrar.handle(register('alice', { authorization, seq: 2 }), { ip: '203.0.113.10' });
+    expect(result.verdict).toBe('wrong_credentials');
+    expect(result.response.status).toBe(401);
   });
 });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import carrier from '../../content/carrier.json';
-import type { CarrierProfile, Field, Timeline } from '../../sim/index';
+import type { CarrierProfile, Field } from '../../sim/index';
 import { listScenarios, runScenario } from '../../sim/index';
 import {
   ancestorsOf,
@@ -25,14 +25,15 @@ import { hexRows } from '../../site/lib/hex-rows';
  * their values, and checking every byte of every one costs minutes for
  * nothing more. A kind is the sender, the label and the stack of layers, so
  * a TLS 1.2 Certificate (in clear) and a TLS 1.3 one (encrypted) both count.
+ * Run once for the file: a run is a pure function of scenario and seed.
  */
-let catalogue: Promise<Timeline[]> | undefined;
-async function engineSteps() {
-  // Run once for the file: a run is a pure function of scenario and seed.
-  catalogue ??= Promise.all(
+let steps: ReturnType<typeof runSteps> | undefined;
+const engineSteps = () => (steps ??= runSteps());
+
+async function runSteps() {
+  const runs = await Promise.all(
     listScenarios().map((s) => runScenario(s.id, { seed: 1, carrier: carrier as CarrierProfile })),
   );
-  const runs = await catalogue;
   const seen = new Set<string>();
   return runs.flatMap((t) =>
     t.steps.filter((step) => {
@@ -53,21 +54,27 @@ function leaves(fields: readonly Field[], prefix = ''): Array<{ path: string; fi
 
 describe('field paths on the engine’s trees', () => {
   it('every byte leads to the leaf that explains it, and that leaf’s range leads back to it', async () => {
+    // Tens of thousands of comparisons: collected as words and asserted once, so a failure names each byte.
+    const wrong: string[] = [];
     for (const step of await engineSteps()) {
+      const where = `step ${step.index + 1} (${step.summary})`;
       const length = step.bytes.length / 2;
       for (let offset = 0; offset < length; offset++) {
         const path = deepestAt(step.fields, offset)!;
         const field = fieldAt(step.fields, path)!;
-        expect(field.start <= offset && offset < field.end).toBe(true);
-        expect(field.children ?? []).toHaveLength(0);
+        if (!(field.start <= offset && offset < field.end)) wrong.push(`${where}: byte ${offset} leads to ${path}`);
+        if ((field.children ?? []).length > 0) wrong.push(`${where}: byte ${offset} leads to a branch, ${path}`);
       }
       for (const { path, field } of leaves(step.fields)) {
-        if (field.end > field.start) expect(deepestCovering(step.fields, field.start, field.end)).toBe(path);
-        for (const a of ancestorsOf(path)) expect(path.startsWith(`${a}.`)).toBe(true);
+        const back = field.end > field.start ? deepestCovering(step.fields, field.start, field.end) : path;
+        if (back !== path) wrong.push(`${where}: leaf ${path}'s range leads to ${back}`);
+        for (const a of ancestorsOf(path)) if (!path.startsWith(`${a}.`)) wrong.push(`${where}: ${a} above ${path}`);
       }
-      expect(layerStack(step.fields).map((m) => m.field.layer)).toContain('ipv4');
-      expect(branchPaths(step.fields).every((p) => (fieldAt(step.fields, p)!.children ?? []).length > 0)).toBe(true);
+      if (!layerStack(step.fields).some((m) => m.field.layer === 'ipv4')) wrong.push(`${where}: no IPv4 layer`);
+      for (const p of branchPaths(step.fields))
+        if ((fieldAt(step.fields, p)!.children ?? []).length === 0) wrong.push(`${where}: branch ${p} has no children`);
     }
+    expect(wrong).toEqual([]);
   });
 
   it('copy as text names every field with its byte range; copy as hex holds every byte', async () => {

@@ -24,6 +24,12 @@ export function troubleshootingCommands(
     ].join('\n'),
     /** How many certificates the SBC sent, and whose. */
     listSbcChain: `grep -c 'BEGIN CERTIFICATE' ${SBC_CHAIN_FILE}\nopenssl x509 -in ${SBC_CHAIN_FILE} -noout -subject -issuer -dates`,
+    /**
+     * Subject and issuer of every certificate the SBC sent, then the subject of the root the PBX
+     * holds: tells a missing intermediate (one certificate, issued by the issuing CA) from a wrong
+     * root (the last certificate's issuer is not the root installed), which OpenSSL reports alike.
+     */
+    compareChainWithRoot: `openssl crl2pkcs7 -nocrl -certfile ${SBC_CHAIN_FILE} | openssl pkcs7 -print_certs -noout\nopenssl x509 -in ${f.root} -noout -subject`,
     /** The engine's path validation, step by step, as the PBX runs it. */
     checkSbcChain: `trunklab cert-check ${SBC_CHAIN_FILE} --ca ${f.root} --host ${sbc}`,
     /** The same check at the time the PBX believes it is. */

@@ -1,0 +1,34 @@
+/**
+ * `trunklab` as a process: the engine's `main` with this process's streams,
+ * its arguments and the carrier profile from content/. It lives outside sim/
+ * because it composes the engine with the carrier profile, which the engine
+ * never imports itself. scripts/build-cli.js bundles it (and everything it
+ * imports) into plain JavaScript in build/cli/; bin/trunklab.js runs that.
+ */
+import 'reflect-metadata';
+import carrier from '../content/carrier.json';
+import type { CarrierProfile } from '../sim/carrier';
+import { main } from '../sim/cli/main';
+
+export { main };
+
+async function readStdin(limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    if (total > limit) break;
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Runs the command line this process was given and sets its exit status. */
+export async function runTrunklab(argv: string[] = process.argv.slice(2)): Promise<void> {
+  process.exitCode = await main(argv, {
+    carrier: carrier as CarrierProfile,
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    readStdin,
+  });
+}

@@ -1,0 +1,45 @@
+/**
+ * A NAT router that forgets an idle TLS connection (RFC 5382 §5; RFC 5626
+ * §3.5.1 for the cure): the PBX registers over TLS and waits for calls; the
+ * customer's router forgets the connection after two minutes without a
+ * packet. A call for the customer then goes nowhere: the router drops the
+ * SBC's INVITE, the SBC gives up after Timer B (RFC 3261 §17.1.1.2), and the
+ * PBX knows nothing until its registration refresh goes unanswered too;
+ * then it connects and registers again, and the next call rings.
+ */
+import type { ScenarioDefinition } from '../scenario';
+import { secureTrunk } from '../setup';
+
+const MINUTE = 60_000;
+
+export const NAT_SCENARIOS: ScenarioDefinition[] = [
+  {
+    id: 'nat-idle-timeout',
+    title: 'A NAT router forgets an idle trunk',
+    summary:
+      'The PBX registers over TLS and waits for calls. Its NAT router forgets the connection after 2 minutes without a packet, so a call for the customer at minute 3 is dropped at the router and the SBC gives up after 32 s. At minute 5 the PBX’s registration refresh goes unanswered too; it connects again, registers, and the call at minute 7 rings.',
+    lesson:
+      'Calls towards a registered PBX ride on the connection the PBX keeps open: when a router on the way forgets it, those calls fail silently until the PBX re-registers. Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives (RFC 5626) or OPTIONS pings.',
+    article: '/docs/firewalls-and-nat/#idle-connections-and-keepalives',
+    expected: { ok: false, stage: 'sip', reason: '408' },
+    setup: {
+      ...secureTrunk({
+        pbx: { calls: 'incoming', registerExpires: 600 },
+        sbc: { incomingCallsAtMs: [3 * MINUTE, 7 * MINUTE] },
+      }),
+      customerNat: { tcpIdleSeconds: 120 },
+    },
+    whatIf: [
+      {
+        id: 'keepalive',
+        label: 'PBX keepalives',
+        choices: [
+          { value: 'off', label: 'None' },
+          { value: 'crlf', label: 'CRLF every 30 s' },
+        ],
+        default: 'off',
+        effects: { crlf: { pbx: { keepaliveSeconds: 30 } } },
+      },
+    ],
+  },
+];

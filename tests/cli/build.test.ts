@@ -1,0 +1,73 @@
+/**
+ * The `trunklab` command as scripts/build-cli.js builds it (tests/global-setup.ts
+ * builds it before the run): plain JavaScript that starts without compiling
+ * anything and without the engine until a command needs it, whose stack
+ * traces name the TypeScript, and which runs on its own, outside the project.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildInteropPki } from '../tls/openssl-pki';
+
+const BUILD = fileURLToPath(new URL('../../build/cli/', import.meta.url));
+
+interface Metafile {
+  outputs: Record<string, { imports: Array<{ path: string; kind: string }>; inputs: Record<string, unknown> }>;
+}
+
+describe('the built trunklab command', () => {
+  it('starts with the command table only: the engine is loaded when a command runs', () => {
+    const meta = JSON.parse(readFileSync(join(BUILD, 'meta.json'), 'utf8')) as Metafile;
+    const loaded = new Set<string>();
+    const visit = (output: string) => {
+      if (loaded.has(output)) return;
+      loaded.add(output);
+      for (const i of meta.outputs[output].imports)
+        if (i.kind === 'import-statement' && meta.outputs[i.path]) visit(i.path);
+    };
+    visit('build/cli/trunklab.js');
+    const inputs = [...loaded].flatMap((o) => Object.keys(meta.outputs[o].inputs));
+    const engine = inputs.filter((path) => /^sim\/(?!cli\/|wire\/)|^node_modules\/@(peculiar|noble)\//.test(path));
+    // A command that imports the engine at the top of its module makes every `trunklab` start load it:
+    // import it inside run() with `await import(...)`, as the other commands do.
+    expect(engine).toEqual([]);
+    expect(inputs).toContain('sim/cli/main.ts');
+  });
+
+  it('names the TypeScript in a stack trace from the JavaScript', () => {
+    const script = [
+      'process.setSourceMapsEnabled(true);',
+      `const { main } = await import(${JSON.stringify(join(BUILD, 'trunklab.js'))});`,
+      // No context to write to: main fails at once, with a stack through its own code.
+      "try { await main(['--help'], undefined); } catch (e) { console.log(e.stack); }",
+    ].join('\n');
+    const stack = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(stack).toMatch(/TypeError/);
+    expect(stack).toMatch(/sim\/cli\/main\.ts:\d+:\d+/);
+  });
+
+  it('runs on its own from a copy outside the project, as a package with no dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(BUILD, 'package.json'), 'utf8'));
+    expect(pkg).toMatchObject({ name: 'trunklab', bin: { trunklab: 'bin.js' } });
+    expect(pkg.dependencies).toBeUndefined();
+    const copy = mkdtempSync(join(tmpdir(), 'trunklab-alone-'));
+    const pki = buildInteropPki();
+    try {
+      cpSync(BUILD, copy, { recursive: true });
+      const r = spawnSync(
+        process.execPath,
+        [join(copy, 'bin.js'), 'cert-check', pki.server.ec.cert, '--ca', pki.ca, '--host', '127.0.0.1'],
+        { cwd: copy, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^valid: /);
+    } finally {
+      pki.dispose();
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+});
