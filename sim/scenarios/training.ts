@@ -39,6 +39,8 @@ export interface ProofPattern {
   /** The ladder summary, or its start: `Alert`, `403 Forbidden`, `SRTP (tampered)`. */
   summary: string;
   which: 'first' | 'every';
+  /** Only packets after the last one from the same party whose protocol and summary start with this (`SIP ACK`: once a re-INVITE is acknowledged). */
+  after?: string;
 }
 
 export interface TrainingDefinition {

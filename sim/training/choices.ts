@@ -59,6 +59,10 @@ const TLS_CAUSES = {
     text: 'The PBX sends TLS to the SBC’s plain SIP port.',
     tell: 'The TCP connection opens, the ClientHello goes to port 5060, and no ServerHello ever comes back.',
   },
+  'pbx-certificate-revoked': {
+    text: 'The carrier revoked the PBX’s certificate.',
+    tell: 'The SBC, not the PBX, ends with certificate_revoked after the PBX’s Certificate message: the certificate’s serial number is on the issuing CA’s revocation list.',
+  },
   'record-altered': {
     text: 'A device on the path altered a TLS record.',
     tell: 'The handshake completes; then the SBC ends with bad_record_mac after a record that arrived changed.',
@@ -81,6 +85,14 @@ const REGISTRATION_CAUSES = {
   'wrong-domain': {
     text: 'The PBX registers to another domain than the carrier’s.',
     tell: 'The REGISTER’s request line and To header name a domain the SBC does not serve, and it answers 404 Not Found.',
+  },
+  'digest-algorithm-unsupported': {
+    text: 'The PBX cannot compute the digest algorithm the carrier challenges with.',
+    tell: 'The SBC’s 401 offers only algorithm=SHA-256, and the PBX never answers it with a second REGISTER.',
+  },
+  'nat-forgot-connection': {
+    text: 'The customer’s NAT router forgot the PBX’s connection after it sat idle.',
+    tell: 'Calls out work; the SBC’s INVITE on the registered connection gets no answer and is sent again and again.',
   },
   'register-blocked': {
     text: 'A firewall drops the PBX’s SIP before it reaches the SBC.',
@@ -209,6 +221,22 @@ export const FIXES = {
   'add-ip-to-trunk': {
     text: 'Ask the carrier to add the PBX’s public address to the trunk.',
     tell: 'Right when the carrier authenticates by IP address and refuses without a challenge.',
+  },
+  'new-key-and-csr': {
+    text: 'Make a new key and CSR on the PBX and have the carrier sign a new certificate.',
+    tell: 'Right when the SBC refuses the PBX’s certificate as revoked.',
+  },
+  'update-digest-algorithms': {
+    text: 'Update the PBX so that it answers SHA-256 digest challenges.',
+    tell: 'Right when the challenge names only an algorithm the PBX cannot compute.',
+  },
+  'keepalive-within-nat-timeout': {
+    text: 'Have the PBX send keepalives more often than the NAT router’s idle timeout.',
+    tell: 'Right when calls from the SBC die on a connection the customer’s NAT has forgotten.',
+  },
+  'fix-rekeying': {
+    text: 'Have the side that keeps the old SRTP key after a re-INVITE fixed by its vendor, and stop re-keying meanwhile.',
+    tell: 'Right when every packet after a re-INVITE fails authentication at one end.',
   },
   'open-sip-port': {
     text: 'Allow outbound TCP to the SBC’s port 5061 on the customer’s firewall.',

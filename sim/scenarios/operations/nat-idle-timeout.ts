@@ -9,6 +9,8 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
+import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
+import { troubleshooting } from '../article-links';
 
 const MINUTE = 60_000;
 
@@ -22,6 +24,37 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
       'Calls towards a registered PBX ride on the connection the PBX keeps open: when a router on the way forgets it, those calls fail silently until the PBX re-registers. Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives (RFC 5626) or OPTIONS pings.',
     article: '/docs/firewalls-and-nat/#idle-connections-and-keepalives',
     expected: { ok: false, stage: 'sip', reason: '408' },
+    remedies: [
+      {
+        cause: () =>
+          'A NAT router or firewall on the customer’s side forgot the PBX’s TLS connection after it sat idle longer than its timeout. The SBC sends incoming calls over that connection, so they die at the router, while calls out still work.',
+        fix: () =>
+          'Keep the connection busier than the shortest idle timeout on the path (CRLF keepalives, OPTIONS pings or a shorter registration interval), or raise the router’s TCP idle timeout.',
+        article: troubleshooting(
+          'incoming-calls-fail-until-the-pbx-re-registers',
+          'Incoming calls fail until the PBX re-registers',
+        ),
+      },
+    ],
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'We can always call out, but calls to our numbers often ring nowhere, especially first thing in the morning or after lunch. Later in the day they work.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Registered'),
+        log: () =>
+          asteriskLog(
+            'NOTICE',
+            'res_pjsip_registrar.c',
+            'No incoming calls received; outbound registration is current',
+          ),
+      },
+      proof: { from: 'sbc', summary: 'INVITE', which: 'first' },
+      causes: ['nat-forgot-connection', 'wrong-password', 'ip-not-allowed', 'register-blocked', 'wrong-domain'],
+      fixes: ['keepalive-within-nat-timeout', 'open-sip-port', 'reenter-credentials', 'add-ip-to-trunk'],
+      hint: 'Follow the SBC’s INVITE to the PBX: does anything come back, and how long had the connection been quiet before it?',
+    },
     setup: {
       ...secureTrunk({
         pbx: { calls: 'incoming', registerExpires: 600 },
