@@ -123,19 +123,14 @@ export class RtpLens implements DatagramLens {
         layers: this.plainLayer(payload, 'RTP (in clear)'),
       };
     }
-    const why = note
-      ? 'encrypted (SRTP)'
-      : g711 && bodyLength > samples
-        ? `encrypted: ${samples} bytes would be ${samples / 8} ms of G.711, and the ${bodyLength - samples} more are SRTP’s authentication tag`
-        : 'unreadable without the SDP that keys it';
+    // A G.711 payload longer than its samples carries SRTP's tag: encrypted, and the length alone says so.
+    const tagged = g711 && bodyLength > samples;
     return {
       access: 'metadata',
-      // Without the SDP the tap cannot tell where the payload ends and an SRTP tag begins: it names the whole
-      // rest, unless the G.711 length tells the tag apart.
-      summary:
-        !note && g711 && bodyLength > samples
-          ? `${what}: header readable; the ${bodyLength}-byte payload is ${why}`
-          : `${what}: header readable; the ${bodyLength} bytes after it (the payload${note ? ', encrypted, and SRTP’s authentication tag' : ', and an SRTP tag if there is one'}) are ${note ? 'unreadable without the key' : 'unreadable without the SDP that keys them'}`,
+      // Without the SDP the tap cannot tell where the payload ends and an SRTP tag begins: it names the whole rest.
+      summary: tagged
+        ? `${what}: header readable; the ${bodyLength}-byte payload is encrypted: ${samples} bytes would be ${samples / 8} ms of G.711, and the ${bodyLength - samples} more are SRTP’s authentication tag`
+        : `${what}: header readable; the ${bodyLength} bytes after it (the payload${note ? ', encrypted, and SRTP’s authentication tag' : ', and an SRTP tag if there is one'}) are ${note ? 'unreadable without the key' : 'unreadable without the SDP that keys them'}`,
       facts,
       layers: [{ title: 'RTP header (in clear)', bytes: toHex(payload.subarray(0, header.headerLength)), fields }],
     };

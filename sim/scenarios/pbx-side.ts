@@ -278,8 +278,8 @@ export class PbxSide {
             `${e.status} ${e.reason}: no challenge with a digest algorithm the PBX supports (${supported.join(', ')})`,
           );
         }
+        // A PBX that cannot answer the challenge gives up (it decided); a wrong password is the SBC's refusal.
         verdicts.refuse({
-          // A refused answer is the SBC's decision, which the PBX reports; a challenge the PBX cannot answer is its own.
           party: e.unsupported ? 'pbx' : 'sbc',
           stage: 'sip',
           reason: String(e.status),

@@ -161,7 +161,7 @@ test('plain RTP with an eavesdropper: every text says the attacker reads and pla
   for (let i = 0; i < 10 && (await next.getAttribute('aria-disabled')) !== 'true'; i++) await next.click();
   const outcome = page.getByRole('region', { name: /^Outcome/ });
   await expect(outcome).toContainText('over plain RTP (unencrypted)');
-  await expect(outcome).toContainText('The attacker read 128 packets of the PBX’s audio');
+  await expect(outcome).toContainText('The attacker read 128 of the PBX’s and 128 of the SBC’s audio packets');
 });
 
 test('with nobody on the path, the attacker’s view says so once and offers an eavesdropper', async ({ page }) => {

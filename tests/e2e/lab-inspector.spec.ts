@@ -234,6 +234,8 @@ test('the lens: the attacker sees ciphertext where the PBX reads what is inside'
   await page.getByRole('group', { name: 'View as' }).getByRole('radio', { name: 'Attacker', exact: true }).check();
   await expect(inspector).toContainText(`Attacker sees metadata only: ${step.views.attacker.summary}`);
   await expect(inspector.getByRole('region', { name: /reads it$/ })).toHaveCount(0);
+  // What the attacker reads deepest is the wire itself: its fields open, where the PBX's lens had folded them.
+  await expect(inspector.getByRole('region', { name: /^On the wire/ }).getByRole('tree')).toBeVisible();
   await expect(inspector.getByRole('region', { name: /^On the wire/ })).toBeVisible();
 });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import carrier from '../../content/carrier.json';
-import type { CarrierProfile, Field } from '../../sim/index';
+import type { CarrierProfile, Field, Timeline } from '../../sim/index';
 import { listScenarios, runScenario } from '../../sim/index';
 import {
   ancestorsOf,
@@ -25,15 +25,14 @@ import { hexRows } from '../../site/lib/hex-rows';
  * their values, and checking every byte of every one costs minutes for
  * nothing more. A kind is the sender, the label and the stack of layers, so
  * a TLS 1.2 Certificate (in clear) and a TLS 1.3 one (encrypted) both count.
- * Run once for the file: a run is a pure function of scenario and seed.
  */
-let steps: ReturnType<typeof runSteps> | undefined;
-const engineSteps = () => (steps ??= runSteps());
-
-async function runSteps() {
-  const runs = await Promise.all(
+let catalogue: Promise<Timeline[]> | undefined;
+async function engineSteps() {
+  // Run once for the file: a run is a pure function of scenario and seed.
+  catalogue ??= Promise.all(
     listScenarios().map((s) => runScenario(s.id, { seed: 1, carrier: carrier as CarrierProfile })),
   );
+  const runs = await catalogue;
   const seen = new Set<string>();
   return runs.flatMap((t) =>
     t.steps.filter((step) => {

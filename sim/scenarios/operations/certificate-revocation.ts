@@ -7,8 +7,8 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
-import { freeswitchGateway, freeswitchLog } from '../../training/pbx-lines';
 import { troubleshooting } from '../article-links';
+import { freeswitchGateway, freeswitchLog } from '../../training/pbx-lines';
 
 export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
   {
@@ -20,15 +20,6 @@ export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
       'Revocation only protects where someone checks: the SBC refuses a revoked certificate because it reads the CA’s CRL. After a key leak, make a new key and CSR, install the new certificate, and only then is the trunk back.',
     article: '/docs/certificate-lifecycle/#revocation',
     expected: { ok: false, stage: 'tls', reason: 'certificate_revoked' },
-    remedies: [
-      {
-        cause: () =>
-          'The carrier’s CA revoked the PBX’s certificate (after a key leak, or because it was replaced), and the SBC checks the CA’s revocation list. The PBX still presents the revoked certificate.',
-        fix: () =>
-          'Make a new key and CSR on the PBX and install the certificate the carrier signs from it: the old certificate, or a new one for the old key, will not do.',
-        article: troubleshooting('revoked-client-certificate', 'Revoked client certificate'),
-      },
-    ],
     training: {
       level: 'advanced',
       ticket: () =>
@@ -56,6 +47,15 @@ export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
       hint: 'Which side sends the alert, and what does the SBC’s certificate check say about the PBX’s certificate’s serial number?',
     },
     setup: secureTrunk({ pbx: { tls: { certificate: 'revoked' } }, sbc: { checksCrl: true } }),
+    remedies: [
+      {
+        cause: () =>
+          'The carrier’s CA revoked the PBX’s certificate (after a key leak, or because the certificate was replaced), and the SBC checks the CA’s revocation list. The PBX still presents the old certificate.',
+        fix: () =>
+          'Make a new key and CSR, and install the new certificate. A new certificate for the old key, or the old certificate again, will not do.',
+        article: troubleshooting('revoked-client-certificate', 'Revoked client certificate'),
+      },
+    ],
     whatIf: [
       {
         id: 'pbxCertificate',

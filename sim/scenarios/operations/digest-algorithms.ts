@@ -7,8 +7,8 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
-import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 import { troubleshooting } from '../article-links';
+import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 
 const ARTICLE = '/docs/digest-algorithms/';
 
@@ -22,15 +22,6 @@ export const DIGEST_ALGORITHM_SCENARIOS: ScenarioDefinition[] = [
       'A 401 the PBX never answers, with no 403 after it, points at the digest algorithm: compare the algorithm in WWW-Authenticate with what the PBX supports, then update the PBX or ask for an MD5 challenge beside the SHA-256 one.',
     article: `${ARTICLE}#a-pbx-that-knows-only-md5`,
     expected: { ok: false, stage: 'sip', reason: '401' },
-    remedies: [
-      {
-        cause: () =>
-          'The SBC challenges only with a digest algorithm the PBX cannot compute: SHA-256 for a PBX that knows only MD5 (RFC 8760), so the PBX never answers the 401.',
-        fix: () =>
-          'Update the PBX to a release that computes SHA-256 digests; meanwhile the carrier can challenge with SHA-256 and MD5, one header each.',
-        article: troubleshooting('digest-algorithm-not-supported', 'Digest algorithm not supported'),
-      },
-    ],
     training: {
       level: 'advanced',
       ticket: (c) =>
@@ -57,6 +48,15 @@ export const DIGEST_ALGORITHM_SCENARIOS: ScenarioDefinition[] = [
       hint: 'Read the algorithm in the 401’s WWW-Authenticate header, and look for the PBX’s answer to it.',
     },
     setup: secureTrunk({ pbx: { digestAlgorithms: ['MD5'] }, sbc: { digestAlgorithms: ['SHA-256'] } }),
+    remedies: [
+      {
+        cause: () =>
+          'The SBC challenges only with an algorithm the PBX cannot compute: typically SHA-256 for a PBX that knows only MD5 (RFC 8760).',
+        fix: () =>
+          'Update the PBX to a release with SHA-256 digests; meanwhile the carrier can challenge with SHA-256 and MD5, one header each, and the PBX answers the one it knows.',
+        article: troubleshooting('digest-algorithm-not-supported', 'Digest algorithm not supported'),
+      },
+    ],
     whatIf: [
       {
         id: 'pbxDigest',

@@ -9,8 +9,9 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
-import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 import { troubleshooting } from '../article-links';
+import { TIMER_B_MS } from '../../sip/sbc-caller';
+import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 
 const MINUTE = 60_000;
 
@@ -24,18 +25,6 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
       'Calls towards a registered PBX ride on the connection the PBX keeps open: when a router on the way forgets it, those calls fail silently until the PBX re-registers. Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives (RFC 5626) or OPTIONS pings.',
     article: '/docs/firewalls-and-nat/#idle-connections-and-keepalives',
     expected: { ok: false, stage: 'sip', reason: '408' },
-    remedies: [
-      {
-        cause: () =>
-          'A NAT router or firewall on the customer’s side forgot the PBX’s TLS connection after it sat idle longer than its timeout. The SBC sends incoming calls over that connection, so they die at the router, while calls out still work.',
-        fix: () =>
-          'Keep the connection busier than the shortest idle timeout on the path (CRLF keepalives, OPTIONS pings or a shorter registration interval), or raise the router’s TCP idle timeout.',
-        article: troubleshooting(
-          'incoming-calls-fail-until-the-pbx-re-registers',
-          'Incoming calls fail until the PBX re-registers',
-        ),
-      },
-    ],
     training: {
       level: 'advanced',
       ticket: () =>
@@ -62,6 +51,18 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
       }),
       customerNat: { tcpIdleSeconds: 120 },
     },
+    remedies: [
+      {
+        cause: () =>
+          `A NAT router or firewall between the PBX and the SBC forgot the TLS connection after it was idle for longer than its timeout. The SBC sends incoming calls over that connection, so they are dropped at the router; the SBC gives up after Timer B (${TIMER_B_MS / 1000} seconds, RFC 3261 §17.1.1.2). The PBX notices only when its own next REGISTER goes unanswered, then connects and registers again.`,
+        fix: () =>
+          'Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives or OPTIONS pings, or a shorter registration interval; or raise the router’s TCP idle timeout.',
+        article: troubleshooting(
+          'incoming-calls-fail-until-the-pbx-re-registers',
+          'Incoming calls fail until the PBX re-registers',
+        ),
+      },
+    ],
     whatIf: [
       {
         id: 'keepalive',

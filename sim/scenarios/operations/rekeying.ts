@@ -8,8 +8,8 @@
  */
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
-import { freeswitchGateway, freeswitchLog } from '../../training/pbx-lines';
 import { troubleshooting } from '../article-links';
+import { freeswitchGateway, freeswitchLog } from '../../training/pbx-lines';
 
 /** How far into the call the PBX re-keys: long enough for some audio to have gone both ways. */
 const REKEY_AFTER_MS = 1000;
@@ -24,15 +24,6 @@ export const REKEYING_SCENARIOS: ScenarioDefinition[] = [
       'Audio that stops in one direction in the middle of a call, right after a re-INVITE, is a re-keying fault: the tag failures begin with the first packet under the new key. Compare the a=crypto keys of the re-INVITE and its answer with the key the receiver uses.',
     article: '/docs/srtp-mid-call/#one-side-keeps-the-old-key',
     expected: { ok: false, stage: 'srtp', reason: 'auth_failure' },
-    remedies: [
-      {
-        cause: () =>
-          'A re-INVITE changed the SRTP keys and one side went on using the old key, so from then on every packet in that direction fails its authentication tag.',
-        fix: () =>
-          'A software fault of the side that kept the old key: report it to its vendor with the capture and both SDPs, and avoid re-keying re-INVITEs meanwhile.',
-        article: troubleshooting('audio-stops-after-a-re-invite', 'Audio stops after a re-INVITE'),
-      },
-    ],
     training: {
       level: 'advanced',
       ticket: () =>
@@ -53,6 +44,15 @@ export const REKEYING_SCENARIOS: ScenarioDefinition[] = [
       hint: 'Compare the a=crypto key in the re-INVITE with the one before it, and see which of the PBX’s packets the SBC drops after it.',
     },
     setup: secureTrunk({ pbx: { rekeyAfterMs: REKEY_AFTER_MS }, sbc: { keepsOldKeyOnRekey: true } }),
+    remedies: [
+      {
+        cause: () =>
+          'A re-INVITE changed the SRTP keys, and one side went on using the old key; or, after a long call, the two sides’ rollover counters no longer agree. Either way every packet in that direction fails its tag.',
+        fix: () =>
+          'A software fault of the side that kept the old key: report it to its vendor with the capture and both SDPs.',
+        article: troubleshooting('audio-stops-after-a-re-invite', 'Audio stops after a re-INVITE'),
+      },
+    ],
     whatIf: [
       {
         id: 'sbcKey',
