@@ -8,6 +8,7 @@ import { fromHex } from './wire/bytes';
 import { DEFINITIONS, SCENARIOS, findScenario } from './scenarios/catalogue';
 import type { CarrierProfile } from './carrier';
 import type { Remedy } from './timeline';
+import { exerciseOf, type Exercise } from './training/exercise';
 import type { RunOptions as ScenarioRunOptions, ScenarioInfo } from './scenarios/scenario';
 
 export type * from './timeline';
@@ -25,6 +26,9 @@ export type { OpenedCapture, OpenCaptureOptions } from './capture/open-capture';
 export type { CaptureReport, MediaReport, TlsReport, SipReport } from './capture/capture-analysis';
 export type { CaptureFailure, StageReport, TrunkStage } from './capture/diagnosis';
 export { MAX_CAPTURE_STEPS } from './capture/capture-steps';
+export { provingSteps } from './training/proof';
+export type { Exercise, ExerciseChoice } from './training/exercise';
+export type { TrainingStage, ProofPattern } from './scenarios/training';
 export { ENGINE_FACTS } from './engine-facts';
 export { labCertificates, type LabCertificate } from './scenarios/credentials';
 export { RUN_START } from './scenarios/run-scenario';
@@ -52,6 +56,15 @@ export function listScenarios(): ScenarioInfo[] {
 export function scenarioRemedy(id: string, carrier: CarrierProfile): Remedy | undefined {
   const remedy = DEFINITIONS.find((d) => d.id === id)?.remedies?.[0];
   return remedy && { cause: remedy.cause(carrier), fix: remedy.fix(carrier), article: remedy.article };
+}
+
+/**
+ * Every failing scenario as a "Diagnose the trunk" exercise, written for the
+ * given carrier: the symptom, the causes and fixes to choose from, and the
+ * scenario's remedy to explain the answers (sim/training/exercise.ts).
+ */
+export function listExercises(carrier: CarrierProfile): Exercise[] {
+  return DEFINITIONS.flatMap((d) => exerciseOf(d, carrier) ?? []);
 }
 
 export class UnknownScenarioError extends Error {

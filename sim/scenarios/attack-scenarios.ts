@@ -6,6 +6,7 @@
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
+import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchLog } from '../training/pbx-lines';
 
 const attackerSwitch = (on: WhatIfRule['effects'][string]): WhatIfRule => ({
   id: 'attacker',
@@ -29,6 +30,31 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
     article: '/docs/attacks/#tampering',
     expected: { ok: false, stage: 'tls', reason: 'bad_record_mac' },
     setup: secureTrunk({ attacker: { kind: 'tamper', target: 'sip', packets: 1 } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'The trunk registers now and then and drops again. Our network provider replaced a router in our building on Friday.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Rejected'),
+        log: () =>
+          asteriskLog(
+            'WARNING',
+            'pjproject',
+            'SSL SSL_ERROR_SSL (Read): err: <error:0A000119:SSL routines::tlsv1 alert bad record mac>',
+          ),
+      },
+      proof: { from: 'attacker', summary: 'REGISTER', which: 'first' },
+      causes: [
+        'record-altered',
+        'no-client-certificate',
+        'client-certificate-wrong-ca',
+        'no-common-cipher',
+        'interception',
+      ],
+      fixes: ['find-altering-device', 'turn-off-verification', 'configure-client-certificate', 'allow-carrier-suites'],
+      hint: 'The handshake finished: follow the first record with SIP in it, from the PBX to the SBC, and compare it in the PBX’s and the SBC’s views.',
+    },
     whatIf: [attackerSwitch({})],
     remedies: [
       {
@@ -50,6 +76,25 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
     article: '/docs/srtp-and-sdes/#what-the-authentication-tag-protects',
     expected: { ok: false, stage: 'srtp', reason: 'auth_failure' },
     setup: secureTrunk({ attacker: { kind: 'tamper', target: 'srtp', packets: 5 } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'Calls work but the audio has small gaps, a syllable missing here and there, on every call through one office. The other office is fine.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('REGED', 'UP'),
+        log: () =>
+          freeswitchLog(
+            'WARNING',
+            'switch_rtp.c:6875',
+            'Error: SRTP audio unprotect failed with code 7 (auth check failed)',
+          ),
+      },
+      proof: { from: 'attacker', summary: 'SRTP (tampered)', which: 'every' },
+      causes: ['srtp-altered', 'wrong-srtp-key', 'srtp-duplicated', 'private-address', 'rtp-ports-blocked'],
+      fixes: ['find-altering-device', 'update-pbx-keying', 'ignore-replays', 'set-external-address'],
+      hint: 'Open the call’s media and count what the SBC dropped, and why: all packets, or a few?',
+    },
     whatIf: [attackerSwitch({})],
     remedies: [
       {
@@ -71,6 +116,21 @@ export const ATTACK_SCENARIOS: ScenarioDefinition[] = [
     article: '/docs/srtp-and-sdes/#replay-protection',
     expected: { ok: false, stage: 'srtp', reason: 'replay' },
     setup: secureTrunk({ attacker: { kind: 'replay', packets: 5 } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'Our monitoring shows the SBC dropping some of our voice packets on calls, though nobody has complained about the audio. Is something wrong?',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('REGED', 'UP'),
+        log: () =>
+          freeswitchLog('NOTICE', 'switch_rtp.c:6875', 'SRTP audio unprotect failed with code 9 (replay check failed)'),
+      },
+      proof: { from: 'attacker', summary: 'SRTP (replayed)', which: 'every' },
+      causes: ['srtp-duplicated', 'srtp-altered', 'wrong-srtp-key', 'private-address', 'rtp-ports-blocked'],
+      fixes: ['ignore-replays', 'find-altering-device', 'update-pbx-keying', 'open-rtp-ports'],
+      hint: 'Compare the sequence numbers of the packets the SBC dropped with ones it took earlier.',
+    },
     whatIf: [attackerSwitch({})],
     remedies: [
       {

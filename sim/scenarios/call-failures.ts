@@ -6,6 +6,7 @@
 import type { ScenarioDefinition } from './scenario';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
+import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchLog } from '../training/pbx-lines';
 
 const TROUBLE = '/docs/troubleshooting/';
 
@@ -20,6 +21,25 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#wrong-digest-password`,
     expected: { ok: false, stage: 'sip', reason: '403' },
     setup: secureTrunk({ pbx: { password: 'wrong' } }),
+    training: {
+      level: 'beginner',
+      ticket: (c) =>
+        `We changed passwords on all our systems after a security review yesterday. Now the phones cannot call out. Our trunk account is ${c.customer.username}.`,
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Rejected'),
+        log: (c) =>
+          asteriskLog(
+            'WARNING',
+            'res_pjsip_outbound_registration.c:1019 handle_registration_response',
+            `403 Forbidden fetching outbound registration for 'quillfeather' on 'sip:${c.sbc.host}:${c.sbc.tlsPort}'`,
+          ),
+      },
+      proof: { from: 'sbc', summary: '403', which: 'first' },
+      causes: ['wrong-password', 'wrong-user-name', 'ip-not-allowed', 'wrong-domain', 'register-blocked'],
+      fixes: ['reenter-credentials', 'add-ip-to-trunk', 'open-sip-port', 'configure-client-certificate'],
+      hint: 'Read the second REGISTER’s Authorization header (the PBX’s view), and what the SBC answered to it.',
+    },
     remedies: [
       {
         cause: () => 'The user name, password or realm the PBX uses does not match the trunk account.',
@@ -39,6 +59,25 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#srtp-required-but-rtp-offered`,
     expected: { ok: false, stage: 'sdp', reason: '488' },
     setup: secureTrunk({ pbx: { media: { offer: 'rtp' } } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'The trunk shows registered, green. But every outgoing call fails straight away with a fast busy tone. Incoming calls do not arrive either.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Registered'),
+        log: () =>
+          asteriskLog(
+            'NOTICE',
+            'chan_pjsip.c:2873 chan_pjsip_incoming_response',
+            'Got 488 Not Acceptable Here on outbound call to PJSIP/quillfeather',
+          ),
+      },
+      proof: { from: 'sbc', summary: '488', which: 'first' },
+      causes: ['srtp-off', 'no-common-srtp-suite', 'no-common-codec', 'number-format', 'not-registered'],
+      fixes: ['enable-srtp', 'offer-aes-cm', 'disable-srtp-requirement', 'allow-g711'],
+      hint: 'Read the m=audio line of the INVITE’s SDP, and look for a=crypto lines.',
+    },
     remedies: [
       {
         cause: () =>
@@ -58,6 +97,25 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#srtp-suite-mismatch`,
     expected: { ok: false, stage: 'sdp', reason: '488' },
     setup: secureTrunk({ pbx: { media: { suites: ['AEAD_AES_256_GCM'] } } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'We upgraded the PBX and enabled the “strongest encryption” option for the trunk. It registers, but calls fail immediately.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('REGED', 'UP'),
+        log: () =>
+          freeswitchLog(
+            'NOTICE',
+            'sofia.c:6773',
+            'Hangup sofia/gateway/quillfeather/+15555550100 [CS_CONSUME_MEDIA] [INCOMPATIBLE_DESTINATION]',
+          ),
+      },
+      proof: { from: 'sbc', summary: '488', which: 'first' },
+      causes: ['no-common-srtp-suite', 'srtp-off', 'no-common-codec', 'number-format', 'not-registered'],
+      fixes: ['offer-aes-cm', 'enable-srtp', 'allow-g711', 'disable-srtp-requirement'],
+      hint: 'Read the crypto suite named in each a=crypto line of the INVITE, and the carrier’s SRTP suites.',
+    },
     remedies: [
       {
         cause: (c) =>

@@ -5,8 +5,10 @@
  */
 import type { CarrierProfile } from '../carrier';
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
+import type { PbxSymptom } from './training';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
+import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchLog } from '../training/pbx-lines';
 
 /** `TLS 1.3 and TLS 1.2`: the versions a carrier accepts, newest first. */
 function versionsInWords(carrier: CarrierProfile): string {
@@ -28,6 +30,18 @@ const NO_CHECK_LEFT = {
     'self-signed-certificate-a-man-in-the-middle',
     'Self-signed certificate (a man in the middle)',
   ),
+};
+
+/** What an Asterisk PBX shows when its own check of the SBC's certificate fails, whatever the reason: OpenSSL's one line says no more. */
+const ASTERISK_VERIFY_FAILED: PbxSymptom = {
+  system: 'Asterisk',
+  status: (c) => asteriskRegistration(c, 'Rejected'),
+  log: () =>
+    asteriskLog(
+      'WARNING',
+      'pjproject',
+      'SSL SSL_ERROR_SSL (Handshake): err: <error:0A000086:SSL routines::certificate verify failed>',
+    ),
 };
 
 const TLS_VERSION: WhatIfRule = {
@@ -54,6 +68,16 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: '/docs/attacks/#man-in-the-middle',
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'self-signed' } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'Since the new firewall went in this morning our phones say “no trunk” and nobody can call out. The firewall company says everything is allowed. Nothing else was changed on the phone system.',
+      pbx: ASTERISK_VERIFY_FAILED,
+      proof: { from: 'pbx', summary: 'Alert', which: 'first' },
+      causes: ['interception', 'wrong-root', 'missing-intermediate', 'sbc-certificate-expired', 'name-mismatch'],
+      fixes: ['stop-interception', 'turn-off-verification', 'install-root', 'send-chain'],
+      hint: 'Open the Certificate the PBX received and read its issuer and subject: who signed it?',
+    },
     whatIf: [
       {
         id: 'verify',
@@ -100,6 +124,25 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#name-mismatch`,
     expected: { ok: false, stage: 'tls', reason: 'bad_certificate' },
     setup: secureTrunk({ attacker: { kind: 'intercept', certificate: 'other-name' } }),
+    training: {
+      level: 'advanced',
+      ticket: (c) =>
+        `Our trunk dropped overnight. The certificate looks valid when we check it in the browser, it is from ${c.name}’s own CA. Please fix on your side.`,
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
+        log: () =>
+          freeswitchLog(
+            'ERR',
+            'tport_tls.c:1152',
+            'tls_connect() TLS setup failed: certificate verify failed (hostname mismatch)',
+          ),
+      },
+      proof: { from: 'pbx', summary: 'Alert', which: 'first' },
+      causes: ['name-mismatch', 'interception', 'wrong-root', 'sbc-certificate-expired', 'missing-intermediate'],
+      fixes: ['dial-host-name', 'turn-off-verification', 'install-root', 'carrier-renews'],
+      hint: 'In the Certificate the PBX received, compare the subjectAltName with the host name in the ClientHello’s server_name.',
+    },
     remedies: [
       {
         cause: (c) =>
@@ -119,6 +162,16 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#expired-sbc-certificate`,
     expected: { ok: false, stage: 'tls', reason: 'certificate_expired' },
     setup: secureTrunk({ sbc: { certificate: 'expired' } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'Every site lost its trunk at the same moment today, all at once, and no one touched anything. Other customers of ours say the same.',
+      pbx: ASTERISK_VERIFY_FAILED,
+      proof: { from: 'pbx', summary: 'Alert', which: 'first' },
+      causes: ['sbc-certificate-expired', 'pbx-clock-wrong', 'wrong-root', 'missing-intermediate', 'name-mismatch'],
+      fixes: ['carrier-renews', 'set-clock', 'turn-off-verification', 'install-root'],
+      hint: 'Read the validity dates of the SBC’s certificate and compare them with the PBX’s clock, then with the real date.',
+    },
     whatIf: [TLS_VERSION],
     remedies: [
       {
@@ -139,6 +192,16 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#pbx-clock-skew`,
     expected: { ok: false, stage: 'tls', reason: 'certificate_expired' },
     setup: secureTrunk({ pbx: { clockSetTo: '2019-01-01T00:00:00Z' } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'After the power cut on Sunday the phones came back but the trunk did not. We rebooted twice. Everything else in the office works.',
+      pbx: ASTERISK_VERIFY_FAILED,
+      proof: { from: 'pbx', summary: 'Alert', which: 'first' },
+      causes: ['pbx-clock-wrong', 'sbc-certificate-expired', 'wrong-root', 'missing-intermediate', 'interception'],
+      fixes: ['set-clock', 'carrier-renews', 'turn-off-verification', 'install-root'],
+      hint: 'The certificate’s notBefore and notAfter are in the Certificate message; the clock they were checked against is in the PBX’s certificate check.',
+    },
     remedies: [
       {
         cause: () =>
@@ -158,6 +221,25 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#missing-intermediate`,
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ sbc: { sendsIntermediate: false } }),
+    training: {
+      level: 'advanced',
+      ticket: (c) =>
+        `The carrier did maintenance on the SBC last night. Since then our trunk is down. We have the ${c.name} root installed exactly as in the guide.`,
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
+        log: () =>
+          freeswitchLog(
+            'ERR',
+            'tport_tls.c:1152',
+            'tls_connect() TLS setup failed: certificate verify failed (unable to get local issuer certificate)',
+          ),
+      },
+      proof: { from: 'pbx', summary: 'Alert', which: 'first' },
+      causes: ['missing-intermediate', 'wrong-root', 'interception', 'sbc-certificate-expired', 'name-mismatch'],
+      fixes: ['send-chain', 'install-root', 'turn-off-verification', 'stop-interception'],
+      hint: 'Count the certificates in the SBC’s Certificate message, and read the issuer of the first one.',
+    },
     remedies: [
       {
         cause: () =>
@@ -177,6 +259,16 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#wrong-root-installed`,
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ pbx: { tls: { trusts: 'other-root' } } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'New installation. We followed the set-up guide and uploaded the CA file we were sent, but the trunk never came up. The SBC name is right.',
+      pbx: ASTERISK_VERIFY_FAILED,
+      proof: { from: 'pbx', summary: 'Alert', which: 'first' },
+      causes: ['wrong-root', 'missing-intermediate', 'interception', 'name-mismatch', 'pbx-clock-wrong'],
+      fixes: ['install-root', 'send-chain', 'turn-off-verification', 'set-clock'],
+      hint: 'The SBC’s Certificate message holds its whole chain: see whose root it leads to, and which root the PBX trusts.',
+    },
     remedies: [
       {
         cause: (c) =>
@@ -197,6 +289,31 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#no-client-certificate`,
     expected: { ok: false, stage: 'tls', reason: 'certificate_required' },
     setup: secureTrunk({ pbx: { tls: { certificate: 'none' } } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'We moved the phone system to a new server this weekend and copied the configuration over. The trunk will not come up.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Rejected'),
+        log: () =>
+          asteriskLog(
+            'WARNING',
+            'pjproject',
+            'SSL SSL_ERROR_SSL (Read): err: <error:0A00045C:SSL routines::tlsv13 alert certificate required>',
+          ),
+      },
+      proof: { from: 'sbc', summary: 'Alert', which: 'first' },
+      causes: [
+        'no-client-certificate',
+        'client-certificate-wrong-ca',
+        'wrong-root',
+        'no-common-cipher',
+        'no-common-version',
+      ],
+      fixes: ['configure-client-certificate', 'use-carrier-signed-certificate', 'install-root', 'allow-carrier-suites'],
+      hint: 'Open the PBX’s Certificate message, sent after the SBC asked for one: how many certificates does it hold?',
+    },
     whatIf: [TLS_VERSION],
     remedies: [
       {
@@ -219,6 +336,26 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#client-certificate-from-the-wrong-ca`,
     expected: { ok: false, stage: 'tls', reason: 'unknown_ca' },
     setup: secureTrunk({ pbx: { tls: { certificate: 'customer-ca' } } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'Our IT partner renewed all our certificates with our company CA last week, as they do every year. Since then no calls.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
+        log: () => freeswitchLog('ERR', 'tport_tls.c:1152', 'tls_connect() TLS setup failed: tlsv1 alert unknown ca'),
+      },
+      proof: { from: 'sbc', summary: 'Alert', which: 'first' },
+      causes: [
+        'client-certificate-wrong-ca',
+        'no-client-certificate',
+        'wrong-root',
+        'missing-intermediate',
+        'interception',
+      ],
+      fixes: ['use-carrier-signed-certificate', 'configure-client-certificate', 'install-root', 'send-chain'],
+      hint: 'Which side sends the alert? Then read the issuer of the certificate the PBX presented.',
+    },
     remedies: [
       {
         cause: () =>
@@ -238,6 +375,25 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#tls-version-mismatch`,
     expected: { ok: false, stage: 'tls', reason: 'protocol_version' },
     setup: secureTrunk({ carrier: { tls: { versions: ['1.3'] } }, pbx: { tls: { versions: ['1.2'] } } }),
+    training: {
+      level: 'beginner',
+      ticket: (c) =>
+        `Our old phone system lost its trunk this morning. ${c.name} sent an email about “security improvements” last month but we did not change anything.`,
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Rejected'),
+        log: () =>
+          asteriskLog(
+            'WARNING',
+            'pjproject',
+            'SSL SSL_ERROR_SSL (Handshake): err: <error:0A00042E:SSL routines::tlsv1 alert protocol version>',
+          ),
+      },
+      proof: { from: 'sbc', summary: 'Alert', which: 'first' },
+      causes: ['no-common-version', 'no-common-cipher', 'wrong-port', 'no-client-certificate', 'interception'],
+      fixes: ['enable-tls-versions', 'allow-carrier-suites', 'tls-port', 'configure-client-certificate'],
+      hint: 'Read the ClientHello’s supported_versions extension, and what the SBC answers it with.',
+    },
     remedies: [
       {
         cause: (c) =>
@@ -257,6 +413,21 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#cipher-mismatch`,
     expected: { ok: false, stage: 'tls', reason: 'handshake_failure' },
     setup: secureTrunk({ pbx: { tls: { versions: ['1.2'], suites: ['TLS_RSA_WITH_AES_128_CBC_SHA'] } } }),
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'We set a “high security” cipher list on our PBX years ago and it always worked. Today the trunk is down everywhere.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
+        log: () =>
+          freeswitchLog('ERR', 'tport_tls.c:1152', 'tls_connect() TLS setup failed: sslv3 alert handshake failure'),
+      },
+      proof: { from: 'sbc', summary: 'Alert', which: 'first' },
+      causes: ['no-common-cipher', 'no-common-version', 'no-client-certificate', 'wrong-port', 'wrong-root'],
+      fixes: ['allow-carrier-suites', 'enable-tls-versions', 'configure-client-certificate', 'tls-port'],
+      hint: 'Read the cipher_suites list in the ClientHello and compare it with the carrier’s supported suites.',
+    },
     remedies: [
       {
         cause: () =>
@@ -277,6 +448,25 @@ export const HANDSHAKE_FAILURES: ScenarioDefinition[] = [
     article: `${TROUBLE}#wrong-port`,
     expected: { ok: false, stage: 'tls', reason: 'handshake_timeout' },
     setup: secureTrunk({ pbx: { port: 'plain' } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'We switched the trunk from UDP to TLS as your email asked. Now the trunk just says it is trying, forever. No error.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Unregistered'),
+        log: () =>
+          asteriskLog(
+            'WARNING',
+            'pjproject',
+            'SSL SSL_ERROR_SYSCALL (Handshake): err: <timed out waiting for ServerHello>',
+          ),
+      },
+      proof: { from: 'pbx', summary: 'FIN', which: 'first' },
+      causes: ['wrong-port', 'no-common-version', 'no-common-cipher', 'interception', 'no-client-certificate'],
+      fixes: ['tls-port', 'enable-tls-versions', 'allow-carrier-suites', 'turn-off-verification'],
+      hint: 'Read the destination port of the ClientHello, and see what came back after it.',
+    },
     remedies: [
       {
         cause: (c) =>

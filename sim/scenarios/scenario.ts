@@ -10,6 +10,7 @@ import type { CarrierProfile, SrtpSuiteName, TlsVersionName } from '../carrier';
 import type { CipherSuiteName } from '../tls/cipher-suites';
 import type { ArticleLink, Outcome, Party } from '../timeline';
 import type { DigestAlgorithm } from '../sip/digest';
+import type { TrainingDefinition } from './training';
 
 export interface ExpectedOutcome {
   ok: boolean;
@@ -245,4 +246,6 @@ export interface ScenarioDefinition extends Omit<ScenarioInfo, 'whatIf'> {
   whatIf?: WhatIfRule[];
   /** For a scenario that fails: the words for its failure, the one the article prints first. */
   remedies?: RemedyDefinition[];
+  /** For a scenario that fails: the exercise it makes, symptom first (training.ts). */
+  training?: TrainingDefinition;
 }

@@ -5,6 +5,7 @@
 import type { ScenarioDefinition, WhatIfRule } from './scenario';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
+import { asteriskLog, asteriskRegistration } from '../training/pbx-lines';
 
 const TLS_VERSION: WhatIfRule = {
   id: 'tls',
@@ -123,6 +124,25 @@ export const SECURE_CALLS: ScenarioDefinition[] = [
     article: '/docs/troubleshooting/#contact-with-a-private-ip',
     expected: { ok: false, stage: 'srtp', reason: 'one_way_audio' },
     setup: secureTrunk({ pbx: { contact: 'private' } }),
+    training: {
+      level: 'beginner',
+      ticket: () =>
+        'Calls connect, but the person calling hears us and we hear nothing. One-way audio on every call since we moved offices.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Registered'),
+        log: () =>
+          asteriskLog(
+            'WARNING',
+            'res_rtp_asterisk.c:7302 ast_rtp_read',
+            'RTP Read too short or no packets received on channel PJSIP/quillfeather-00000004 for 30 seconds',
+          ),
+      },
+      proof: { from: 'sbc', summary: 'SRTP', which: 'first' },
+      causes: ['private-address', 'rtp-ports-blocked', 'wrong-srtp-key', 'srtp-altered', 'srtp-duplicated'],
+      fixes: ['set-external-address', 'open-rtp-ports', 'update-pbx-keying', 'find-altering-device'],
+      hint: 'Read the c= line of the SDP the PBX sent, and where the SBC’s first media packet is addressed.',
+    },
     remedies: [
       {
         cause: (c) =>

@@ -16,7 +16,9 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import GithubSlugger from 'github-slugger';
-import { listScenarios } from '../../sim/index';
+import { listExercises, listScenarios, type CarrierProfile } from '../../sim/index';
+import { decodeSet } from '../../site/lib/training-set';
+import carrier from '../../content/carrier.json';
 import { CERTIFICATE_FAILURES } from '../../site/components/docs/certificate-failures';
 import {
   articleRun,
@@ -93,6 +95,7 @@ function embeds(source: string): Embed[] {
 }
 
 const known = new Set(listScenarios().map((s) => s.id));
+const exercises = listExercises(carrier as CarrierProfile);
 
 /** What is wrong with an internal link, or undefined when it resolves. */
 function linkProblem(href: string, from?: Article): string | undefined {
@@ -101,6 +104,17 @@ function linkProblem(href: string, from?: Article): string | undefined {
     // The lab, optionally at a scenario.
     const id = url.searchParams.get('scenario');
     return id === null || known.has(id) ? undefined : `unknown scenario "${id}"`;
+  }
+  if (url.pathname === '/train/' || url.pathname === '/train/build/') {
+    // The training pages; a set in the link must open there.
+    const code = url.searchParams.get('set');
+    if (code === null) return undefined;
+    try {
+      decodeSet(code, exercises);
+      return undefined;
+    } catch (e) {
+      return `the training set does not open: ${(e as Error).message}`;
+    }
   }
   const embed = /^\/embed\/(?:([\w-]+)\/)?$/.exec(url.pathname);
   if (embed) {

@@ -8,6 +8,7 @@
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
 import { troubleshooting } from '../article-links';
+import { freeswitchGateway, freeswitchLog } from '../../training/pbx-lines';
 
 export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
   {
@@ -19,6 +20,32 @@ export const CERTIFICATE_REVOCATION_SCENARIOS: ScenarioDefinition[] = [
       'Revocation only protects where someone checks: the SBC refuses a revoked certificate because it reads the CA’s CRL. After a key leak, make a new key and CSR, install the new certificate, and only then is the trunk back.',
     article: '/docs/certificate-lifecycle/#revocation',
     expected: { ok: false, stage: 'tls', reason: 'certificate_revoked' },
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'Our IT security team told us last week that a server backup had leaked and asked the carrier to act on it. Since this morning the trunk is down.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('FAIL_WAIT', 'DOWN'),
+        log: () =>
+          freeswitchLog('ERR', 'tport_tls.c:1152', 'tls_connect() TLS setup failed: sslv3 alert certificate revoked'),
+      },
+      proof: { from: 'sbc', summary: 'Alert', which: 'first' },
+      causes: [
+        'pbx-certificate-revoked',
+        'client-certificate-wrong-ca',
+        'no-client-certificate',
+        'sbc-certificate-expired',
+        'wrong-root',
+      ],
+      fixes: [
+        'new-key-and-csr',
+        'use-carrier-signed-certificate',
+        'configure-client-certificate',
+        'turn-off-verification',
+      ],
+      hint: 'Which side sends the alert, and what does the SBC’s certificate check say about the PBX’s certificate’s serial number?',
+    },
     setup: secureTrunk({ pbx: { tls: { certificate: 'revoked' } }, sbc: { checksCrl: true } }),
     remedies: [
       {

@@ -8,6 +8,7 @@
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
 import { troubleshooting } from '../article-links';
+import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 
 const ARTICLE = '/docs/digest-algorithms/';
 
@@ -21,6 +22,31 @@ export const DIGEST_ALGORITHM_SCENARIOS: ScenarioDefinition[] = [
       'A 401 the PBX never answers, with no 403 after it, points at the digest algorithm: compare the algorithm in WWW-Authenticate with what the PBX supports, then update the PBX or ask for an MD5 challenge beside the SHA-256 one.',
     article: `${ARTICLE}#a-pbx-that-knows-only-md5`,
     expected: { ok: false, stage: 'sip', reason: '401' },
+    training: {
+      level: 'advanced',
+      ticket: (c) =>
+        `${c.name} announced stronger passwords for trunks this month. Since the change our old PBX shows the trunk as not registered, and nothing in our configuration changed.`,
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Rejected'),
+        log: () =>
+          asteriskLog(
+            'WARNING',
+            'res_pjsip_outbound_authenticator_digest.c',
+            'Unsupported digest algorithm in challenge: SHA-256',
+          ),
+      },
+      proof: { from: 'sbc', summary: '401', which: 'first' },
+      causes: [
+        'digest-algorithm-unsupported',
+        'wrong-password',
+        'wrong-user-name',
+        'ip-not-allowed',
+        'register-blocked',
+      ],
+      fixes: ['update-digest-algorithms', 'reenter-credentials', 'add-ip-to-trunk', 'open-sip-port'],
+      hint: 'Read the algorithm in the 401’s WWW-Authenticate header, and look for the PBX’s answer to it.',
+    },
     setup: secureTrunk({ pbx: { digestAlgorithms: ['MD5'] }, sbc: { digestAlgorithms: ['SHA-256'] } }),
     remedies: [
       {

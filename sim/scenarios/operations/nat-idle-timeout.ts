@@ -11,6 +11,7 @@ import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
 import { troubleshooting } from '../article-links';
 import { TIMER_B_MS } from '../../sip/sbc-caller';
+import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 
 const MINUTE = 60_000;
 
@@ -24,6 +25,25 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
       'Calls towards a registered PBX ride on the connection the PBX keeps open: when a router on the way forgets it, those calls fail silently until the PBX re-registers. Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives (RFC 5626) or OPTIONS pings.',
     article: '/docs/firewalls-and-nat/#idle-connections-and-keepalives',
     expected: { ok: false, stage: 'sip', reason: '408' },
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'We can always call out, but calls to our numbers often ring nowhere, especially first thing in the morning or after lunch. Later in the day they work.',
+      pbx: {
+        system: 'Asterisk',
+        status: (c) => asteriskRegistration(c, 'Registered'),
+        log: () =>
+          asteriskLog(
+            'NOTICE',
+            'res_pjsip_registrar.c',
+            'No incoming calls received; outbound registration is current',
+          ),
+      },
+      proof: { from: 'sbc', summary: 'INVITE', which: 'first' },
+      causes: ['nat-forgot-connection', 'wrong-password', 'ip-not-allowed', 'register-blocked', 'wrong-domain'],
+      fixes: ['keepalive-within-nat-timeout', 'open-sip-port', 'reenter-credentials', 'add-ip-to-trunk'],
+      hint: 'Follow the SBC’s INVITE to the PBX: does anything come back, and how long had the connection been quiet before it?',
+    },
     setup: {
       ...secureTrunk({
         pbx: { calls: 'incoming', registerExpires: 600 },

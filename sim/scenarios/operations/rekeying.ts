@@ -9,6 +9,7 @@
 import type { ScenarioDefinition } from '../scenario';
 import { secureTrunk } from '../setup';
 import { troubleshooting } from '../article-links';
+import { freeswitchGateway, freeswitchLog } from '../../training/pbx-lines';
 
 /** How far into the call the PBX re-keys: long enough for some audio to have gone both ways. */
 const REKEY_AFTER_MS = 1000;
@@ -23,6 +24,25 @@ export const REKEYING_SCENARIOS: ScenarioDefinition[] = [
       'Audio that stops in one direction in the middle of a call, right after a re-INVITE, is a re-keying fault: the tag failures begin with the first packet under the new key. Compare the a=crypto keys of the re-INVITE and its answer with the key the receiver uses.',
     article: '/docs/srtp-mid-call/#one-side-keeps-the-old-key',
     expected: { ok: false, stage: 'srtp', reason: 'auth_failure' },
+    training: {
+      level: 'advanced',
+      ticket: () =>
+        'Calls start fine, then after a minute or so the other side stops hearing us. Our side still hears them. Every long call does it.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('REGED', 'UP'),
+        log: () =>
+          freeswitchLog(
+            'NOTICE',
+            'sofia.c:7467',
+            'Channel sofia/gateway/quillfeather entering state [re-INVITE sent, new SRTP key offered]',
+          ),
+      },
+      proof: { from: 'pbx', summary: 'SRTP', which: 'first', after: 'SIP ACK' },
+      causes: ['wrong-srtp-key', 'srtp-altered', 'srtp-duplicated', 'private-address', 'rtp-ports-blocked'],
+      fixes: ['fix-rekeying', 'find-altering-device', 'ignore-replays', 'set-external-address'],
+      hint: 'Compare the a=crypto key in the re-INVITE with the one before it, and see which of the PBX’s packets the SBC drops after it.',
+    },
     setup: secureTrunk({ pbx: { rekeyAfterMs: REKEY_AFTER_MS }, sbc: { keepsOldKeyOnRekey: true } }),
     remedies: [
       {

@@ -1,0 +1,70 @@
+/**
+ * Every failing scenario is a "Diagnose the trunk" exercise: it has symptom
+ * texts, a proof pattern, 4 to 6 causes from its own stage and 3 to 5 fixes;
+ * the packets its pattern picks out of a real run are the ones that carry
+ * the failure, the run's proving step among them; and its symptom does not
+ * give the answer away by naming the scenario.
+ */
+import { describe, expect, it } from 'vitest';
+import { listExercises, provingSteps } from '../../sim/index';
+import { DEFINITIONS } from '../../sim/scenarios/catalogue';
+import { exerciseProblems, trainingStage } from '../../sim/training/exercise';
+import { CAUSES } from '../../sim/training/choices';
+import { profile, run } from '../scenarios/runs';
+
+const failing = DEFINITIONS.filter((d) => !d.expected.ok);
+const exercises = listExercises(profile);
+
+describe('training data', () => {
+  it('makes every failing scenario an exercise, and nothing else', () => {
+    expect(failing.flatMap(exerciseProblems)).toEqual([]);
+    expect(exercises.map((e) => e.scenario).sort()).toEqual(failing.map((d) => d.id).sort());
+  });
+
+  it('reports a failing scenario without training data, and causes from another stage', () => {
+    const d = failing.find((x) => x.id === 'wrong-root-installed')!;
+    const { training, ...bare } = d;
+    expect(exerciseProblems(bare)).toEqual([`${d.id}: a failing scenario has no training data`]);
+    const mixed = {
+      ...d,
+      training: { ...training!, causes: ['srtp-off', 'wrong-root', 'wrong-port', 'interception'] },
+    };
+    expect(exerciseProblems(mixed as typeof d)).toEqual([`${d.id}: cause srtp-off is not a tls cause`]);
+  });
+
+  it('offers the right cause and fix first, with words that tell each apart', () => {
+    for (const e of exercises) {
+      for (const c of [...e.causes, ...e.fixes]) {
+        expect(c.text.length, `${e.scenario} ${c.id}`).toBeGreaterThan(20);
+        expect(c.tell.length, `${e.scenario} ${c.id}`).toBeGreaterThan(20);
+      }
+      expect(Object.keys(CAUSES[e.stage])).toContain(e.causes[0].id);
+      expect(e.remedy.article.href).toMatch(/^\/docs\/troubleshooting\/#[\w-]+$/);
+    }
+  });
+
+  it('keeps the scenario out of its symptom', () => {
+    for (const e of exercises) {
+      const d = failing.find((x) => x.id === e.scenario)!;
+      const symptom = [e.ticket, e.pbx.status, e.pbx.log, e.hint].join('\n');
+      expect(symptom, e.scenario).not.toContain(d.id);
+      expect(symptom.toLowerCase(), e.scenario).not.toContain(d.title.toLowerCase());
+      expect(symptom, e.scenario).not.toContain(e.remedy.cause);
+    }
+  });
+
+  describe.each(exercises.map((e) => [e.scenario, e] as const))('%s', (id, e) => {
+    it('proves its cause with the packets that carry the failure, in its stage', async () => {
+      const t = await run(id);
+      const proof = provingSteps(t.steps, e.proof);
+      expect(proof.length).toBeGreaterThan(0);
+      expect(proof).toContain(t.outcome.step);
+      for (const i of proof) expect(t.steps[i].failure, `step ${i}`).toBeDefined();
+      expect(trainingStage(t.outcome.stage)).toBe(e.stage);
+      // A pattern that picks another packet is caught: the ClientHello never carries the failure.
+      expect(provingSteps(t.steps, { from: 'pbx', summary: 'ClientHello', which: 'first' })).not.toContain(
+        t.outcome.step,
+      );
+    });
+  });
+});
