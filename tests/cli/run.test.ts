@@ -37,7 +37,10 @@ describe('trunklab run', () => {
     const t = JSON.parse(r.stdout);
     expect(Object.keys(t)).toEqual(expect.arrayContaining(['scenario', 'seed', 'outcome', 'steps']));
     expect(t).toMatchObject({ scenario: 'digest-wrong-password', seed: 5 });
-    expect(Object.keys(t.outcome).sort()).toEqual(['ok', 'reason', 'stage', 'summary']);
+    // A failed run's outcome also names who decided, the step that proves it, and the cause and fix.
+    expect(Object.keys(t.outcome).sort()).toEqual(['decidedBy', 'ok', 'reason', 'remedy', 'stage', 'step', 'summary']);
+    expect(t.outcome).toMatchObject({ ok: false, decidedBy: 'sbc' });
+    expect(t.steps[t.outcome.step].failure).toBeDefined();
     expect(t.outcome).toMatchObject({ ok: false, stage: 'sip', reason: '403' });
     expect(t.steps.map((s: { summary: string }) => s.summary)).toContain('403 Forbidden');
   });
