@@ -72,7 +72,7 @@ test('a figure opens its field with the engine’s bytes lit, steps and switches
   await region.getByRole('button', { name: 'Full inspector' }).click();
   const inspector = figure.getByRole('region', { name: 'Packet inspector' });
   await expect(inspector).toBeVisible();
-  await expect(inspector.locator('.field[aria-current="true"]').first()).toContainText(field.name);
+  await expect(inspector.locator('[role="treeitem"][aria-selected="true"]').first()).toContainText(field.name);
   await expect(region.getByRole('button', { name: 'Full inspector' })).toHaveAttribute('aria-expanded', 'true');
 });
 
@@ -85,7 +85,9 @@ test('"Open in the lab" lands on the figure’s step, field and lens', async ({ 
   await waitForIslands(page);
   // The lab shows the step as soon as its engine reaches it, before the run is complete.
   await expect(page.getByText(new RegExp(`^Step ${step} of \\d+( so far…)?$`))).toBeVisible();
-  const selected = page.getByRole('region', { name: 'Packet inspector' }).locator('.field[aria-current="true"]');
+  const selected = page
+    .getByRole('region', { name: 'Packet inspector' })
+    .locator('[role="treeitem"][aria-selected="true"]');
   await expect(selected).toHaveCount(1);
   await expect(selected).toContainText('a= attribute');
   await expect(selected).toContainText('crypto:1');

@@ -67,9 +67,10 @@ function allFields(fields: readonly Field[]): Field[] {
   return fields.flatMap((f) => [f, ...allFields(f.children ?? [])]);
 }
 
+/** Whether the caption names the field as the engine spells it: case and all, so that a CA is not basicConstraints' cA. */
 function mentions(caption: string, name: string): boolean {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\w=-])${escaped}(?![\\w=-])`, 'i').test(caption);
+  return new RegExp(`(?<![\\w=-])${escaped}(?![\\w=-])`).test(caption);
 }
 
 /** What is wrong with a figure, in words; empty when its caption holds. */
