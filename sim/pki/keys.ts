@@ -98,7 +98,10 @@ export function publicKeyOfCertificate(der: Uint8Array): PublicKey {
   const certificate = parseCertificate(der);
   const known = publicKeys.get(certificate);
   if (known) return known;
-  const key = publicKeyFromSpki(new Uint8Array(certificate.publicKey.rawData), 'certificate public key');
+  const where = 'certificate public key';
+  // The library reads the key's algorithm parameters only when first asked, so damaged parameters throw here.
+  const spki = asn1(where, () => new Uint8Array(certificate.publicKey.rawData));
+  const key = publicKeyFromSpki(spki, where);
   publicKeys.set(certificate, key);
   return key;
 }
