@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The `trunklab` command. It runs the plain JavaScript that scripts/build-cli.js
 // bundled from the TypeScript (at `npm install`, by the package's `prepare`
-// script), with source maps on, so it starts in a blink and a stack trace still
-// names the TypeScript. When that build is missing, or older than a source it
+// script), so it starts in a blink; with source maps, which it turns on once it
+// loads the engine (trunklab-process.ts), so a stack trace still names the
+// TypeScript. When that build is missing, or older than a source it
 // was built from (someone edited sim/ since), it runs the TypeScript itself
 // through tsx: slower to start, never out of date.
 import { readFileSync, statSync } from 'node:fs';
@@ -20,7 +21,6 @@ function buildIsCurrent() {
   }
 }
 
-process.setSourceMapsEnabled(true);
 let entry;
 if (buildIsCurrent()) {
   entry = await import(new URL('../build/cli/trunklab.js', import.meta.url).href);

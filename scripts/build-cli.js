@@ -37,6 +37,9 @@ const result = await esbuild.build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // The ES module builds of the ASN.1 and X.509 libraries: Node compiles and links them faster than CommonJS
+  // wrapped for an ES module bundle.
+  mainFields: ['module', 'main'],
   target: 'node20',
   sourcemap: 'linked',
   sourcesContent: false,
@@ -48,6 +51,15 @@ const result = await esbuild.build({
   },
   logLevel: 'warning',
 });
+
+// A chunk made only of dependencies keeps no source map: their frames are not ours to read, and at start
+// Node would read and parse the map of the X.509 library (a third of a megabyte) for every certificate check.
+for (const [path, output] of Object.entries(result.metafile.outputs)) {
+  if (!path.endsWith('.js') || !Object.keys(output.inputs).every((input) => input.startsWith('node_modules/'))) continue;
+  const code = readFileSync(`${root}${path}`, 'utf8');
+  writeFileSync(`${root}${path}`, code.replace(/\n\/\/# sourceMappingURL=\S+\n?$/, '\n'));
+  rmSync(`${root}${path}.map`, { force: true });
+}
 
 const sources = Object.keys(result.metafile.inputs)
   .filter((path) => !path.startsWith('node_modules/'))
@@ -66,7 +78,7 @@ const outputs = Object.fromEntries(
 writeFileSync(`${staging}/meta.json`, JSON.stringify({ ...result.metafile, outputs }));
 writeFileSync(
   `${staging}/bin.js`,
-  "#!/usr/bin/env node\nprocess.setSourceMapsEnabled(true);\nconst { runTrunklab } = await import('./trunklab.js');\nawait runTrunklab();\n",
+  "#!/usr/bin/env node\nconst { runTrunklab } = await import('./trunklab.js');\nawait runTrunklab();\n",
   { mode: 0o755 },
 );
 writeFileSync(

@@ -13,7 +13,7 @@
  * not it closes its side; at most MAX_CONNECTIONS are served at once.
  */
 import { appendFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { integerOption, parseCommandArgs, secondsOption } from './args';
 import { EXIT, UsageError, type Command } from './io';
 
@@ -47,7 +47,7 @@ export const tlsServeCommand: Command = {
     if (port < 0 || port > 65535) throw new UsageError(`tls-serve: PORT must be 0..65535, got ${port}`);
     // How long a client may take over its handshake, and stay silent after it, before it is cut off.
     const timeoutMs = secondsOption('tls-serve', 'timeout', values.timeout, 15);
-    // The engine is loaded when a command runs, not when `trunklab` starts.
+    // The engine (and Node's sockets) are loaded when a command runs, not when `trunklab` starts.
     const [
       { LiveRandom },
       { TlsServer },
@@ -58,6 +58,7 @@ export const tlsServeCommand: Command = {
       { randomToken },
       { TlsSocket, systemClock },
       options,
+      { createServer },
     ] = await Promise.all([
       import('../crypto/random'),
       import('../tls/server'),
@@ -68,6 +69,7 @@ export const tlsServeCommand: Command = {
       import('../sip/identifiers'),
       import('./tcp-transport'),
       import('./tls-options'),
+      import('node:net'),
     ]);
     const credentials = options.credentialsOption('tls-serve', values.cert, values.key);
     if (!credentials) throw new UsageError('tls-serve: --cert and --key are required');

@@ -49,6 +49,19 @@ describe('the built trunklab command', () => {
     expect(stack).toMatch(/sim\/cli\/main\.ts:\d+:\d+/);
   });
 
+  it('turns source maps on when a command loads the engine, and leaves them off for help', () => {
+    const script = [
+      `const { runTrunklab } = await import(${JSON.stringify(join(BUILD, 'trunklab.js'))});`,
+      "await runTrunklab(['--help']);",
+      'const afterHelp = process.sourceMapsEnabled;',
+      "await runTrunklab(['scenarios']);",
+      'console.error(JSON.stringify({ afterHelp, afterCommand: process.sourceMapsEnabled }));',
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stderr)).toEqual({ afterHelp: false, afterCommand: true });
+  });
+
   it('runs on its own from a copy outside the project, as a package with no dependencies', () => {
     const pkg = JSON.parse(readFileSync(join(BUILD, 'package.json'), 'utf8'));
     expect(pkg).toMatchObject({ name: 'trunklab', bin: { trunklab: 'bin.js' } });
