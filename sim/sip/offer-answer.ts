@@ -123,8 +123,7 @@ export function buildOffer(
 /** Whether the carrier can use an offered crypto attribute, and if not, why (RFC 4568 §7.1.2). */
 export function cryptoProblem(c: CryptoAttribute, policy: SrtpPolicy): string | undefined {
   if (!isSrtpSuiteName(c.suite)) return `${c.suite} is not an SRTP suite the lab knows`;
-  if (!policy.suites.includes(c.suite))
-    return `${c.suite} is not among the carrier's suites (${policy.suites.join(', ')})`;
+  if (!policy.suites.includes(c.suite)) return `${c.suite} is not among the carrier's suites`;
   for (const k of c.keys) {
     if (k.mki && !policy.acceptMki)
       return `MKI ${k.mki.value}:${k.mki.length} is not accepted by the carrier (RFC 4568 §6.1)`;
@@ -199,9 +198,12 @@ export function answerOffer(
     if (!chosen) {
       return fail(
         'no_common_suite',
-        rejected.length
-          ? `no acceptable a=crypto: ${rejected.map((r) => `tag ${r.tag}: ${r.problem}`).join('; ')}`
-          : 'RTP/SAVP offered without any a=crypto line (RFC 4568 §7.1.1)',
+        // What the carrier accepts is named, so the Warning of the 488 says what to offer instead.
+        `${
+          rejected.length
+            ? `no acceptable a=crypto: ${rejected.map((r) => `tag ${r.tag}: ${r.problem}`).join('; ')}`
+            : 'RTP/SAVP offered without any a=crypto line (RFC 4568 §7.1.1)'
+        }; the carrier accepts ${policy.suites.join(', ')}${policy.acceptMki ? '' : ', without MKI'}`,
       );
     }
     const suite = chosen.suite as SrtpSuiteName;

@@ -106,6 +106,8 @@ describe('SDES offer/answer', () => {
     const r = answerOffer(offer.sdp, carrier, sbc, HmacDrbg.fromSeed(4));
     expect(r).toMatchObject({ ok: false, status: 488, failure: 'no_common_suite' });
     expect(r.rejected).toEqual([{ tag: 1, problem: expect.stringMatching(/not among the carrier's suites/) }]);
+    // The detail (the 488's Warning) names every suite the carrier does accept.
+    expect(!r.ok && r.detail).toContain(`the carrier accepts ${carrier.suites.join(', ')}`);
   });
 
   it('an MKI the carrier does not accept, and session parameters that switch protection off, are skipped', () => {

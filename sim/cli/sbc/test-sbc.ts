@@ -75,6 +75,8 @@ export interface TestSbcOptions {
   hangUpAfterMs?: number;
   maxConnections?: number;
   maxCalls?: number;
+  /** SIP messages one connection may carry (default MAX_MESSAGES, sbc-connection.ts). */
+  maxMessagesPerConnection?: number;
   emit(e: SbcEvent): void;
 }
 
@@ -199,7 +201,7 @@ export class TestSbc {
       { request: (c, p) => this.request(c, p), response: () => undefined },
       options.emit,
       options.timeouts,
-      { issuingCaName: this.issuingCaName },
+      { issuingCaName: this.issuingCaName, maxMessages: options.maxMessagesPerConnection },
       capture,
     );
     this.connections.set(connection, capture);
@@ -430,15 +432,29 @@ export class TestSbc {
       case 'forbidden':
       case 'wrong_credentials':
       case 'unknown_user': {
-        const known = auth.kind === 'digest' && credentials?.username === auth.user;
+        const username = credentials?.username ?? '?';
+        // RFC 3261 §10.3 step 3: a name without an account cannot be authenticated; answered as a wrong password.
+        const known = auth.kind === 'digest' && username === auth.user;
         return fail(
           403,
           known
             ? `the digest response does not match: wrong password for ${auth.user}`
-            : `unknown user ${credentials?.username ?? '?'}${auth.kind === 'digest' ? ` (the trunk account is ${auth.user})` : ''}`,
+            : `unknown user ${username}: no such trunk account${auth.kind === 'digest' ? ` (the trunk account is ${auth.user})` : ''}; answered as a wrong password is (RFC 3261 §10.3 step 3), so a stranger cannot tell which names exist`,
           scenarioForStatus(403),
         );
       }
+      case 'not_authorized':
+        return fail(
+          403,
+          `authenticated as ${credentials?.username ?? '?'}, which may not register ${aorText(to)} (RFC 3261 §10.3 step 4): the To of the REGISTER must name the trunk account`,
+          null,
+        );
+      case 'not_found':
+        return fail(
+          404,
+          `${aorText(to)} is not an address of record in ${this.options.carrier.domain} (RFC 3261 §10.3 step 5): the PBX's registration domain (its To and From) must be ${this.options.carrier.domain}`,
+          null,
+        );
       case 'untrusted_address':
         return fail(
           403,
@@ -563,6 +579,11 @@ export class TestSbc {
       });
     }
   }
+}
+
+/** The address of record a REGISTER's To names, as `user@host`. */
+function aorText(to: NameAddress | undefined): string {
+  return to?.uri.kind === 'sip' ? `${to.uri.user ?? ''}@${to.uri.host}` : 'its To';
 }
 
 /** An IPv6 address in brackets, as a SIP URI or Via writes it (RFC 3261 §25.1 IPv6reference). */
