@@ -10,6 +10,9 @@
  * crypto attribute is acceptable: unknown or unwanted suite, an MKI the
  * carrier does not take, a lifetime beyond the suite's limit, or a session
  * parameter that weakens SRTP (UNENCRYPTED_SRTP and friends, RFC 4568 §6.3).
+ *
+ * A stream the offer marks sendonly, recvonly or inactive (a call put on
+ * hold) is answered with the matching direction (RFC 3264 §6.1).
  */
 import type { RandomSource } from '../crypto/random';
 import type { CarrierProfile } from '../carrier';
@@ -23,7 +26,7 @@ import {
   type CryptoAttribute,
   type SrtpKeyMaterial,
 } from './sdes';
-import { attributes, type MediaSection, type SessionDescription } from './sdp';
+import { attributes, type MediaSection, type SdpLine, type SessionDescription } from './sdp';
 
 export type SrtpPolicy = CarrierProfile['srtp'];
 
@@ -123,8 +126,7 @@ export function buildOffer(
 /** Whether the carrier can use an offered crypto attribute, and if not, why (RFC 4568 §7.1.2). */
 export function cryptoProblem(c: CryptoAttribute, policy: SrtpPolicy): string | undefined {
   if (!isSrtpSuiteName(c.suite)) return `${c.suite} is not an SRTP suite the lab knows`;
-  if (!policy.suites.includes(c.suite))
-    return `${c.suite} is not among the carrier's suites (${policy.suites.join(', ')})`;
+  if (!policy.suites.includes(c.suite)) return `${c.suite} is not among the carrier's suites`;
   for (const k of c.keys) {
     if (k.mki && !policy.acceptMki)
       return `MKI ${k.mki.value}:${k.mki.length} is not accepted by the carrier (RFC 4568 §6.1)`;
@@ -143,8 +145,35 @@ export function cryptoProblem(c: CryptoAttribute, policy: SrtpPolicy): string | 
   return undefined;
 }
 
+/** Which way media flows on a stream (RFC 3264 §5.1, RFC 4566 §6). */
+export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+
+const DIRECTIONS: readonly MediaDirection[] = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
+
+/** The offer's direction for a stream: its own attribute, else the session's, else sendrecv (RFC 4566 §6). */
+function offeredDirection(offer: SessionDescription, stream: MediaSection): MediaDirection {
+  const named = (lines: readonly SdpLine[]) =>
+    DIRECTIONS.find((d) => lines.some((l) => l.type === 'a' && l.value.trim() === d));
+  return named(stream.lines) ?? named(offer.session) ?? 'sendrecv';
+}
+
+/** RFC 3264 §6.1: sendonly is answered recvonly, recvonly sendonly, inactive inactive (a call put on hold). */
+const ANSWER_DIRECTION: Record<MediaDirection, MediaDirection> = {
+  sendrecv: 'sendrecv',
+  sendonly: 'recvonly',
+  recvonly: 'sendonly',
+  inactive: 'inactive',
+};
+
 export type AnswerResult =
-  | { ok: true; sdp: SessionDescription; agreement?: SrtpAgreement; rejected: Array<{ tag: number; problem: string }> }
+  | {
+      ok: true;
+      sdp: SessionDescription;
+      agreement?: SrtpAgreement;
+      /** The answerer's direction on the audio stream: whether it sends, receives, both or neither. */
+      direction: MediaDirection;
+      rejected: Array<{ tag: number; problem: string }>;
+    }
   | {
       ok: false;
       status: 488;
@@ -199,9 +228,12 @@ export function answerOffer(
     if (!chosen) {
       return fail(
         'no_common_suite',
-        rejected.length
-          ? `no acceptable a=crypto: ${rejected.map((r) => `tag ${r.tag}: ${r.problem}`).join('; ')}`
-          : 'RTP/SAVP offered without any a=crypto line (RFC 4568 §7.1.1)',
+        // What the carrier accepts is named, so the Warning of the 488 says what to offer instead.
+        `${
+          rejected.length
+            ? `no acceptable a=crypto: ${rejected.map((r) => `tag ${r.tag}: ${r.problem}`).join('; ')}`
+            : 'RTP/SAVP offered without any a=crypto line (RFC 4568 §7.1.1)'
+        }; the carrier accepts ${policy.suites.join(', ')}${policy.acceptMki ? '' : ', without MKI'}`,
       );
     }
     const suite = chosen.suite as SrtpSuiteName;
@@ -214,6 +246,7 @@ export function answerOffer(
     };
   }
 
+  const direction = ANSWER_DIRECTION[offeredDirection(offer, audio)];
   // RFC 3264 §6: one m= line per offered one, in order; the others declined with port 0.
   const media = offer.media.map((m, i): MediaSection => {
     if (i !== audioIndex) return { media: m.media, port: 0, proto: m.proto, formats: m.formats, lines: [] };
@@ -225,10 +258,12 @@ export function answerOffer(
       lines: [
         ...codecs.filter((pt) => RTPMAP[pt]).map((pt) => ({ type: 'a', value: `rtpmap:${pt} ${RTPMAP[pt]}` })),
         ...(answerCrypto ? [{ type: 'a', value: `crypto:${formatCryptoAttribute(answerCrypto)}` }] : []),
+        // Written only when the offer asked for a direction other than the default, so other answers are unchanged.
+        ...(direction !== 'sendrecv' ? [{ type: 'a', value: direction }] : []),
       ],
     };
   });
-  return { ok: true, sdp: { session: sessionLines(local), media }, agreement, rejected };
+  return { ok: true, sdp: { session: sessionLines(local), media }, agreement, direction, rejected };
 }
 
 /** The offerer reads the answer (RFC 4568 §7.1.3): one crypto line, with a tag and suite it offered. */

@@ -11,7 +11,15 @@
  * cannot pick an algorithm the registrar did not offer.
  * Wrong credentials (a bad password, an unknown user) get another 401 and a
  * new challenge, in case the first try was a typo; the next failure on the
- * same Call-ID gets 403 Forbidden, so a guesser cannot try forever.
+ * same Call-ID gets 403 Forbidden, so a guesser cannot try forever. An
+ * unknown user is answered as a wrong password is: the registrar cannot
+ * authenticate a name it has no password for (§10.3 step 3), and a
+ * different answer would tell a stranger which trunk names exist.
+ *
+ * Once authenticated, RFC 3261 §10.3 steps 4 and 5: a user may register only
+ * its own address of record (else 403 Forbidden), and an address of record
+ * outside the registrar's domain (the realm) is not found (404): a PBX whose
+ * To names another domain is told so rather than registered.
  *
  * With `auth: 'ip'` the carrier knows the PBX by its source address instead:
  * a REGISTER (or any request) from a listed address or range (CIDR) is
@@ -61,6 +69,10 @@ export type RegistrarVerdict =
   | 'wrong_credentials'
   | 'unknown_user'
   | 'forbidden'
+  /** Authenticated, but as a user who may not register this address of record (§10.3 step 4). */
+  | 'not_authorized'
+  /** The address of record is not in the registrar's domain (§10.3 step 5). */
+  | 'not_found'
   | 'stale_nonce'
   | 'untrusted_address'
   | 'bad_request';
@@ -170,9 +182,12 @@ export class Registrar {
         return reply(401, 'stale_nonce', challenge(true));
       }
       issued.nc = nc;
-      if (aorUri.user !== credentials.username) return reply(403, 'forbidden'); // RFC 3261 §10.3 step 6
+      // RFC 3261 §10.3 step 4: the authenticated user may register only its own address of record.
+      if (aorUri.user !== credentials.username) return reply(403, 'not_authorized');
       this.failures.delete(callId);
     }
+    // RFC 3261 §10.3 step 5: an address of record outside the domain the registrar keeps bindings for is not found.
+    if (aorUri.host.toLowerCase() !== this.config.realm.toLowerCase()) return reply(404, 'not_found');
 
     // RFC 3261 §10.3 steps 7–8: update the bindings, answer with all of them.
     const expiresHeader = p.headers.find((h) => h.canonical === 'Expires')?.parsed as number | undefined;

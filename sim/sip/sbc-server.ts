@@ -27,7 +27,7 @@ import type { NameAddress } from './address';
 import { newTag } from './identifiers';
 import { headerValue, headerValues, type SipHeader, type SipRequest, type SipResponse } from './message';
 import { contactTarget, inDialogRequest, tagOf, untagged, type Dialog } from './dialog';
-import { answerOffer, type NegotiationFailure, type SrtpAgreement } from './offer-answer';
+import { answerOffer, type MediaDirection, type NegotiationFailure, type SrtpAgreement } from './offer-answer';
 import { parsedValue, type ParsedSipMessage } from './parse';
 import { Registrar, type RegistrarConfig, type RegistrarVerdict } from './registrar';
 import type { DigestAlgorithm } from './digest';
@@ -65,9 +65,9 @@ export type SbcEvent =
   | { kind: 'rejected'; status: number; detail: string; line?: number }
   | { kind: 'registrar'; verdict: RegistrarVerdict }
   | { kind: 'call-refused'; status: number; detail: string; failure?: NegotiationFailure }
-  | { kind: 'media-agreed'; callId: string; agreement?: SrtpAgreement }
-  /** A re-INVITE changed the call's media: the new agreement (new keys both ways). */
-  | { kind: 'media-updated'; callId: string; agreement?: SrtpAgreement }
+  | { kind: 'media-agreed'; callId: string; agreement?: SrtpAgreement; direction: MediaDirection }
+  /** A re-INVITE changed the call's media: the new agreement (the SBC's key is new) and direction (hold). */
+  | { kind: 'media-updated'; callId: string; agreement?: SrtpAgreement; direction: MediaDirection }
   | { kind: 'call-established'; callId: string }
   | { kind: 'call-ended'; callId: string }
   | { kind: 'call-cancelled' }
@@ -166,8 +166,15 @@ export class SbcServer {
       }
       case 'INVITE': {
         const call = this.calls.get(headerValue(m, 'Call-ID')!);
-        if (call?.state === 'confirmed' && /;\s*tag\s*=/i.test(headerValue(m, 'To') ?? ''))
-          return this.reinvite(p, reply);
+        const inDialog = /;\s*tag\s*=/i.test(headerValue(m, 'To') ?? '');
+        if (call?.state === 'confirmed' && inDialog) return this.reinvite(p, reply);
+        if (call && inDialog && call.state !== 'ended') {
+          // RFC 3261 §14.2: a re-INVITE before the call is set up (its first INVITE not yet acknowledged) waits.
+          return {
+            send: [reply(491)],
+            events: [{ kind: 'rejected', status: 491, detail: 're-INVITE before the ACK of the first INVITE' }],
+          };
+        }
         return this.invite(p, source, t, reply);
       }
       case 'ACK': {
@@ -225,14 +232,26 @@ export class SbcServer {
     const callId = headerValue(m, 'Call-ID')!;
     const answer = answerOffer(offer, this.config.carrier.srtp, this.localMedia(callId), this.random);
     if (!answer.ok) {
-      return { send: [reply(488)], events: [{ kind: 'rejected', status: 488, detail: answer.detail }] };
+      // RFC 3261 §14.2: the call goes on with the media it had; the Warning says why the change was refused.
+      return {
+        send: [reply(488, { headers: [this.incompatibleMedia(answer.detail)] })],
+        events: [{ kind: 'rejected', status: 488, detail: answer.detail }],
+      };
     }
     const ok = reply(200, {
       headers: [this.contact(m), { name: 'Allow', value: SBC_POLICY.methods.join(', ') }],
       body: serializeSdp(answer.sdp),
       contentType: 'application/sdp',
     });
-    return { send: [ok], events: [{ kind: 'media-updated', callId, agreement: answer.agreement }] };
+    return {
+      send: [ok],
+      events: [{ kind: 'media-updated', callId, agreement: answer.agreement, direction: answer.direction }],
+    };
+  }
+
+  /** RFC 3261 §20.43: warn-code 305 "Incompatible media format", with why. */
+  private incompatibleMedia(detail: string): SipHeader {
+    return { name: 'Warning', value: `305 ${this.config.carrier.sbc.host} "${detail.replace(/["\\]/g, "'")}"` };
   }
 
   /** The SBC's side of the media, for its SDP answers; a new o= version for each (RFC 3264 §8). */
@@ -296,10 +315,8 @@ export class SbcServer {
     this.sdpVersion = 0;
     const answer = answerOffer(offer, carrier.srtp, this.localMedia(callId), this.random);
     if (!answer.ok) {
-      // RFC 3261 §20.43: warn-code 305 "Incompatible media format" says why.
-      const warning = { name: 'Warning', value: `305 ${carrier.sbc.host} "${answer.detail.replace(/["\\]/g, "'")}"` };
       return {
-        send: [trying, reply(488, { headers: [warning] })],
+        send: [trying, reply(488, { headers: [this.incompatibleMedia(answer.detail)] })],
         events: [{ kind: 'call-refused', status: 488, detail: answer.detail, failure: answer.failure }],
       };
     }
@@ -319,7 +336,10 @@ export class SbcServer {
       contentType: 'application/sdp',
     });
     this.calls.set(callId, { state: 'answered', dialog: this.dialogOf(p, t.toTag) });
-    return { send: [trying, ringing, ok], events: [{ kind: 'media-agreed', callId, agreement: answer.agreement }] };
+    return {
+      send: [trying, ringing, ok],
+      events: [{ kind: 'media-agreed', callId, agreement: answer.agreement, direction: answer.direction }],
+    };
   }
 
   /** The dialog a 2xx to this INVITE sets up, seen from the answering side (RFC 3261 §12.1.1). */

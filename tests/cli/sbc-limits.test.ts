@@ -3,22 +3,24 @@
  * starts its handshake and one that goes silent after it are cut off after
  * their timeouts and their sockets released; SIP that cannot be read gets 400
  * Bad Request (RFC 3261 §21.4.1) and the connection is closed, as is a header
- * section over the size limit; and 50 clients registering at once are all
+ * section over the size limit; a handshake over MAX_HANDSHAKE_BYTES gets an
+ * alert and a connection's message past MAX_MESSAGES a 503, while another
+ * client is served meanwhile; and 50 clients registering at once are all
  * served. The clients are Node's own TLS (OpenSSL) with a certificate from
  * `trunklab ca sign` (rehearsal-pki.ts); the SBC runs in this process with
  * short timeouts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect as connectTcp } from 'node:net';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { connect, type TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRehearsalPki } from './rehearsal-pki';
 import { anchorsOption, credentialsOption } from '../../sim/cli/tls-options';
-import { TestSbc } from '../../sim/cli/sbc/test-sbc';
+import { TestSbc, type TestSbcOptions } from '../../sim/cli/sbc/test-sbc';
 import type { SbcEvent } from '../../sim/cli/sbc/sbc-events';
-import { SBC_SIP_LIMITS } from '../../sim/cli/sbc/sbc-connection';
+import { MAX_HANDSHAKE_BYTES, SBC_SIP_LIMITS } from '../../sim/cli/sbc/sbc-connection';
 import { answerChallenge, formatCredentials, parseChallenge } from '../../sim/sip/digest';
 import carrier from '../../content/carrier.json';
 import type { CarrierProfile } from '../../sim/carrier';
@@ -26,9 +28,15 @@ import type { CarrierProfile } from '../../sim/carrier';
 const profile = carrier as CarrierProfile;
 let dir: string;
 let sbc: TestSbc;
+let sbcOptions: TestSbcOptions;
 let port: number;
 const events: SbcEvent[] = [];
 let client: { ca: Buffer; cert: Buffer; key: Buffer };
+/**
+ * The SBC's message limit in this file: the code path of the 10,000 a real run allows (MAX_MESSAGES), at a
+ * size a test can afford (a message costs the SBC a few milliseconds on a busy machine).
+ */
+const MAX_MESSAGES = 200;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trunklab-sbc-limits-'));
@@ -38,7 +46,7 @@ beforeAll(async () => {
     cert: readFileSync(pki.pbxChain),
     key: readFileSync(pki.pbxKey),
   };
-  sbc = new TestSbc({
+  sbcOptions = {
     carrier: profile,
     host: '127.0.0.1',
     port: 0,
@@ -48,8 +56,10 @@ beforeAll(async () => {
     auth: { kind: 'digest', user: 'harbourstreet', password: 'limits-password', algorithms: ['SHA-256'] },
     // Short, so a test waits little; a busy machine still finishes a handshake well within them.
     timeouts: { handshakeMs: 4000, idleMs: 4000 },
+    maxMessagesPerConnection: MAX_MESSAGES,
     emit: (e) => events.push(e),
-  });
+  };
+  sbc = new TestSbc(sbcOptions);
   port = await sbc.start();
 });
 
@@ -58,9 +68,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function open(): Promise<TLSSocket> {
+function open(to = port): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
-    const s = connect({ host: '127.0.0.1', port, ...client, checkServerIdentity: () => undefined });
+    const s = connect({ host: '127.0.0.1', port: to, ...client, checkServerIdentity: () => undefined });
     s.once('secureConnect', () => resolve(s));
     s.once('error', reject);
   });
@@ -83,6 +93,73 @@ async function closedEvent(peerPort: number): Promise<Extract<SbcEvent, { event:
     );
   for (let waited = 0; !find() && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
   return find()!;
+}
+
+/** An OPTIONS keepalive; `id` makes its Call-ID and branch unique. */
+function options(id: string): string {
+  return [
+    `OPTIONS sip:${profile.domain} SIP/2.0`,
+    `Via: SIP/2.0/TLS 127.0.0.1:5061;branch=z9hG4bK${id}`,
+    'Max-Forwards: 70',
+    `From: <sip:harbourstreet@${profile.domain}>;tag=${id}`,
+    `To: <sip:${profile.domain}>`,
+    `Call-ID: ${id}@pbx.example.net`,
+    'CSeq: 1 OPTIONS',
+    'Content-Length: 0',
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** The status line of the answer to one OPTIONS; the connection is then closed. */
+async function optionsStatus(s: TLSSocket): Promise<string> {
+  const answer = await new Promise<string>((resolve) => {
+    let got = '';
+    s.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      if (got.includes('\r\n\r\n')) resolve(got);
+    });
+    s.write(options(`after-${s.localPort}`));
+  });
+  s.destroy();
+  return answer.split('\r\n')[0];
+}
+
+/** The first flight of Node's TLS client (OpenSSL): its ClientHello record, as it would reach a server. */
+function clientHelloFromOpenSsl(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const catcher = createServer((socket: Socket) => {
+      let got = Buffer.alloc(0);
+      socket.on('data', (d: Buffer) => {
+        got = Buffer.concat([got, d]);
+        if (got.length >= 5 && got.length >= 5 + got.readUInt16BE(3)) {
+          socket.destroy();
+          catcher.close();
+          resolve(got.subarray(0, 5 + got.readUInt16BE(3)));
+        }
+      });
+    });
+    catcher.listen(0, '127.0.0.1', () => {
+      const address = catcher.address();
+      const c = connect({
+        host: '127.0.0.1',
+        port: typeof address === 'object' && address ? address.port : 0,
+        ...client,
+        minVersion: 'TLSv1.3',
+        checkServerIdentity: () => undefined,
+      });
+      c.on('error', () => undefined);
+      c.on('close', () => undefined);
+    });
+    catcher.on('error', reject);
+  });
+}
+
+/** The content types of the TLS records in a byte stream (RFC 8446 §5.1), as far as they are whole. */
+function recordTypes(bytes: Buffer): number[] {
+  const types = [];
+  for (let at = 0; at + 5 <= bytes.length; at += 5 + bytes.readUInt16BE(at + 3)) types.push(bytes[at]);
+  return types;
 }
 
 describe('trunklab sbc against clients that misbehave', () => {
@@ -116,6 +193,60 @@ describe('trunklab sbc against clients that misbehave', () => {
     const closed = untilClosed(s);
     s.write(`OPTIONS sip:127.0.0.1 SIP/2.0\r\nX-Filler: ${'a'.repeat(SBC_SIP_LIMITS.maxHeaderBytes + 10)}\r\n`);
     expect(await closed).toMatch(/^SIP\/2\.0 400 Bad Request\r\n/);
+  });
+
+  it('ends a handshake that goes past its byte limit with an alert, and goes on serving others', async () => {
+    // OpenSSL's own ClientHello (Node's TLS client), caught by a plain TCP server, then replayed by a raw socket.
+    const hello = await clientHelloFromOpenSsl();
+    // An SBC of its own with a long handshake timeout: the engine reads each of the many records before the
+    // limit is reached, which on a busy machine takes longer than the other tests' 4 s.
+    const patient = new TestSbc({ ...sbcOptions, timeouts: { handshakeMs: 120_000, idleMs: 4000 } });
+    const patientPort = await patient.start();
+    try {
+      await overHandshakeLimit(hello, patientPort);
+      expect(await optionsStatus(await open(patientPort))).toBe('SIP/2.0 200 OK');
+    } finally {
+      await patient.stop();
+    }
+  });
+
+  async function overHandshakeLimit(hello: Buffer, port: number): Promise<void> {
+    const s = connectTcp(port, '127.0.0.1');
+    s.on('error', () => undefined);
+    await new Promise((r) => s.once('connect', r));
+    const local = s.localPort!;
+    const closed = untilClosed(s);
+    const answered = new Promise((r) => s.once('data', r));
+    s.write(hello);
+    await answered; // the SBC's ServerHello: the handshake is under way
+    // RFC 8446 §5: during a TLS 1.3 handshake a ChangeCipherSpec of one byte 0x01 is dropped, so a peer may send
+    // any number of them; each counts towards the handshake's bytes.
+    const ccs = Buffer.from([20, 3, 3, 0, 1, 1]);
+    const flood = Buffer.concat(Array(Math.ceil((MAX_HANDSHAKE_BYTES + 1024) / ccs.length)).fill(ccs));
+    s.write(flood);
+    const received = Buffer.from(await closed, 'latin1');
+    const failure = events.find((e) => e.event === 'failure' && e.peer === `127.0.0.1:${local}`);
+    expect(failure).toMatchObject({ stage: 'tls', reason: 'handshake_failure' });
+    expect((failure as { detail: string }).detail).toContain(`at most ${MAX_HANDSHAKE_BYTES} are read`);
+    // After the ServerHello the alert travels encrypted: its record is there, its content the SBC's event names.
+    expect(recordTypes(received).at(-1)).toBe(23);
+    expect((await closedEvent(local)).detail).toBe('the handshake did not complete');
+  }
+
+  it(`answers the message after the ${MAX_MESSAGES}th on one connection with 503, closes it, and serves another client`, async () => {
+    const s = await open();
+    const local = s.localPort!;
+    const closed = untilClosed(s);
+    const requests = Array.from({ length: MAX_MESSAGES + 1 }, (_, n) => options(`limit-${n}`)).join('');
+    s.write(requests);
+    const replies = (await closed).split(/(?=SIP\/2\.0 )/).map((r) => r.split('\r\n')[0]);
+    expect(replies).toHaveLength(MAX_MESSAGES + 1);
+    expect(replies.slice(0, MAX_MESSAGES).every((r) => r === 'SIP/2.0 200 OK')).toBe(true);
+    expect(replies.at(-1)).toBe('SIP/2.0 503 Service Unavailable');
+    const failure = events.find((e) => e.event === 'failure' && e.peer === `127.0.0.1:${local}`);
+    expect(failure).toMatchObject({ stage: 'sip', reason: '503' });
+    expect((await closedEvent(local)).detail).toBe(`more than ${MAX_MESSAGES} SIP messages on one connection`);
+    expect(await optionsStatus(await open())).toBe('SIP/2.0 200 OK');
   });
 
   it('serves 50 clients registering at once', async () => {

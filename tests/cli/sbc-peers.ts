@@ -117,9 +117,12 @@ export interface BaresipOptions {
   password: string;
   /** `srtp-mand`: SRTP with SDES required; `none`: a plain RTP/AVP offer. */
   mediaenc: 'srtp-mand' | 'none';
+  /** The account's domain, its To and From (default the carrier's, quillfeather.example). */
+  domain?: string;
   /** Dial once registered; the call is held until `holdCall` resolves, then hung up. */
   dial?: string;
-  holdCall?: () => Promise<unknown>;
+  /** While the call is up; `command` sends baresip a control command (`reinvite`, ...). */
+  holdCall?: (command: (name: string, params?: string) => void) => Promise<unknown>;
   /** Stop waiting for the registration's outcome once this resolves (a PBX that keeps retrying a refused handshake). */
   giveUp?: Promise<unknown>;
   limitMs?: number;
@@ -172,7 +175,7 @@ export async function runBaresip(o: BaresipOptions): Promise<BaresipRun> {
   // an account from the file registers at start, often before the socket is open to report how it went.
   writeFileSync(join(o.dir, 'accounts'), '');
   const account =
-    `<sip:${o.user}@quillfeather.example;transport=tls>;auth_pass=${o.password};` +
+    `<sip:${o.user}@${o.domain ?? 'quillfeather.example'};transport=tls>;auth_pass=${o.password};` +
     `outbound="sip:127.0.0.1:${o.sbcPort};transport=tls";mediaenc=${o.mediaenc === 'none' ? '' : o.mediaenc};` +
     'regint=60;audio_codecs=PCMU';
   const limitMs = o.limitMs ?? 40_000;
@@ -246,7 +249,7 @@ export async function runBaresip(o: BaresipOptions): Promise<BaresipRun> {
       command('dial', o.dial);
       const call = await waitEvent(['CALL_ESTABLISHED', 'CALL_CLOSED'], from);
       if (call === 'CALL_ESTABLISHED') {
-        await o.holdCall?.();
+        await o.holdCall?.(command);
         command('hangup');
         await waitEvent(['CALL_CLOSED'], from);
       }

@@ -5,7 +5,11 @@
  * mandatory SRTP (SDES), sends a tone and hears the SBC, hangs up; OpenSSL's
  * s_client checks the TLS side. The recording is read back by tshark (the
  * TLS secrets embedded in the pcapng) and its SRTP decrypted with the key
- * baresip offered. Negative runs name their failure the way the lab does.
+ * baresip offered; baresip's re-INVITE is answered and its SRTP goes on
+ * decrypting. Negative runs name their failure the way the lab does: a
+ * certificate from another CA, an expired one (made by OpenSSL's `ca`, sent
+ * by the engine's TLS client), a wrong password, an unknown user, a domain
+ * that is not the carrier's, plain RTP.
  * One SBC serves every test in turn, as a real one would.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -18,6 +22,7 @@ import { trunklab } from './trunklab';
 import { makeRehearsalPki, type RehearsalPki } from './rehearsal-pki';
 import { runBaresip, startSbc, type SbcLine, type SbcProcess } from './sbc-peers';
 import { openssl } from '../tls/openssl-peer';
+import { eventText, type SbcEvent } from '../../sim/cli/sbc/sbc-events';
 
 const USER = 'harbourstreet';
 const PASSWORD = 'rehearsal-password-7';
@@ -30,6 +35,9 @@ let pki: RehearsalPki;
 /** The PBX's key then its chain, for baresip; and the same from a CA the SBC does not trust. */
 let pbxPem: string;
 let strangerPem: string;
+/** A chain from the test CA whose certificate expired in 2025, and its key. */
+let expiredChain: string;
+let expiredKey: string;
 
 function run(cmd: string, args: string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -92,6 +100,55 @@ beforeAll(async () => {
     '-days',
     '30',
   ]);
+  // The PBX's certificate from the test's issuing CA, by OpenSSL's `ca` command, valid only in January 2025.
+  expiredChain = join(dir, 'expired-chain.pem');
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial'), '1000\n');
+  writeFileSync(
+    join(dir, 'past-ca.cnf'),
+    [
+      '[ca]',
+      'default_ca = past',
+      '[past]',
+      `database = ${join(dir, 'index.txt')}`,
+      `new_certs_dir = ${dir}`,
+      `serial = ${join(dir, 'serial')}`,
+      'default_md = sha256',
+      'policy = any',
+      'x509_extensions = pbx',
+      '[any]',
+      'commonName = supplied',
+      '[pbx]',
+      'basicConstraints = critical, CA:FALSE',
+      'keyUsage = critical, digitalSignature',
+      'extendedKeyUsage = clientAuth',
+      'subjectAltName = DNS:pbx.example.net',
+      '',
+    ].join('\n'),
+  );
+  const issuingCa = join(ca, 'quillfeather-issuing-ca.pem');
+  run('openssl', [
+    'ca',
+    '-batch',
+    '-notext',
+    '-config',
+    join(dir, 'past-ca.cnf'),
+    '-cert',
+    issuingCa,
+    '-keyfile',
+    join(ca, 'quillfeather-issuing-ca.key'),
+    '-in',
+    join(dir, 'other.csr'),
+    '-out',
+    join(dir, 'expired.pem'),
+    '-startdate',
+    '20250101000000Z',
+    '-enddate',
+    '20250201000000Z',
+  ]);
+  writeFileSync(expiredChain, readFileSync(join(dir, 'expired.pem'), 'utf8') + readFileSync(issuingCa, 'utf8'));
+  expiredKey = otherKey;
+
   strangerPem = join(dir, 'stranger.pem');
   writeFileSync(strangerPem, readFileSync(otherKey, 'utf8') + readFileSync(join(dir, 'other.pem'), 'utf8'));
 
@@ -246,6 +303,66 @@ describe('trunklab sbc with baresip as the PBX', () => {
     expect(String(after(from, 'failure')[0].detail)).toMatch(/wrong password/);
   });
 
+  it('answers an unknown user as a wrong password, 401 then 403, and names it', async () => {
+    const from = sbc.events.length;
+    const phone = await baresip('unknown-user', { user: 'nobody', limitMs: 20_000 });
+    expect(phone.events.find((e) => e.type === 'REGISTER_FAIL')?.param).toMatch(/403/);
+    expect(after(from, 'register').map((e) => [e.user, e.status])).toEqual([
+      ['nobody', 401],
+      ['nobody', 403],
+    ]);
+    const failure = after(from, 'failure')[0];
+    expect(failure).toMatchObject({ stage: 'sip', reason: '403' });
+    expect(String(failure.detail)).toMatch(
+      /^unknown user nobody: no such trunk account \(the trunk account is harbourstreet\)/,
+    );
+  });
+
+  it('answers a registration for another domain with 404 once the password is proven (RFC 3261 §10.3 step 5)', async () => {
+    const from = sbc.events.length;
+    const phone = await baresip('other-domain', { domain: 'other.example', limitMs: 20_000 });
+    expect(phone.events.find((e) => e.type === 'REGISTER_FAIL')?.param).toMatch(/404/);
+    expect(after(from, 'register').map((e) => e.status)).toEqual([401, 404]);
+    const failure = after(from, 'failure')[0];
+    expect(failure).toMatchObject({ stage: 'sip', reason: '404' });
+    expect(String(failure.detail)).toMatch(
+      /harbourstreet@other\.example is not an address of record in quillfeather\.example/,
+    );
+  });
+
+  it('answers a re-INVITE with 200 and a new key, and the SRTP goes on decrypting (RFC 3261 §14.2, RFC 4568 §7.1.4)', async () => {
+    const from = sbc.events.length;
+    const received = (e: SbcLine) => (e.event === 'media' ? (e.received as number) : -1);
+    const phone = await baresip('reinvite', {
+      dial: DIAL,
+      holdCall: async (command) => {
+        await sbc.waitFor((e) => received(e) >= 50, 30_000, from);
+        command('reinvite');
+        const updated = await sbc.waitFor((e) => e.event === 'call' && e.state === 'updated', 30_000, from);
+        // Media after the re-INVITE: the PBX's packets go on authenticating under whichever key it offered.
+        const at = sbc.events.indexOf(updated);
+        const before = Math.max(
+          0,
+          ...after(from, 'media')
+            .filter((e) => sbc.events.indexOf(e) < at)
+            .map(received),
+        );
+        await sbc.waitFor((e) => received(e) >= before + 50, 30_000, at);
+      },
+    });
+    expect(phone.events.map((e) => e.type)).toEqual(expect.arrayContaining(['CALL_ESTABLISHED', 'CALL_CLOSED']));
+    const ended = await sbc.waitFor((e) => e.event === 'call' && e.state === 'ended', 30_000, from);
+    expect(after(from, 'call').map((e) => e.state)).toEqual(['answered', 'up', 'updated', 'ended']);
+    const updated = after(from, 'call').find((e) => e.state === 'updated')!;
+    expect(String(updated.detail)).toMatch(/^re-INVITE answered with 200 OK: SRTP \S+, the PBX's key (unchanged|new)/);
+    // Two INVITEs in, each answered 200 OK.
+    const sip = after(from, 'sip').map((e) => e.summary);
+    expect(sip.filter((t) => String(t).startsWith('INVITE '))).toHaveLength(2);
+    expect(sip.filter((t) => t === '200 OK (INVITE)')).toHaveLength(2);
+    expect(after(from, 'failure')).toEqual([]);
+    expect(String(ended.detail)).toMatch(/ 0 authentication failures, 0 replays$/);
+  });
+
   it('refuses a plain RTP offer with 488 when SRTP is required', async () => {
     const from = sbc.events.length;
     const phone = await baresip('no-srtp', { mediaenc: 'none', dial: DIAL, limitMs: 20_000 });
@@ -253,6 +370,40 @@ describe('trunklab sbc with baresip as the PBX', () => {
     const failure = after(from, 'failure').find((e) => e.reason === '488') as SbcLine;
     expect(failure).toMatchObject({ stage: 'sdp', scenario: 'srtp-required-rtp-offered' });
     expect(after(from, 'call')).toEqual([]);
+  });
+});
+
+describe('trunklab sbc with the engine’s TLS client', () => {
+  it('refuses an expired client certificate with certificate_expired, naming the check that failed', async () => {
+    const from = sbc.events.length;
+    const client = await trunklab([
+      'tls-connect',
+      `127.0.0.1:${sbc.port}`,
+      '--ca',
+      pki.root,
+      '--cert',
+      expiredChain,
+      '--key',
+      expiredKey,
+      '--timeout',
+      '30',
+    ]);
+    expect(client.status).toBe(1);
+    expect(client.stdout).toMatch(/alert certificate_expired \(45\) received/);
+    const failure = await sbc.waitFor((e) => e.event === 'failure' && e.stage === 'tls', 30_000, from);
+    expect(failure.reason).toBe('certificate_expired');
+    expect(String(failure.detail)).toMatch(
+      /^the SBC sent alert certificate_expired \(45\): the PBX’s certificate expired on 2025-02-01;/,
+    );
+    expect(String(failure.detail)).toMatch(/issue a new one from its CSR with `trunklab ca sign`/);
+    const check = after(from, 'certificate')[0] as Extract<SbcEvent, { event: 'certificate' }> & SbcLine;
+    expect(check).toMatchObject({ valid: false, reason: 'expired' });
+    // The event's text line: the verdict, then each step of the check, the failing one marked.
+    const text = eventText(check, Date.now());
+    expect(text).toMatch(/client certificate refused \(expired\)/);
+    expect(text).toMatch(/✓ trust anchor: /);
+    expect(text).toMatch(/✗ validity: the PBX’s certificate expired on 2025-02-01/);
+    expect(after(from, 'handshake')).toEqual([]);
   });
 });
 

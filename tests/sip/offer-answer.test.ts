@@ -101,11 +101,32 @@ describe('SDES offer/answer', () => {
     expect(relaxed).toMatchObject({ ok: true, agreement: undefined });
   });
 
+  it('a stream put on hold is answered with the matching direction (RFC 3264 §6.1)', () => {
+    const offer = buildOffer(pbx, { secure: true, suites: ['AES_CM_128_HMAC_SHA1_80'] }, HmacDrbg.fromSeed(6));
+    const directed = (where: 'media' | 'session', direction: string) => {
+      const sdp = structuredClone(offer.sdp);
+      if (where === 'media') sdp.media[0].lines.push({ type: 'a', value: direction });
+      else sdp.session.push({ type: 'a', value: direction });
+      const r = answerOffer(sdp, carrier, sbc, HmacDrbg.fromSeed(6));
+      if (!r.ok) throw new Error(r.detail);
+      const written = serializeSdp(r.sdp);
+      return [r.direction, /a=(sendrecv|sendonly|recvonly|inactive)\r\n/.exec(new TextDecoder().decode(written))?.[1]];
+    };
+    expect(directed('media', 'sendonly')).toEqual(['recvonly', 'recvonly']);
+    expect(directed('media', 'recvonly')).toEqual(['sendonly', 'sendonly']);
+    expect(directed('media', 'inactive')).toEqual(['inactive', 'inactive']);
+    expect(directed('session', 'sendonly')).toEqual(['recvonly', 'recvonly']);
+    // The default needs no line: an answer to a sendrecv offer is as it always was.
+    expect(directed('media', 'sendrecv')).toEqual(['sendrecv', undefined]);
+  });
+
   it('488 no_common_suite: only suites the carrier does not take', () => {
     const offer = buildOffer(pbx, { secure: true, suites: ['AEAD_AES_256_GCM'] }, HmacDrbg.fromSeed(4));
     const r = answerOffer(offer.sdp, carrier, sbc, HmacDrbg.fromSeed(4));
     expect(r).toMatchObject({ ok: false, status: 488, failure: 'no_common_suite' });
     expect(r.rejected).toEqual([{ tag: 1, problem: expect.stringMatching(/not among the carrier's suites/) }]);
+    // The detail (the 488's Warning) names every suite the carrier does accept.
+    expect(!r.ok && r.detail).toContain(`the carrier accepts ${carrier.suites.join(', ')}`);
   });
 
   it('an MKI the carrier does not accept, and session parameters that switch protection off, are skipped', () => {

@@ -23,11 +23,19 @@ const config: RegistrarConfig = {
 
 function register(
   user: string,
-  opts: { authorization?: string; contact?: string; expires?: number; seq?: number; callId?: string } = {},
+  opts: {
+    authorization?: string;
+    contact?: string;
+    expires?: number;
+    seq?: number;
+    callId?: string;
+    domain?: string;
+  } = {},
 ) {
+  const domain = opts.domain ?? 'quillfeather.example';
   const text =
     `REGISTER sips:quillfeather.example SIP/2.0\r\nVia: SIP/2.0/TLS 203.0.113.10:5061;branch=z9hG4bK${opts.seq ?? 1}\r\n` +
-    `From: <sips:${user}@quillfeather.example>;tag=1\r\nTo: <sips:${user}@quillfeather.example>\r\nCall-ID: ${opts.callId ?? 'c1'}\r\nCSeq: ${opts.seq ?? 1} REGISTER\r\n` +
+    `From: <sips:${user}@${domain}>;tag=1\r\nTo: <sips:${user}@${domain}>\r\nCall-ID: ${opts.callId ?? 'c1'}\r\nCSeq: ${opts.seq ?? 1} REGISTER\r\n` +
     `Contact: ${opts.contact ?? '<sips:alice@203.0.113.10:5061>'}\r\n${opts.expires !== undefined ? `Expires: ${opts.expires}\r\n` : ''}` +
     `${opts.authorization ? `Authorization: ${opts.authorization}\r\n` : ''}Content-Length: 0\r\n\r\n`;
   return parseSipMessage(utf8(text));
@@ -65,7 +73,7 @@ describe('registrar', () => {
     expect(parseChallenge(headerValue(replay.response, 'WWW-Authenticate')!)!.stale).toBe(true);
   });
 
-  it('the right password for another user is forbidden for this address of record', () => {
+  it('the right password for another user is forbidden for this address of record (RFC 3261 §10.3 step 4)', () => {
     const { registrar } = setup();
     const first = registrar.handle(register('alice'), { ip: '203.0.113.10' });
     const challenge = parseChallenge(headerValue(first.response, 'WWW-Authenticate')!)!;
@@ -78,9 +86,24 @@ describe('registrar', () => {
         1,
       ),
     );
-    expect(registrar.handle(register('alice', { authorization: bobs, seq: 2 }), { ip: '203.0.113.10' }).verdict).toBe(
-      'forbidden',
-    );
+    const r = registrar.handle(register('alice', { authorization: bobs, seq: 2 }), { ip: '203.0.113.10' });
+    expect([r.response.status, r.verdict]).toEqual([403, 'not_authorized']);
+  });
+
+  it('an unknown user is answered as a wrong password: 401 again, then 403 (RFC 3261 §10.3 step 3)', () => {
+    const { registrar, login } = setup();
+    const first = login('mallory', 'guess');
+    expect([first.result.response.status, first.result.verdict]).toEqual([401, 'unknown_user']);
+    const second = login('mallory', 'guess');
+    expect([second.result.response.status, second.result.verdict]).toEqual([403, 'forbidden']);
+    expect(registrar.bindingsOf('sips:mallory@quillfeather.example')).toEqual([]);
+  });
+
+  it('an address of record outside the domain is not found, even with the right password (RFC 3261 §10.3 step 5)', () => {
+    const { registrar, login } = setup();
+    const { result } = login('alice', 'pw-alice', { domain: 'other.example' });
+    expect([result.response.status, result.verdict]).toEqual([404, 'not_found']);
+    expect(registrar.bindingsOf('sips:alice@other.example')).toEqual([]);
   });
 
   it('bindings expire on the clock; Contact expires overrides Expires; * with Expires: 0 removes all', () => {

@@ -24,7 +24,9 @@ import { G711Packetizer, PACKET_TIME_MS, SAMPLES_PER_PACKET, randomRtpStart } fr
 import { decodeG711, encodeG711, G711_PAYLOAD_TYPE, type G711Law } from '../../rtp/g711';
 import { writeRtpPacket } from '../../rtp/rtp-packet';
 import { writeSenderReportCompound } from '../../rtp/rtcp-packet';
-import { rtpHeaderLength, type SrtpContext } from '../../rtp/srtp-context';
+import { rtpHeaderLength, SrtpContext } from '../../rtp/srtp-context';
+import type { MediaDirection, SrtpAgreement } from '../../sip/offer-answer';
+import { equalBytes } from '../../wire/bytes';
 
 /** A pause of this many packets (2 s) before the phrase plays again. */
 const PHRASE_GAP_PACKETS = 100;
@@ -34,15 +36,44 @@ const ECHO_DELAY_PACKETS = 10;
 const ECHO_QUEUE_LIMIT = 50;
 const REPORT_EVERY_MS = 5000;
 const STATS_EVERY_MS = 1000;
+/** Whether the SBC sends, given its own direction in the answer. */
+function sends(direction: MediaDirection): boolean {
+  return direction === 'sendrecv' || direction === 'sendonly';
+}
+
+function sameOffererKey(a: SrtpAgreement, b: SrtpAgreement): boolean {
+  return (
+    a.suite === b.suite &&
+    equalBytes(a.offerer.masterKey, b.offerer.masterKey) &&
+    equalBytes(a.offerer.masterSalt, b.offerer.masterSalt)
+  );
+}
+
 /** Ports tried for an even RTP port with a free odd one above it. */
 const PORT_ATTEMPTS = 20;
 
-export interface MediaKeys {
+interface MediaKeys {
   /** The SBC's own key (from its answer): protects what it sends. */
   send: SrtpContext;
   /** The PBX's key (from its offer): opens what arrives. */
   receive: SrtpContext;
+  agreement: SrtpAgreement;
 }
+
+/** What the receiving side counts; kept across a re-INVITE that replaces the PBX's key. */
+type ReceiveCounts = Pick<
+  MediaStats,
+  'received' | 'decrypted' | 'authFailures' | 'replays' | 'rtcpReceived' | 'rtcpAuthFailures'
+>;
+
+const NO_COUNTS: ReceiveCounts = {
+  received: 0,
+  decrypted: 0,
+  authFailures: 0,
+  replays: 0,
+  rtcpReceived: 0,
+  rtcpAuthFailures: 0,
+};
 
 export interface MediaStats {
   protocol: 'SRTP' | 'RTP';
@@ -89,6 +120,10 @@ export class CallMedia {
   private plainRtcp = 0;
   private lastSecond = { sent: 0, received: 0 };
   private observer: MediaObserver = {};
+  /** Whether the SBC sends on this stream: not while the PBX holds the call (RFC 3264 §6.1). */
+  private sendAllowed = true;
+  /** What SRTP contexts replaced by a re-INVITE had counted. */
+  private retired: ReceiveCounts = NO_COUNTS;
 
   private constructor(
     readonly address: string,
@@ -124,13 +159,55 @@ export class CallMedia {
     return this.keys ? 'SRTP' : 'RTP';
   }
 
-  /** What the offer and answer agreed: where to send, which law, which keys (none for RTP/AVP). */
-  configure(remote: Endpoint, payloadType: number, keys: MediaKeys | undefined, observer: MediaObserver): void {
+  /** What the offer and answer agreed: where to send, which law, which keys (none for RTP/AVP), which way. */
+  configure(
+    remote: Endpoint,
+    payloadType: number,
+    agreement: SrtpAgreement | undefined,
+    direction: MediaDirection,
+    observer: MediaObserver,
+  ): void {
     this.remote = remote;
     this.law = payloadType === G711_PAYLOAD_TYPE.pcma ? 'pcma' : 'pcmu';
-    this.keys = keys;
+    this.keys = agreement && {
+      send: new SrtpContext(agreement.suite, agreement.answerer.masterKey, agreement.answerer.masterSalt),
+      receive: new SrtpContext(agreement.suite, agreement.offerer.masterKey, agreement.offerer.masterSalt),
+      agreement,
+    };
+    this.sendAllowed = sends(direction);
     this.observer = observer;
     this.packetizer = new G711Packetizer(this.law, randomRtpStart(this.random));
+  }
+
+  /**
+   * A re-INVITE's offer and answer (RFC 3264 §8): the new address and direction, the SBC's new key; the PBX's
+   * context is kept when its key and suite are the same (RFC 4568 §7.1.4), else replaced, its counts kept.
+   * The SBC's stream keeps its SSRC and sequence numbers: with a new key it is a new SRTP context all the same.
+   */
+  update(
+    remote: Endpoint,
+    agreement: SrtpAgreement | undefined,
+    direction: MediaDirection,
+  ): { receiveKey: 'kept' | 'new' } {
+    this.remote = remote;
+    this.sendAllowed = sends(direction);
+    const old = this.keys;
+    // The PBX's stream goes on as it was when its offer repeats its key and suite, or stays plain RTP.
+    const same = old && agreement ? sameOffererKey(old.agreement, agreement) : !old && !agreement;
+    if (!same) {
+      this.retired = this.receiveCounts();
+      this.plainReceived = 0;
+      this.plainRtcp = 0;
+    }
+    this.keys = agreement && {
+      send: new SrtpContext(agreement.suite, agreement.answerer.masterKey, agreement.answerer.masterSalt),
+      receive:
+        same && old
+          ? old.receive
+          : new SrtpContext(agreement.suite, agreement.offerer.masterKey, agreement.offerer.masterSalt),
+      agreement,
+    };
+    return { receiveKey: same ? 'kept' : 'new' };
   }
 
   /** Starts sending: the phrase mixed with the echo, a packet every 20 ms on the wall clock. */
@@ -144,10 +221,13 @@ export class CallMedia {
   }
 
   stats(): MediaStats {
+    return { protocol: this.protocol, sent: this.packetizer?.packetsSent ?? 0, ...this.receiveCounts() };
+  }
+
+  /** What was received since the call began, across every SRTP context it had. */
+  private receiveCounts(): ReceiveCounts {
     const r = this.keys?.receive;
-    return {
-      protocol: this.protocol,
-      sent: this.packetizer?.packetsSent ?? 0,
+    const now: ReceiveCounts = {
       received: r ? r.counters.packets : this.plainReceived,
       decrypted: r ? r.counters.decrypted : this.plainReceived,
       authFailures: r ? r.counters.authFailures : 0,
@@ -155,6 +235,9 @@ export class CallMedia {
       rtcpReceived: r ? r.rtcpCounters.packets : this.plainRtcp,
       rtcpAuthFailures: r ? r.rtcpCounters.authFailures : 0,
     };
+    const sum = { ...now };
+    for (const k of Object.keys(sum) as Array<keyof ReceiveCounts>) sum[k] += this.retired[k];
+    return sum;
   }
 
   /** Stops sending and releases both ports. */
@@ -170,7 +253,7 @@ export class CallMedia {
 
   private sendNext(): void {
     if (!this.sending) return;
-    this.sendFrame();
+    if (this.sendAllowed) this.sendFrame();
     this.tick++;
     // Scheduled against the start, so timer lateness does not add up over a call.
     const due = this.startedAt + this.tick * PACKET_TIME_MS - performance.now();

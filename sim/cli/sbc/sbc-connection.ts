@@ -10,7 +10,8 @@
  *   begun (a client trickling a header byte by byte is cut off), and the
  *   connection may stay silent at most the idle timeout between messages;
  * - a message's headers and body have size limits (SBC_SIP_LIMITS), and a
- *   connection carries at most MAX_MESSAGES messages;
+ *   connection carries at most MAX_MESSAGES messages: the next request gets
+ *   503 (RFC 3261 §21.5.4) and the connection is closed;
  * - bytes that are not TLS get the engine's alert; SIP that cannot be framed
  *   or parsed gets 400 Bad Request and the connection is closed, since a
  *   stream cannot be resynchronised (RFC 4475 §3.1.2.3).
@@ -28,6 +29,7 @@ import { headerValue, serializeSipMessage, sipSummary, withContentLength, type S
 import { parseSipMessage, type ParsedSipMessage } from '../../sip/parse';
 import { SipStreamFramer } from '../../sip/stream';
 import { isSipParseError } from '../../sip/syntax-error';
+import { responseTo } from '../../sip/response';
 import { parseCertificate } from '../../pki/certificate';
 import { TlsSocket } from '../tcp-transport';
 import { scenarioForAlert } from './lab-scenarios';
@@ -47,10 +49,12 @@ export interface ConnectionTimeouts {
   idleMs: number;
 }
 
-/** What the SBC knows of its own CA, to say what a refused client certificate lacks. */
+/** What the SBC knows of its own CA, to say what a refused client certificate lacks, and its message limit. */
 export interface ConnectionContext {
   /** The Common Name of the issuing CA that signs PBX certificates. */
   issuingCaName?: string;
+  /** SIP messages one connection may carry (default MAX_MESSAGES). */
+  maxMessages?: number;
 }
 
 export interface SipHandler {
@@ -184,7 +188,7 @@ export class SbcConnection {
       const hint = withoutChain
         ? ' — the PBX sent its certificate without the issuing CA’s: give it the file `trunklab ca sign` wrote, which holds both'
         : sent
-          ? ''
+          ? hintForSbcAlert(check?.reason)
           : hintForPbxAlert(alert.name);
       this.emit({
         event: 'failure',
@@ -242,8 +246,8 @@ export class SbcConnection {
           if (frame.bytes.length >= 4) await this.tls.write(Uint8Array.of(0x0d, 0x0a));
           continue;
         }
-        if (++messages > MAX_MESSAGES) return `more than ${MAX_MESSAGES} SIP messages on one connection`;
         const m = frame.parsed.message;
+        if (++messages > (this.context.maxMessages ?? MAX_MESSAGES)) return this.overLimit(m);
         this.emit({
           event: 'sip',
           peer: this.peer,
@@ -255,8 +259,34 @@ export class SbcConnection {
         else this.handler.response(this, frame.parsed);
         if (this.server.state !== 'connected') return closedBy(this.server);
       }
-      partialSince = framer.pending > 0 ? (partialSince ?? now) : undefined;
+      // The clock runs for the message still incomplete: one that began in this chunk began now, even when a
+      // client sends faster than the SBC reads and the framer is never empty.
+      partialSince = framer.pending > 0 ? (frames.length > 0 ? now : (partialSince ?? now)) : undefined;
     }
+  }
+
+  /**
+   * The message over the limit (MAX_MESSAGES unless configured): a request gets 503 with a Warning saying why (RFC 3261 §21.5.4: the
+   * server declines for its own reasons, the request itself is fine), then the connection is closed.
+   */
+  private async overLimit(m: SipMessage): Promise<string> {
+    const why = `more than ${this.context.maxMessages ?? MAX_MESSAGES} SIP messages on one connection`;
+    this.emit({
+      event: 'failure',
+      peer: this.peer,
+      stage: 'sip',
+      reason: m.kind === 'request' ? '503' : 'message_limit',
+      detail: `${why}: the connection is closed; a PBX opens a new one`,
+      scenario: null,
+    });
+    if (m.kind === 'request' && m.method !== 'ACK') {
+      await this.send(
+        responseTo(m, 503, {
+          headers: [{ name: 'Warning', value: `399 ${this.local.ip} "${why}: open a new connection"` }],
+        }),
+      );
+    }
+    return why;
   }
 
   /** 400 for SIP that cannot be parsed: no Via to answer along, so the reason is in a Warning (RFC 3261 §20.43). */
@@ -303,6 +333,15 @@ function closedBy(server: TlsServer): string {
   if (alert?.name === 'close_notify') return 'close_notify';
   if (alert) return `alert ${alert.name}`;
   return 'the PBX closed the connection';
+}
+
+/** What to change when the SBC refused the PBX's certificate for its dates. */
+function hintForSbcAlert(reason: string | undefined): string {
+  if (reason === 'expired')
+    return ' — the PBX’s certificate is past its notAfter: issue a new one from its CSR with `trunklab ca sign`';
+  if (reason === 'not_yet_valid')
+    return ' — the PBX’s certificate is not valid yet by the SBC’s clock: check this machine’s clock, and the clock of the machine that issued it';
+  return '';
 }
 
 /** What to check on the PBX when it refused the SBC. */

@@ -32,7 +32,7 @@ export type SbcEvent =
   | { event: 'failure'; peer: string; stage: Stage; reason: string; detail: string; scenario: string | null }
   | { event: 'sip'; peer: string; direction: 'in' | 'out'; summary: string; callId: string | null }
   | { event: 'register'; peer: string; user: string | null; status: number; detail: string }
-  | { event: 'call'; peer: string; callId: string; state: 'answered' | 'up' | 'ended'; detail: string }
+  | { event: 'call'; peer: string; callId: string; state: 'answered' | 'up' | 'updated' | 'ended'; detail: string }
   | {
       event: 'media';
       callId: string;

@@ -16,6 +16,10 @@
  *   and media on a fresh pair of UDP ports (call-media.ts), or 488 with a
  *   Warning when SRTP cannot be agreed. The SBC plays the spoken phrase and
  *   echoes the caller after ACK; either side may hang up with BYE.
+ * - A re-INVITE in the call's dialog (a session refresh, hold and resume, a
+ *   new key) gets 200 OK with a new SDES key of the SBC's own (RFC 3261
+ *   §14.2, RFC 4568 §7.1.4), and the call's media follows it; one the SBC
+ *   cannot accept gets 488 and the call goes on as it was.
  * - With a record folder, each connection and each call is written as a
  *   pcapng with its TLS secrets inside (session-capture.ts).
  *
@@ -37,9 +41,9 @@ import { headerValue, type SipRequest } from '../../sip/message';
 import { parsedValue, type ParsedSipMessage } from '../../sip/parse';
 import { responseTo } from '../../sip/response';
 import { SbcServer, type SbcEvent as ServerEvent } from '../../sip/sbc-server';
+import type { MediaDirection } from '../../sip/offer-answer';
 import { mediaConnection, parseSdp } from '../../sip/sdp';
 import type { NameAddress } from '../../sip/address';
-import { SrtpContext } from '../../rtp/srtp-context';
 import { parseCertificate } from '../../pki/certificate';
 import { systemClock } from '../tcp-transport';
 import { CallMedia, type MediaStats } from './call-media';
@@ -75,6 +79,8 @@ export interface TestSbcOptions {
   hangUpAfterMs?: number;
   maxConnections?: number;
   maxCalls?: number;
+  /** SIP messages one connection may carry (default MAX_MESSAGES, sbc-connection.ts). */
+  maxMessagesPerConnection?: number;
   emit(e: SbcEvent): void;
 }
 
@@ -135,7 +141,11 @@ export class TestSbc {
           // A rehearsal says at once that the password is wrong: the first wrong answer gets 403.
           maxFailures: 1,
         },
-        media: () => ({ address: this.reserved?.address ?? options.host, port: this.reserved?.port ?? 0 }),
+        // A new call's reserved ports; a re-INVITE keeps the call's own (RFC 3264 §8.3.1 lets an answer move them; it need not).
+        media: (callId) => {
+          const media = this.reserved ?? this.calls.get(callId)?.media;
+          return { address: media?.address ?? options.host, port: media?.port ?? 0 };
+        },
         // The address this connection reached, and the port the SBC listens on: in-dialog requests come back there.
         contact: () => `${hostInUri(this.answering?.local.ip ?? options.host)}:${this.listeningPort}`,
       },
@@ -199,7 +209,7 @@ export class TestSbc {
       { request: (c, p) => this.request(c, p), response: () => undefined },
       options.emit,
       options.timeouts,
-      { issuingCaName: this.issuingCaName },
+      { issuingCaName: this.issuingCaName, maxMessages: options.maxMessagesPerConnection },
       capture,
     );
     this.connections.set(connection, capture);
@@ -248,7 +258,9 @@ export class TestSbc {
     const m = p.message as SipRequest;
     const callId = headerValue(m, 'Call-ID') ?? '';
     let reserved: CallMedia | undefined;
-    if (m.method === 'INVITE') {
+    // An INVITE in the dialog of a call in progress is a re-INVITE (RFC 3261 §14.2): it keeps the call's media ports.
+    const reinvite = m.method === 'INVITE' && this.calls.has(callId) && /;\s*tag\s*=/i.test(headerValue(m, 'To') ?? '');
+    if (m.method === 'INVITE' && !reinvite) {
       const refusal = this.inviteRefusal(callId);
       if (refusal) {
         this.options.emit({
@@ -293,14 +305,12 @@ export class TestSbc {
     for (const response of answer.send) await connection.send(response);
   }
 
-  /** Why an INVITE is not taken: a re-INVITE (the test SBC keeps a call's first keys), or too many calls. */
+  /** Why a new call's INVITE is not taken: the Call-ID of a call in progress outside its dialog, or too many calls. */
   private inviteRefusal(callId: string) {
     if (this.calls.has(callId)) {
-      return {
-        status: 488,
-        detail: 're-INVITE of a call in progress: the test SBC keeps the keys of the first offer',
-        headers: [{ name: 'Warning', value: `399 ${this.options.host} "re-INVITE not supported by the test SBC"` }],
-      };
+      // RFC 3261 §8.1.1.4: a new dialog has a new Call-ID; a re-INVITE carries the dialog's To tag.
+      const detail = 'an INVITE without a To tag reuses the Call-ID of a call in progress';
+      return { status: 400, detail, headers: [{ name: 'Warning', value: `399 ${this.options.host} "${detail}"` }] };
     }
     const max = this.options.maxCalls ?? MAX_CALLS;
     if (this.calls.size >= max) {
@@ -337,7 +347,7 @@ export class TestSbc {
         return false;
       case 'media-agreed':
         if (!reserved) return false;
-        this.answerCall(e.callId, connection, p, reserved, e.agreement);
+        this.answerCall(e.callId, connection, p, reserved, e.agreement, e.direction);
         return true;
       case 'call-established': {
         const call = this.calls.get(e.callId);
@@ -373,7 +383,11 @@ export class TestSbc {
           detail: 'cancelled before it was answered',
         });
         return false;
-      case 'media-updated':
+      case 'media-updated': {
+        const call = this.calls.get(e.callId);
+        if (call) this.updateCall(call, p, e.agreement, e.direction);
+        return false;
+      }
       case 'retransmission':
         return false;
     }
@@ -430,15 +444,29 @@ export class TestSbc {
       case 'forbidden':
       case 'wrong_credentials':
       case 'unknown_user': {
-        const known = auth.kind === 'digest' && credentials?.username === auth.user;
+        const username = credentials?.username ?? '?';
+        // RFC 3261 §10.3 step 3: a name without an account cannot be authenticated; answered as a wrong password.
+        const known = auth.kind === 'digest' && username === auth.user;
         return fail(
           403,
           known
             ? `the digest response does not match: wrong password for ${auth.user}`
-            : `unknown user ${credentials?.username ?? '?'}${auth.kind === 'digest' ? ` (the trunk account is ${auth.user})` : ''}`,
+            : `unknown user ${username}: no such trunk account${auth.kind === 'digest' ? ` (the trunk account is ${auth.user})` : ''}; answered as a wrong password is (RFC 3261 §10.3 step 3), so a stranger cannot tell which names exist`,
           scenarioForStatus(403),
         );
       }
+      case 'not_authorized':
+        return fail(
+          403,
+          `authenticated as ${credentials?.username ?? '?'}, which may not register ${aorText(to)} (RFC 3261 §10.3 step 4): the To of the REGISTER must name the trunk account`,
+          null,
+        );
+      case 'not_found':
+        return fail(
+          404,
+          `${aorText(to)} is not an address of record in ${this.options.carrier.domain} (RFC 3261 §10.3 step 5): the PBX's registration domain (its To and From) must be ${this.options.carrier.domain}`,
+          null,
+        );
       case 'untrusted_address':
         return fail(
           403,
@@ -456,18 +484,12 @@ export class TestSbc {
     p: ParsedSipMessage,
     media: CallMedia,
     agreement: Extract<ServerEvent, { kind: 'media-agreed' }>['agreement'],
+    direction: MediaDirection,
   ): void {
-    const offer = parseSdp(p.message.body).sdp;
-    const audio = offer.media.find((m) => m.media === 'audio' && m.port !== 0)!;
-    const remote = { ip: mediaConnection(offer, audio)?.address ?? connection.remote.ip, port: audio.port };
-    const payloadType = [0, 8].find((pt) => audio.formats.includes(String(pt))) ?? 0;
-    const keys = agreement && {
-      send: new SrtpContext(agreement.suite, agreement.answerer.masterKey, agreement.answerer.masterSalt),
-      receive: new SrtpContext(agreement.suite, agreement.offerer.masterKey, agreement.offerer.masterSalt),
-    };
+    const { remote, payloadType } = offeredMedia(p, connection);
     const capture = this.options.record ? new UdpCapture() : undefined;
     const call: Call = { callId, connection, media, capture, answeredAt: Date.now(), ended: false };
-    media.configure(remote, payloadType, keys, {
+    media.configure(remote, payloadType, agreement, direction, {
       datagram: capture ? (src, dst, bytes, at) => capture.datagram(src, dst, bytes, at) : undefined,
       second: (s, sent, received) =>
         this.options.emit({ event: 'media', callId, sentPerSecond: sent, receivedPerSecond: received, ...counts(s) }),
@@ -479,6 +501,33 @@ export class TestSbc {
       callId,
       state: 'answered',
       detail: `200 OK with ${agreement ? `SRTP ${agreement.suite} (the offer's a=crypto tag ${agreement.tag}) and the SBC's own key` : 'plain RTP (RTP/AVP)'}; media ${media.address}:${media.port} ↔ ${remote.ip}:${remote.port}, ${payloadType === 8 ? 'PCMA' : 'PCMU'}`,
+    });
+  }
+
+  /**
+   * A re-INVITE answered with 200 (RFC 3261 §14.2): the call's media follows the new offer and answer. The SBC's
+   * answer always carries a new key of its own; the PBX's stream keeps its SRTP context (rollover counter, replay
+   * list) when its offer repeats the same key and suite, and gets a new one when it changes them (RFC 4568 §7.1.4).
+   * A stream the PBX puts on hold (sendonly, inactive) stops the SBC's sending until it is taken off.
+   */
+  private updateCall(
+    call: Call,
+    p: ParsedSipMessage,
+    agreement: Extract<ServerEvent, { kind: 'media-updated' }>['agreement'],
+    direction: MediaDirection,
+  ): void {
+    const { remote } = offeredMedia(p, call.connection);
+    const change = call.media.update(remote, agreement, direction);
+    this.options.emit({
+      event: 'call',
+      peer: call.connection.peer,
+      callId: call.callId,
+      state: 'updated',
+      detail: `re-INVITE answered with 200 OK: ${
+        agreement
+          ? `SRTP ${agreement.suite}, the PBX's key ${change.receiveKey === 'kept' ? 'unchanged (its SRTP context goes on)' : 'new (a new SRTP context)'}, a new key from the SBC`
+          : 'plain RTP (RTP/AVP)'
+      }; the SBC ${direction === 'sendrecv' ? 'sends and receives' : direction === 'recvonly' ? 'receives only (the PBX put the call on hold)' : direction === 'inactive' ? 'neither sends nor receives (on hold)' : 'sends only'}; media to ${remote.ip}:${remote.port}`,
     });
   }
 
@@ -563,6 +612,21 @@ export class TestSbc {
       });
     }
   }
+}
+
+/** Where the offer (an INVITE's or a re-INVITE's) wants media sent, and the G.711 law it names first. */
+function offeredMedia(p: ParsedSipMessage, connection: SbcConnection): { remote: Endpoint; payloadType: number } {
+  const offer = parseSdp(p.message.body).sdp;
+  const audio = offer.media.find((m) => m.media === 'audio' && m.port !== 0)!;
+  return {
+    remote: { ip: mediaConnection(offer, audio)?.address ?? connection.remote.ip, port: audio.port },
+    payloadType: [0, 8].find((pt) => audio.formats.includes(String(pt))) ?? 0,
+  };
+}
+
+/** The address of record a REGISTER's To names, as `user@host`. */
+function aorText(to: NameAddress | undefined): string {
+  return to?.uri.kind === 'sip' ? `${to.uri.user ?? ''}@${to.uri.host}` : 'its To';
 }
 
 /** An IPv6 address in brackets, as a SIP URI or Via writes it (RFC 3261 §25.1 IPv6reference). */
