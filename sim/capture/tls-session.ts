@@ -447,7 +447,7 @@ export class PassiveTlsSession {
 
   /**
    * What a whole handshake message changes: the randoms, the version and suite, the keys. Returns its ladder
-   * label, as describeHandshakeMessage gives it, from what was read here (the label of a record not explained).
+   * label from what was read here (HelloRetryRequest, an empty Certificate), for a record not explained.
    */
   private message(sender: TlsSender, m: HandshakeMessage, decrypted: boolean): string {
     const label = handshakeLabel(m.type);
