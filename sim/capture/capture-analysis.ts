@@ -245,9 +245,12 @@ export class CaptureAnalysis {
   private currentTimeMs = 0;
   private ended?: CaptureReport;
   private readonly observer?: CaptureObserver;
+  /** Whether records and messages get their field trees: only an observer shows them. */
+  private readonly explain: boolean;
 
   constructor(options: CaptureAnalysisOptions = {}) {
     this.observer = options.observer;
+    this.explain = this.observer !== undefined;
     if (options.keyLog !== undefined) this.secrets.add(options.keyLog, 'the key log');
     this.reader = new CaptureReader({
       onSecrets: (s) => {
@@ -255,7 +258,7 @@ export class CaptureAnalysis {
         this.secretsFromCapture += this.secrets.add(fromUtf8(s.data), "the capture's Decryption Secrets Block");
       },
     });
-    this.media = new MediaStreams((v) => this.mediaVerdict(v), {
+    this.media = new MediaStreams(this.observer ? (v) => this.mediaVerdict(v) : undefined, {
       keys: options.keys,
       keepPlain: this.observer !== undefined,
       audioBytes: options.audioBytes ?? 0,
@@ -357,7 +360,7 @@ export class CaptureAnalysis {
     }
     if (h.transport === 'udp') {
       if (SIP_PORTS.has(h.srcPort) || SIP_PORTS.has(h.dstPort) || looksLikeSip(h.payload)) {
-        const piece = readSipDatagram(h.payload);
+        const piece = readSipDatagram(h.payload, this.explain);
         if (piece.messages.length > 0 || SIP_PORTS.has(h.dstPort) || SIP_PORTS.has(h.srcPort)) {
           const parties = this.udpSipParties(h, piece.messages[0]?.parsed.message);
           this.observer?.packet({ number: packet, timeMs, ip, version: h.version, headers: h, ...parties });
@@ -417,13 +420,17 @@ export class CaptureAnalysis {
     if (s.content === undefined) {
       s.content = chunk[0] === 0x16 && chunk[1] === 0x03 ? 'tls' : looksLikeSip(chunk) ? 'sip' : 'other';
       if (s.content === 'tls')
-        s.tls = new PassiveTlsSession(this.secrets, (sender, content) => this.tlsApplication(s, sender, content));
+        s.tls = new PassiveTlsSession(
+          this.secrets,
+          (sender, content) => this.tlsApplication(s, sender, content),
+          this.explain,
+        );
     }
     if (side === 'server' && !s.serverAnswered) s.serverAnswered = true;
     this.observer?.chunk(packet, s.connection, side, chunk, s.content);
     if (s.content === 'tls') return this.tlsBytes(s, side, chunk, packet);
     if (s.content === 'sip') {
-      const reader = (s.sip[side] ??= new SipStreamReader('segment'));
+      const reader = (s.sip[side] ??= new SipStreamReader('segment', this.explain));
       const piece = reader.push(chunk);
       const start = s.connection.streams[side].delivered - chunk.length;
       const unit: StreamUnit = {
@@ -471,7 +478,7 @@ export class CaptureAnalysis {
   private pendingSip: Array<{ message: CapturedSipMessage; side: TcpSide }> = [];
 
   private tlsApplication(s: ConnectionState, sender: TlsSender, content: Uint8Array) {
-    const reader = (s.sip[sender] ??= new SipStreamReader('record'));
+    const reader = (s.sip[sender] ??= new SipStreamReader('record', this.explain));
     const piece = reader.push(content);
     for (const m of piece.messages) this.pendingSip.push({ message: m, side: sender });
     return { fields: piece.fields, labels: piece.labels, layers: piece.layers };

@@ -146,8 +146,12 @@ export class MediaStreams {
   private readonly recent: MediaStream[] = [];
   private nextId = 1;
 
+  /**
+   * `onVerdict` hears every packet's verdict; without it (`trunklab analyze`), a packet that decrypts costs
+   * no verdict and no view of its plaintext, only its counters.
+   */
   constructor(
-    private readonly onVerdict: (v: MediaVerdict) => void,
+    private readonly onVerdict: ((v: MediaVerdict) => void) | undefined,
     private readonly options: MediaStreamsOptions = {},
   ) {}
 
@@ -188,9 +192,13 @@ export class MediaStreams {
     if (!looksLikeRtp(payload)) return false;
     const ssrc = ((payload[8] << 24) | (payload[9] << 16) | (payload[10] << 8) | payload[11]) >>> 0;
     // A call alternates between a few streams: look among the last ones before building a key.
-    let s = this.recent.find(
-      (r) => r.ssrc === ssrc && r.srcPort === srcPort && r.dstPort === dstPort && r.src === src && r.dst === dst,
-    );
+    let s: MediaStream | undefined;
+    for (const r of this.recent) {
+      if (r.ssrc === ssrc && r.srcPort === srcPort && r.dstPort === dstPort && r.src === src && r.dst === dst) {
+        s = r;
+        break;
+      }
+    }
     if (!s) {
       const key = `${src}|${srcPort}|${dst}|${dstPort}|${ssrc}`;
       s = this.streams.get(key);
@@ -396,6 +404,7 @@ export class MediaStreams {
     const r = ctx.unprotectInto(payload, this.out);
     if (r.ok) {
       s.decrypted++;
+      if (!this.onVerdict && !s.audio) return;
       const plain = this.out.subarray(0, r.length);
       this.keepAudio(s, plain, 12 + 4 * (plain[0] & 0x0f));
       return this.verdict(s, {
@@ -441,7 +450,7 @@ export class MediaStreams {
     if ((v.outcome === 'auth_failure' || v.outcome === 'replay') && !s.firstFailure) {
       s.firstFailure = { packet: v.packet, reason: v.outcome, detail: v.detail ?? '' };
     }
-    this.onVerdict(v);
+    this.onVerdict?.(v);
   }
 
   private keepAudio(s: MediaStream, plain: Uint8Array, headerLength: number): void {
@@ -495,7 +504,7 @@ export class MediaStreams {
     s.rtcp.packets++;
     if (s.protection === 'RTP') {
       s.rtcp.decrypted++;
-      return this.onVerdict({
+      return this.onVerdict?.({
         packet,
         kind: 'RTCP',
         stream: s,
@@ -504,12 +513,12 @@ export class MediaStreams {
       });
     }
     if (!s.context || s.problem) {
-      return this.onVerdict({ packet, kind: 'SRTCP', stream: s, outcome: 'not_decrypted', detail: s.problem });
+      return this.onVerdict?.({ packet, kind: 'SRTCP', stream: s, outcome: 'not_decrypted', detail: s.problem });
     }
     const r = s.context.unprotectRtcp(payload);
     if (r.ok) {
       s.rtcp.decrypted++;
-      return this.onVerdict({
+      return this.onVerdict?.({
         packet,
         kind: 'SRTCP',
         stream: s,
@@ -519,7 +528,7 @@ export class MediaStreams {
     }
     if (r.reason === 'replay') s.rtcp.replays++;
     else s.rtcp.authFailures++;
-    this.onVerdict({
+    this.onVerdict?.({
       packet,
       kind: 'SRTCP',
       stream: s,

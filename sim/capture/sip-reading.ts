@@ -46,15 +46,24 @@ export function sipLabel(p: ParsedSipMessage): string {
 
 /** One direction of a SIP stream over TCP or inside TLS. */
 export class SipStreamReader {
-  private readonly framer = new SipStreamFramer(SIP_LIMITS, true);
+  private readonly framer: SipStreamFramer;
   /** Stream offset of the end of the last whole frame. */
   private framed = 0;
   /** Bytes read so far. */
   private read = 0;
   private failed?: string;
 
-  /** `over` names what carried the piece for the notes: `segment`, `record`. */
-  constructor(private readonly over: 'segment' | 'record') {}
+  /**
+   * `over` names what carried the piece for the notes: `segment`, `record`. Without `explain`, a piece has
+   * its labels and messages but no fields or layers, and the messages no field trees: nothing builds what
+   * nobody will show.
+   */
+  constructor(
+    private readonly over: 'segment' | 'record',
+    private readonly explain = true,
+  ) {
+    this.framer = new SipStreamFramer(SIP_LIMITS, explain);
+  }
 
   push(chunk: Uint8Array): SipPiece {
     const from = this.read;
@@ -75,6 +84,7 @@ export class SipStreamReader {
       const end = start + f.bytes.length;
       this.framed = end;
       if (f.kind === 'keepalive') {
+        if (!this.explain) continue;
         piece.fields.push({
           name: 'CRLF keepalive',
           start: Math.max(start, from) - from,
@@ -88,6 +98,7 @@ export class SipStreamReader {
       const label = sipLabel(f.parsed);
       piece.labels.push(label);
       piece.messages.push({ bytes: f.bytes, parsed: f.parsed });
+      if (!this.explain) continue;
       if (start >= from) {
         piece.fields.push(...clipFields(f.parsed.fields, 0, f.bytes.length, start - from));
       } else {
@@ -99,20 +110,21 @@ export class SipStreamReader {
     if (this.framed < this.read) {
       const start = Math.max(this.framed, from) - from;
       piece.labels.push('SIP message (part)');
-      piece.fields.push({
-        name: 'Part of a SIP message',
-        start,
-        end: chunk.length,
-        value: `${chunk.length - start} bytes`,
-        note: `The message continues in a later ${this.over}: it is read once its headers and its Content-Length of body are all in (RFC 3261 §18.3).`,
-        spec: 'RFC 3261 §18.3',
-      });
+      if (this.explain)
+        piece.fields.push({
+          name: 'Part of a SIP message',
+          start,
+          end: chunk.length,
+          value: `${chunk.length - start} bytes`,
+          note: `The message continues in a later ${this.over}: it is read once its headers and its Content-Length of body are all in (RFC 3261 §18.3).`,
+          spec: 'RFC 3261 §18.3',
+        });
     }
     return piece;
   }
 
   private unframed(piece: SipPiece, start: number, end: number): SipPiece {
-    if (end > start) {
+    if (end > start && this.explain) {
       piece.fields.push({
         name: 'Bytes that do not frame as SIP',
         start,
@@ -127,10 +139,10 @@ export class SipStreamReader {
   }
 }
 
-/** One SIP message in a UDP datagram (RFC 3261 §18.3). */
-export function readSipDatagram(payload: Uint8Array): SipPiece {
+/** One SIP message in a UDP datagram (RFC 3261 §18.3); without `explain`, no field trees (SipStreamReader). */
+export function readSipDatagram(payload: Uint8Array, explain = true): SipPiece {
   try {
-    const parsed = parseSipMessage(payload, { transport: 'datagram' });
+    const parsed = parseSipMessage(payload, { transport: 'datagram', annotate: explain });
     return {
       fields: parsed.fields,
       labels: [sipLabel(parsed)],

@@ -167,6 +167,11 @@ export class PassiveTlsSession {
   constructor(
     private readonly secrets: KeyLogSecrets,
     private readonly application: ApplicationReader,
+    /**
+     * Build each record's field tree (the lab shows it). Off, `fields` and `layers` stay empty and only what
+     * the diagnosis reads is computed: labels, alerts, certificates, keys; `trunklab analyze` prints no bytes.
+     */
+    private readonly explain = true,
   ) {}
 
   get records(): number {
@@ -259,7 +264,7 @@ export class PassiveTlsSession {
       const opened = new PlaintextCipher().open(raw);
       unit.contentType = opened.type;
       const content = this.content(sender, d, unit, opened.type, opened.content, false);
-      unit.fields = opened.describe(content).fields;
+      if (this.explain) unit.fields = opened.describe(content).fields;
       if (raw.type === CONTENT_TYPE.change_cipher_spec && !tls13) this.changeCipherSpec(sender, d);
       this.takeKeys(d, unit);
       return unit;
@@ -275,9 +280,11 @@ export class PassiveTlsSession {
     }
     unit.contentType = opened.type;
     const content = this.content(sender, d, unit, opened.type, opened.content, true);
-    const described = opened.describe(content);
-    unit.fields = described.fields;
-    if (described.decoded) unit.layers.unshift(described.decoded);
+    if (this.explain) {
+      const described = opened.describe(content);
+      unit.fields = described.fields;
+      if (described.decoded) unit.layers.unshift(described.decoded);
+    }
     d.opened++;
     this.takeKeys(d, unit);
     return unit;
@@ -309,7 +316,7 @@ export class PassiveTlsSession {
     unit.labels.push(
       raw.type === CONTENT_TYPE.application_data ? 'Encrypted record' : `Encrypted ${describeContentType(raw.type)}`,
     );
-    unit.fields = opaqueRecordFields(raw, problem);
+    if (this.explain) unit.fields = opaqueRecordFields(raw, problem);
     return unit;
   }
 
@@ -333,6 +340,7 @@ export class PassiveTlsSession {
         return this.alertContent(sender, unit, content, decrypted);
       case CONTENT_TYPE.change_cipher_spec: {
         unit.labels.push('ChangeCipherSpec');
+        if (!this.explain) return [];
         const r = new ByteReader(content);
         r.bytes(content.length, {
           name: 'ChangeCipherSpec',
@@ -395,6 +403,11 @@ export class PassiveTlsSession {
       const start = d.handshakeEmitted;
       const end = start + m.bytes.length;
       d.handshakeEmitted = end;
+      if (!this.explain) {
+        unit.labels.push(this.message(sender, m, decrypted));
+        unit.messages.push(m.type);
+        continue;
+      }
       const described = describeHandshakeMessage(m, { tls12: this.version !== '1.3', suite: this.suite });
       unit.labels.push(described.label);
       unit.messages.push(m.type);
@@ -418,36 +431,42 @@ export class PassiveTlsSession {
       if (d.handshakeEmitted >= from) d.partialType = content[d.handshakeEmitted - from];
       const label = d.partialType === undefined ? 'handshake message' : handshakeLabel(d.partialType);
       unit.labels.push(`${label} (part)`);
-      fields.push({
-        name: `${label} (part)`,
-        start: start - from,
-        end: content.length,
-        value: `${to - start} bytes`,
-        note: `Part of a ${label} message that continues in the next record (RFC 8446 §5.1: a message may span records).`,
-        spec: 'RFC 8446 §5.1',
-      });
+      if (this.explain) {
+        fields.push({
+          name: `${label} (part)`,
+          start: start - from,
+          end: content.length,
+          value: `${to - start} bytes`,
+          note: `Part of a ${label} message that continues in the next record (RFC 8446 §5.1: a message may span records).`,
+          spec: 'RFC 8446 §5.1',
+        });
+      }
     }
     return fields;
   }
 
-  /** What a whole handshake message changes: the randoms, the version and suite, the keys. */
-  private message(sender: TlsSender, m: HandshakeMessage, decrypted: boolean): void {
+  /**
+   * What a whole handshake message changes: the randoms, the version and suite, the keys. Returns its ladder
+   * label from what was read here (HelloRetryRequest, an empty Certificate), for a record not explained.
+   */
+  private message(sender: TlsSender, m: HandshakeMessage, decrypted: boolean): string {
+    const label = handshakeLabel(m.type);
     try {
       if (m.type === HANDSHAKE_TYPE.client_hello && sender === 'client') {
         const ch = readClientHello(m).value;
         this.clientRandom ??= ch.random;
         this.serverName ??= ch.extensions.serverName;
         this.earlyData = ch.extensions.types.includes(EXTENSION_TYPE.early_data);
-        return;
+        return label;
       }
       if (m.type === HANDSHAKE_TYPE.server_hello && sender === 'server') {
         const sh = readServerHello(m).value;
         if (isHelloRetryRequest(sh)) {
           this.retried = true;
-          return;
+          return 'HelloRetryRequest';
         }
         this.serverHello(sh.extensions.selectedVersion ?? sh.legacyVersion, sh.cipherSuite, sh.random);
-        return;
+        return label;
       }
       if (m.type === HANDSHAKE_TYPE.certificate) {
         const chain = readCertificate(m, this.version !== '1.3').value.chain;
@@ -459,21 +478,21 @@ export class PassiveTlsSession {
             if (!isParseError(e)) throw e;
           }
         }
-        return;
+        return chain.length === 0 ? 'Certificate (empty)' : label;
       }
     } catch (e) {
       if (!(e instanceof TlsFailure) && !isParseError(e)) throw e;
-      return;
+      return label;
     }
     if (m.type === HANDSHAKE_TYPE.finished && decrypted) {
       this.finished[sender] = true;
       // TLS 1.3: the sender's records after its Finished use the application traffic secret (RFC 8446 §7.1).
       if (this.version === '1.3') this.switchTo13(sender, this.next13[sender], 'application');
-      return;
+      return label;
     }
     if (m.type === HANDSHAKE_TYPE.key_update && this.version === '1.3' && this.suite) {
       const d = this.dirs[sender];
-      if (!d.secret) return;
+      if (!d.secret) return label;
       // application_traffic_secret_N+1 = HKDF-Expand-Label(application_traffic_secret_N, "traffic upd", "", Hash.length) (§7.2).
       const hash = this.suite.hash;
       const name = d.secret.name.replace(/_(\d+)$/, (_, n: string) => `_${Number(n) + 1}`);
@@ -487,6 +506,7 @@ export class PassiveTlsSession {
       });
       this.switchTo13(sender, { name, value }, 'application');
     }
+    return label;
   }
 
   private serverHello(version: number, suiteCode: number, serverRandom: Uint8Array): void {

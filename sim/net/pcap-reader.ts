@@ -97,8 +97,10 @@ interface PcapngInterface {
   unitsPerSecond: bigint;
 }
 
+const EMPTY = new Uint8Array(0);
+
 export class CaptureReader {
-  private buf: Uint8Array = new Uint8Array(0);
+  private buf: Uint8Array = EMPTY;
   /** File offset of buf[0]. */
   private bufOffset = 0;
   private fmt: CaptureFormat | undefined;
@@ -125,16 +127,32 @@ export class CaptureReader {
     return this.fmt === 'pcap' ? this.linkType : this.interfaces[0]?.linkType;
   }
 
-  /** Feeds the next chunk of the file; calls `onRecord` for every record it completes. */
+  /**
+   * Feeds the next chunk of the file; calls `onRecord` for every record it completes.
+   *
+   * The chunk is read where it lies: only a record cut by the chunk's edge is copied, joined from the bytes
+   * held since the last chunk and as many of this one as its header says it still needs.
+   */
   push(chunk: Uint8Array, onRecord: (r: CaptureRecord) => void): void {
-    if (this.buf.length === 0) {
-      this.buf = chunk;
-    } else {
-      const joined = new Uint8Array(this.buf.length + chunk.length);
+    let from = 0;
+    while (this.buf.length > 0 && from < chunk.length) {
+      const take = Math.min(this.heldNeeds(), chunk.length - from);
+      const joined = new Uint8Array(this.buf.length + take);
       joined.set(this.buf);
-      joined.set(chunk, this.buf.length);
+      joined.set(chunk.subarray(from, from + take), this.buf.length);
+      from += take;
       this.buf = joined;
+      this.consume(this.read(onRecord), false);
     }
+    if (from < chunk.length) {
+      this.buf = chunk.subarray(from);
+      // Keep only the incomplete tail, copied, so the caller may reuse its chunk.
+      this.consume(this.read(onRecord), true);
+    }
+  }
+
+  /** Reads every whole record in `buf`; returns the bytes they took. */
+  private read(onRecord: (r: CaptureRecord) => void): number {
     let at = 0;
     for (;;) {
       const used =
@@ -143,12 +161,28 @@ export class CaptureReader {
           : this.fmt === 'pcap'
             ? this.readPcapRecord(at, onRecord)
             : this.readPcapngBlock(at, onRecord);
-      if (used === 0) break;
+      if (used === 0) return at;
       at += used;
     }
-    // Keep only the incomplete tail (copied, so the caller may reuse its chunk).
-    this.buf = this.buf.slice(at);
-    this.bufOffset += at;
+  }
+
+  private consume(used: number, copy: boolean): void {
+    this.buf = used === this.buf.length ? EMPTY : copy ? this.buf.slice(used) : this.buf.subarray(used);
+    this.bufOffset += used;
+  }
+
+  /**
+   * How many more bytes the record held in `buf` needs, as far as its header tells: the rest of the header
+   * first, then the rest of the record. A length the header lies about is the record reader's to refuse.
+   */
+  private heldNeeds(): number {
+    const held = this.buf.length;
+    if (this.fmt === undefined) return Infinity;
+    // A pcap record header is 16 bytes (draft-ietf-opsawg-pcap §5); a pcapng block is read from its first 12 (§3.1).
+    const header = this.fmt === 'pcap' ? 16 : 12;
+    if (held < header) return header - held;
+    const total = this.fmt === 'pcap' ? 16 + this.u32(8) : this.u32(4);
+    return Math.max(1, total - held);
   }
 
   /** Ends the stream: trailing bytes that do not make a whole record are an error. */
