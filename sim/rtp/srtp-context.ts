@@ -239,9 +239,7 @@ export class SrtpContext {
     if (index < 0 || s.replay.check(index) !== 'fresh') {
       this.counters.replays++;
       const why =
-        index < 0 || s.replay.check(index) === 'too_old'
-          ? 'older than the replay window'
-          : 'already received';
+        index < 0 || s.replay.check(index) === 'too_old' ? 'older than the replay window' : 'already received';
       return {
         ok: false,
         reason: 'replay',
