@@ -9,7 +9,9 @@
  * For a 96-bit IV (SP 800-38D §7.1), with the IV as three big-endian words:
  * 1. J0 = IV || 0^31 || 1; the tag mask is E(K, J0).
  * 2. The text is XORed with the keystream E(K, IV || 2), E(K, IV || 3), … —
- *    the counter block is four words built in place, never an array.
+ *    the counter block is four words built in place, never an array, and
+ *    what of AES's first two rounds the IV alone decides is computed once
+ *    per message (crypto/aes-block.ts, `encryptCounter`).
  * 3. S = GHASH_H(A, zero-padded || C, zero-padded || [len(A)]_64 || [len(C)]_64).
  * 4. The tag is S ⊕ E(K, J0).
  *
@@ -77,7 +79,7 @@ export class AesGcmKey {
     let counter = 2;
     let i = start;
     for (; i + 16 <= end; i += 16) {
-      aes.encrypt(iv0, iv1, iv2, counter++);
+      aes.encryptCounter(iv0, iv1, iv2, counter++);
       const c0 = int32At(data, i) ^ k[0];
       const c1 = int32At(data, i + 4) ^ k[1];
       const c2 = int32At(data, i + 8) ^ k[2];
@@ -89,7 +91,7 @@ export class AesGcmKey {
       g.block(c0, c1, c2, c3);
     }
     if (i < end) {
-      aes.encrypt(iv0, iv1, iv2, counter);
+      aes.encryptCounter(iv0, iv1, iv2, counter);
       xorPartial(k, data, i, end);
       g.update(data, i, end);
     }
@@ -133,7 +135,7 @@ export class AesGcmKey {
     let i = start;
     let o = outAt;
     for (; i + 16 <= end; i += 16, o += 16) {
-      aes.encrypt(iv0, iv1, iv2, counter++);
+      aes.encryptCounter(iv0, iv1, iv2, counter++);
       const p0 = int32At(data, i) ^ k[0];
       const p1 = int32At(data, i + 4) ^ k[1];
       const p2 = int32At(data, i + 8) ^ k[2];
@@ -145,7 +147,7 @@ export class AesGcmKey {
     }
     if (i < end) {
       if (out !== data || o !== i) for (let j = i; j < end; j++) out[o + j - i] = data[j];
-      aes.encrypt(iv0, iv1, iv2, counter);
+      aes.encryptCounter(iv0, iv1, iv2, counter);
       xorPartial(k, out, o, o + end - i);
     }
     return true;
@@ -207,7 +209,7 @@ export class AesGcmKey {
     at: number,
   ): void {
     this.ghash.lengths(aadBytes, textBytes);
-    this.aes.encrypt(iv0, iv1, iv2, 1);
+    this.aes.encryptCounter(iv0, iv1, iv2, 1);
     const m = this.aes.out;
     this.ghash.finish(m[0], m[1], m[2], m[3], out, at);
   }

@@ -6,7 +6,9 @@
  *
  * The key schedule is expanded once per key (FIPS 197 §5.2, in
  * crypto/aes-block.ts) and kept for the life of the stream; the counter block
- * is four words built in place, and the payload is XORed a word at a time.
+ * is four words built in place (what of AES's first two rounds the IV alone
+ * decides computed once per packet: `encryptCounter`), and the payload is
+ * XORed a word at a time.
  * A packet then costs only its blocks: no key expansion and no allocation.
  */
 import { AesBlockCipher } from '../crypto/aes-block';
@@ -56,14 +58,14 @@ export class AesCounterMode {
     let counter = iv3;
     let at = start;
     for (; at + 16 <= end; at += 16) {
-      aes.encrypt(iv0, iv1, iv2, counter++);
+      aes.encryptCounter(iv0, iv1, iv2, counter++);
       putInt32(data, at, int32At(data, at) ^ k[0]);
       putInt32(data, at + 4, int32At(data, at + 4) ^ k[1]);
       putInt32(data, at + 8, int32At(data, at + 8) ^ k[2]);
       putInt32(data, at + 12, int32At(data, at + 12) ^ k[3]);
     }
     if (at < end) {
-      aes.encrypt(iv0, iv1, iv2, counter);
+      aes.encryptCounter(iv0, iv1, iv2, counter);
       for (let j = 0; at + j < end; j++) data[at + j] ^= (k[j >> 2] >>> (24 - 8 * (j & 3))) & 0xff;
     }
   }

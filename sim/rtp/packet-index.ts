@@ -20,13 +20,14 @@ export interface IndexEstimate {
  * puts SEQ closest to s_l.
  */
 export function estimatePacketIndex(roc: number, highestSeq: number, seq: number): IndexEstimate {
-  let v: number;
-  if (highestSeq < 32768) {
-    v = seq - highestSeq > 32768 ? roc - 1 : roc;
-  } else {
-    v = highestSeq - 32768 > seq ? roc + 1 : roc;
-  }
+  const v = estimateRoc(roc, highestSeq, seq);
   return { roc: v, index: v * 65536 + seq };
+}
+
+/** The ROC v of Appendix A's estimate alone, for a receiver that keeps it in a local (no object per packet). */
+export function estimateRoc(roc: number, highestSeq: number, seq: number): number {
+  if (highestSeq < 32768) return seq - highestSeq > 32768 ? roc - 1 : roc;
+  return highestSeq - 32768 > seq ? roc + 1 : roc;
 }
 
 /** The receiver's state for one SSRC: the ROC and s_l of §3.3.1. */
@@ -40,22 +41,32 @@ export class RolloverCounter {
 
   /** The index a received SEQ most likely has. The first packet seen sets s_l (§3.3.1). */
   estimate(seq: number): IndexEstimate {
-    if (!this.initialised) return { roc: this.roc, index: this.roc * 65536 + seq };
-    return estimatePacketIndex(this.roc, this.highestSeq, seq);
+    const roc = this.rocFor(seq);
+    return { roc, index: roc * 65536 + seq };
+  }
+
+  /** `estimate`'s ROC alone: the index is ROC · 2^16 + SEQ. */
+  rocFor(seq: number): number {
+    return this.initialised ? estimateRoc(this.roc, this.highestSeq, seq) : this.roc;
   }
 
   /** After authentication: advance ROC and s_l as §3.3.1 says. */
   update(estimate: IndexEstimate, seq: number): void {
+    this.accept(estimate.roc, seq);
+  }
+
+  /** `update` with the packet's estimated ROC. */
+  accept(roc: number, seq: number): void {
     if (!this.initialised) {
       this.initialised = true;
-      this.roc = estimate.roc;
+      this.roc = roc;
       this.highestSeq = seq;
       return;
     }
-    if (estimate.roc === this.roc + 1) {
-      this.roc = estimate.roc;
+    if (roc === this.roc + 1) {
+      this.roc = roc;
       this.highestSeq = seq;
-    } else if (estimate.roc === this.roc && seq > this.highestSeq) {
+    } else if (roc === this.roc && seq > this.highestSeq) {
       this.highestSeq = seq;
     }
   }

@@ -233,19 +233,19 @@ export class SrtpContext {
       return this.dropUnknownMki(ssrc);
     }
     const s = this.state(ssrc);
-    const estimate = s.rollover.estimate(seq);
-    if (estimate.index < 0 || s.replay.check(estimate.index) !== 'fresh') {
+    // The estimate as two numbers, not an object: this runs for every packet of a call.
+    const roc = s.rollover.rocFor(seq);
+    const index = roc * 65536 + seq;
+    if (index < 0 || s.replay.check(index) !== 'fresh') {
       this.counters.replays++;
       const why =
-        estimate.index < 0 || s.replay.check(estimate.index) === 'too_old'
-          ? 'older than the replay window'
-          : 'already received';
+        index < 0 || s.replay.check(index) === 'too_old' ? 'older than the replay window' : 'already received';
       return {
         ok: false,
         reason: 'replay',
-        detail: `packet index ${estimate.index} (seq ${seq}) is ${why}`,
+        detail: `packet index ${index} (seq ${seq}) is ${why}`,
         ssrc,
-        index: estimate.index,
+        index,
       };
     }
     let length: number;
@@ -256,24 +256,24 @@ export class SrtpContext {
         return { ok: false, reason: 'malformed', detail: 'shorter than a GCM tag after the header', ssrc };
       }
       // Decrypts straight into `out` once the tag verifies; nothing is allocated for the packet.
-      if (!t.openSrtpInto(ssrc, estimate.roc >>> 0, seq, srtp, headerLength, sealedEnd - 16, out, headerLength)) {
-        return this.dropAuthFailure(ssrc, estimate.index, seq);
+      if (!t.openSrtpInto(ssrc, roc >>> 0, seq, srtp, headerLength, sealedEnd - 16, out, headerLength)) {
+        return this.dropAuthFailure(ssrc, index, seq);
       }
       for (let j = 0; j < headerLength; j++) out[j] = srtp[j];
       length = sealedEnd - 16;
     } else {
-      if (!t.verifyTag(srtp, authenticated, estimate.roc >>> 0, authenticated + this.mki.length)) {
-        return this.dropAuthFailure(ssrc, estimate.index, seq);
+      if (!t.verifyTag(srtp, authenticated, roc >>> 0, authenticated + this.mki.length)) {
+        return this.dropAuthFailure(ssrc, index, seq);
       }
       for (let j = 0; j < authenticated; j++) out[j] = srtp[j];
-      t.cryptCounterMode(ssrc, estimate.index, out, headerLength, authenticated);
+      t.cryptCounterMode(ssrc, index, out, headerLength, authenticated);
       length = authenticated;
     }
     // Only an authenticated packet moves the ROC and the replay list (§3.3.1, §3.3.2).
-    s.rollover.update(estimate, seq);
-    s.replay.accept(estimate.index);
+    s.rollover.accept(roc, seq);
+    s.replay.accept(index);
     this.counters.decrypted++;
-    return { ok: true, length, ssrc, roc: estimate.roc, index: estimate.index, encrypted: true };
+    return { ok: true, length, ssrc, roc, index, encrypted: true };
   }
 
   /**

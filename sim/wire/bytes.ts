@@ -6,23 +6,46 @@
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-/** The two ASCII characters of each byte's hex, for `toHex`. */
-const HEX_ASCII = new TextEncoder().encode(HEX.join(''));
+/** Each byte's two hex characters as one 16-bit unit in the platform's byte order, for `toHex`. */
+const HEX_PAIRS = (() => {
+  const pairs = new Uint16Array(256);
+  const view = new Uint8Array(pairs.buffer);
+  for (let i = 0; i < 256; i++) {
+    view[2 * i] = HEX[i].charCodeAt(0);
+    view[2 * i + 1] = HEX[i].charCodeAt(1);
+  }
+  return pairs;
+})();
 const ascii = new TextDecoder();
 
+/** Node's Buffer, whose native hex encoder a packet-sized value is worth the call; undefined in browsers. */
+type HexBuffer = { from(b: ArrayBufferLike, at: number, n: number): { toString(enc: 'hex'): string } };
+const nodeBuffer = (() => {
+  const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return (host?.getBuiltinModule?.('node:buffer') as { Buffer?: HexBuffer } | undefined)?.Buffer;
+  } catch {
+    return undefined;
+  }
+})();
+
 export function toHex(bytes: Uint8Array): string {
-  // Short values by concatenation; longer ones (whole packets) written as ASCII and decoded at
-  // once, which makes one flat string instead of a chain of intermediate ones for the collector.
+  // Short values by concatenation; longer ones (whole packets) by Node's native encoder, or
+  // written as ASCII, two characters a store, and decoded at once: one flat string instead of a
+  // chain of intermediate ones for the collector.
   if (bytes.length < 32) {
     let s = '';
     for (const b of bytes) s += HEX[b];
     return s;
   }
-  const out = new Uint8Array(bytes.length * 2);
-  for (let i = 0; i < bytes.length; i++) {
-    out[2 * i] = HEX_ASCII[2 * bytes[i]];
-    out[2 * i + 1] = HEX_ASCII[2 * bytes[i] + 1];
-  }
+  if (nodeBuffer) return nodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
+  return toHexInJavaScript(bytes);
+}
+
+/** `toHex`'s path where there is no Node Buffer (browsers); exported so tests hold it to the reference in Node too. */
+export function toHexInJavaScript(bytes: Uint8Array): string {
+  const out = new Uint16Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = HEX_PAIRS[bytes[i]];
   return ascii.decode(out);
 }
 

@@ -222,6 +222,7 @@ const HANDSHAKE_STAGES: CategoryRule[] = [
   { category: 'key exchange (x25519)', url: '/sim/tls/key-exchange.ts' },
   { category: 'signing (CertificateVerify, ServerKeyExchange)', url: '/sim/tls/signature.ts', functions: ['sign'] },
   { category: 'checking the peer’s signature', url: '/sim/tls/signature.ts' },
+  { category: 'explaining certificates (field trees)', url: '/sim/pki/certificate-fields.ts' },
   { category: 'certificate chain validation', url: '/sim/pki/' },
   { category: 'certificate chain validation', url: '/sim/tls/peer-certificate.ts' },
   { category: 'record protection (AES-GCM)', url: '/sim/tls/record-protection' },

@@ -42,6 +42,42 @@ describe('AES block cipher (FIPS 197 Appendix C)', () => {
   it('refuses a key of another length', () => {
     expect(() => new AesBlockCipher(new Uint8Array(20))).toThrow(/16-, 24- or 32-byte key, got 20/);
   });
+
+  it('encrypts counter blocks as encrypt does, the FIPS 197 block too, for any key, IV and counter, in any order', () => {
+    for (const [key, ciphertext] of [
+      ['000102030405060708090a0b0c0d0e0f', '69c4e0d86a7b0430d8cdb78070b4c55a'],
+      ['000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', '8ea2b7ca516745bfeafc49904b496089'],
+    ]) {
+      const aes = new AesBlockCipher(fromHex(key));
+      const block = fromHex('00112233445566778899aabbccddeeff');
+      aes.encryptCounter(int32At(block, 0), int32At(block, 4), int32At(block, 8), int32At(block, 12));
+      const out = new Uint8Array(16);
+      for (let i = 0; i < 4; i++) putInt32(out, 4 * i, aes.out[i]);
+      expect(toHex(out)).toBe(ciphertext);
+    }
+    const word = fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    const iv = fc.tuple(word, word, word);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+        // Blocks of a few IVs, interleaved, with counters on both sides of a last-byte wrap.
+        fc.array(fc.tuple(iv, fc.oneof(word, fc.integer({ min: 0, max: 600 }))), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        (key, blocks, order) => {
+          const fast = new AesBlockCipher(key);
+          const plain = new AesBlockCipher(key);
+          for (const pick of [...order, 0, 0]) {
+            const [[a, b, c], counter] = blocks[pick % blocks.length];
+            for (const d of [counter, counter + 1, counter + 255, counter + 256]) {
+              fast.encryptCounter(a, b, c, d | 0);
+              plain.encrypt(a, b, c, d | 0);
+              expect(fast.out).toEqual(plain.out);
+            }
+          }
+        },
+      ),
+    );
+  });
 });
 
 describe('AES-GCM with per-key tables, against OpenSSL', () => {

@@ -9,7 +9,7 @@
  */
 import type { ByteReader } from '../../wire/reader';
 import type { ByteWriter } from '../../wire/writer';
-import type { Field } from '../../wire/field';
+import { shiftFields, type Field } from '../../wire/field';
 import { toHex } from '../../wire/bytes';
 import { isParseError } from '../../wire/parse-error';
 import { certificateFields } from '../../pki/certificate-fields';
@@ -29,14 +29,29 @@ function certNote(i: number, count: number): string {
   return i === count - 1 ? 'The issuing CA that the receiver should chain to its trust anchor.' : 'An intermediate CA.';
 }
 
+/**
+ * Certificates explained before, by their bytes: a trunk sends the same few
+ * certificates in every handshake, and reading one field by field costs more
+ * than the rest of its message. Bounded, since a server meets many peers.
+ */
+const explained = new Map<string, readonly Field[] | null>();
+const EXPLAINED_LIMIT = 256;
+
 /** A certificate's DER explained field by field (RFC 5280 §4.1), or undefined when it is not DER the parser reads. */
-function explainDer(der: Uint8Array, base: number): Field[] | undefined {
-  try {
-    return certificateFields(der, base);
-  } catch (e) {
-    if (!isParseError(e)) throw e;
-    return undefined;
+function explainDer(der: Uint8Array): readonly Field[] | undefined {
+  const key = toHex(der);
+  let fields = explained.get(key);
+  if (fields === undefined) {
+    try {
+      fields = certificateFields(der, 0);
+    } catch (e) {
+      if (!isParseError(e)) throw e;
+      fields = null;
+    }
+    if (explained.size >= EXPLAINED_LIMIT) explained.clear();
+    explained.set(key, fields);
   }
+  return fields ?? undefined;
 }
 
 /** Bytes that do not parse as a certificate are carried whole: path validation says what is wrong with them. */
@@ -47,21 +62,26 @@ const OPAQUE_CERTIFICATE = (i: number, count: number) => ({
   spec: 'RFC 5280 §4.1',
 });
 
-/** The certificate's tree, its top field saying where it sits in the chain. */
-function placed(fields: Field[], i: number, count: number): Field[] {
-  return [{ ...fields[0], note: certNote(i, count) }, ...fields.slice(1)];
+/**
+ * The certificate's tree at `base`, its top field saying where it sits in the
+ * chain: a copy, so that the remembered tree is never a message's own.
+ */
+function placed(fields: readonly Field[], base: number, i: number, count: number): Field[] {
+  const copy = shiftFields(fields, base);
+  copy[0].note = certNote(i, count);
+  return copy;
 }
 
 function writeDer(w: ByteWriter, der: Uint8Array, i: number, count: number): void {
-  const fields = explainDer(der, 0);
-  if (fields) w.embed({ bytes: der, fields: placed(fields, i, count) });
+  const fields = explainDer(der);
+  if (fields) w.adopt({ bytes: der, fields: placed(fields, 0, i, count) });
   else w.bytes(der, OPAQUE_CERTIFICATE(i, count));
 }
 
 function readDer(r: ByteReader, i: number): Uint8Array {
   const der = r.data.subarray(r.offset, r.offset + r.remaining);
-  const fields = explainDer(der, r.base + r.offset);
-  return fields ? r.adopt(der.length, placed(fields, i, 2)) : r.rest(OPAQUE_CERTIFICATE(i, 2));
+  const fields = explainDer(der);
+  return fields ? r.adopt(der.length, placed(fields, r.base + r.offset, i, 2)) : r.rest(OPAQUE_CERTIFICATE(i, 2));
 }
 
 export function writeCertificate(m: CertificateMessage, tls12: boolean): Encoded {
