@@ -43,6 +43,7 @@ import {
 import { acceptAnswer, answerOffer, buildOffer, type LocalMedia, type Offer, type SrtpAgreement } from './offer-answer';
 import { parsedValue, parsedValues, type ParsedSipMessage } from './parse';
 import { responseTo } from './response';
+import { checkMessage } from './validate';
 import { mediaConnection, parseSdp, serializeSdp } from './sdp';
 import { formatVia, viaBranch, type Via } from './via';
 
@@ -326,6 +327,11 @@ export class PbxAgent {
   receive(p: ParsedSipMessage): { send: SipMessage[]; events: PbxEvent[] } {
     const m = p.message;
     if (m.kind === 'request') return this.receiveRequest(p);
+    // RFC 3261 §8.2.6.2: a response copies Via, From, To, Call-ID and CSeq from its request. One without them
+    // (the answer to a request altered on the way) is malformed, and acting on it would mean writing an ACK
+    // with a header made of nothing: drop it, as an unreadable message is dropped.
+    const malformed = checkMessage(p);
+    if (malformed) return { send: [], events: [{ kind: 'ignored', why: `a malformed response: ${malformed.detail}` }] };
     const via = parsedValue<Via[]>(p, 'Via')?.[0];
     const branch = via ? viaBranch(via) : undefined;
     const cseq = parsedValue<{ seq: number; method: string }>(p, 'CSeq');

@@ -38,6 +38,23 @@ describe('a flipped bit anywhere in the SIP', () => {
     );
   });
 
+  it('a flipped bit that takes the INVITE’s To away: the SBC’s 400 has no To, and the PBX drops it rather than ACK it (once found with seed -1713671136)', async () => {
+    const t = await runSetup(
+      {
+        carrier: { srtp: { required: false } },
+        pbx: PLAIN_SIP,
+        attacker: { kind: 'tamper', target: 'sip', packets: 1, after: 2, bit: 7245 },
+      },
+      1,
+      'sip-bit-flip',
+    );
+    const answer = t.steps.find((s) => s.from === 'sbc' && s.summary.startsWith('400 '));
+    expect(answer, 'the SBC answers the altered INVITE with 400').toBeDefined();
+    expect(t.steps.some((s) => s.from === 'pbx' && s.summary.includes('ACK'))).toBe(false);
+    // With its answer dropped, the PBX's INVITE transaction times out (RFC 3261 §17.1.1.2, Timer B).
+    expect(t.outcome).toMatchObject({ ok: false, stage: 'sip', reason: '408' });
+  });
+
   it('over TLS: the SBC refuses the altered record with an alert, whichever message and bit', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: 4 }), fc.nat({ max: 6000 }), async (after, bit) => {
