@@ -20,8 +20,8 @@ export function asteriskLog(level: 'WARNING' | 'ERROR' | 'NOTICE', source: strin
   return `[Nov 24 02:14:07] ${level}[2417] ${source}: ${text}`;
 }
 
-/** FreeSWITCH's `sofia status gateway`: the gateway's state and status. */
-export function freeswitchGateway(state: 'REGED' | 'FAIL_WAIT' | 'TRYING', status: 'UP' | 'DOWN'): string {
+/** FreeSWITCH's `sofia status gateway`: the gateway's state (NOREG: it does not register) and status. */
+export function freeswitchGateway(state: 'REGED' | 'FAIL_WAIT' | 'TRYING' | 'NOREG', status: 'UP' | 'DOWN'): string {
   return `Name ${TRUNK}  State ${state}  Status ${status}`;
 }
 

@@ -43,6 +43,18 @@ describe('training data', () => {
     }
   });
 
+  it('gives call set-up a fair choice: four of its faults are exercises', () => {
+    expect(exercises.filter((e) => e.stage === 'call-setup').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('writes ports and names from the carrier profile, not typed by hand', () => {
+    const other = { ...profile, sbc: { ...profile.sbc, tlsPort: 15061, plainPort: 15060 } };
+    const texts = listExercises(other).flatMap((e) => [...e.causes, ...e.fixes].flatMap((c) => [c.text, c.tell]));
+    expect(texts.some((t) => t.includes('15061'))).toBe(true);
+    expect(texts.some((t) => t.includes('15060'))).toBe(true);
+    for (const t of texts) expect(t, t).not.toMatch(/\b506[01]\b/);
+  });
+
   it('keeps the scenario out of its symptom', () => {
     for (const e of exercises) {
       const d = failing.find((x) => x.id === e.scenario)!;
@@ -60,7 +72,10 @@ describe('training data', () => {
       expect(proof.length).toBeGreaterThan(0);
       expect(proof).toContain(t.outcome.step);
       for (const i of proof) expect(t.steps[i].failure, `step ${i}`).toBeDefined();
-      expect(trainingStage(t.outcome.stage)).toBe(e.stage);
+      // A stage the definition names instead (an INVITE refused by SIP is call set-up) is the proof's phase.
+      const d = failing.find((x) => x.id === id)!;
+      if (d.training!.stage) for (const i of proof) expect(t.steps[i].phase, `step ${i}`).toBe(e.stage);
+      else expect(trainingStage(t.outcome.stage)).toBe(e.stage);
       // A pattern that picks another packet is caught: the ClientHello never carries the failure.
       expect(provingSteps(t.steps, { from: 'pbx', summary: 'ClientHello', which: 'first' })).not.toContain(
         t.outcome.step,
