@@ -70,8 +70,7 @@ export function exerciseProblems(d: ScenarioDefinition): string[] {
   return problems;
 }
 
-const written = (words: ChoiceWords, carrier: CarrierProfile) =>
-  typeof words === 'string' ? words : words(carrier);
+const written = (words: ChoiceWords, carrier: CarrierProfile) => (typeof words === 'string' ? words : words(carrier));
 
 function choice(id: string, words: ChoiceText | undefined, carrier: CarrierProfile): ExerciseChoice {
   if (!words) throw new Error(`no words for the choice "${id}"`);

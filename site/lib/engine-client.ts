@@ -81,8 +81,8 @@ export function audioFromEngine(run: RunKey, party: Party): Promise<AudioResult>
   return ask<AudioResult>({ type: 'audio', run, party });
 }
 
-export function exportFromEngine(run: RunKey, kind: ExportKind): Promise<ExportFile> {
-  return ask<ExportFile>({ type: 'export', run, kind });
+export function exportFromEngine(run: RunKey, kind: ExportKind, exercise = false): Promise<ExportFile> {
+  return ask<ExportFile>({ type: 'export', run, kind, ...(exercise ? { exercise } : {}) });
 }
 
 /**
