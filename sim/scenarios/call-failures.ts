@@ -8,7 +8,7 @@
 import type { ScenarioDefinition } from './scenario';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
-import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchLog } from '../training/pbx-lines';
+import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchHangup } from '../training/pbx-lines';
 import { DIALLED_NATIONAL, DIALLED_NUMBER } from './pbx-side';
 
 const TROUBLE = '/docs/troubleshooting/';
@@ -107,12 +107,7 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
       pbx: {
         system: 'FreeSWITCH',
         status: () => freeswitchGateway('REGED', 'UP'),
-        log: () =>
-          freeswitchLog(
-            'NOTICE',
-            'sofia.c:6773',
-            'Hangup sofia/gateway/quillfeather/+15555550100 [CS_CONSUME_MEDIA] [INCOMPATIBLE_DESTINATION]',
-          ),
+        log: () => freeswitchHangup(DIALLED_NUMBER, 'INCOMPATIBLE_DESTINATION'),
       },
       proof: { from: 'sbc', summary: '488', which: 'first' },
       causes: ['no-common-srtp-suite', 'srtp-off', 'no-common-codec', 'number-format', 'not-registered'],
@@ -146,12 +141,7 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
       pbx: {
         system: 'FreeSWITCH',
         status: () => freeswitchGateway('REGED', 'UP'),
-        log: () =>
-          freeswitchLog(
-            'NOTICE',
-            'sofia.c:6773',
-            `Hangup sofia/gateway/quillfeather/${DIALLED_NATIONAL} [CS_CONSUME_MEDIA] [UNALLOCATED_NUMBER]`,
-          ),
+        log: () => freeswitchHangup(DIALLED_NATIONAL, 'UNALLOCATED_NUMBER'),
       },
       proof: { from: 'sbc', summary: '404', which: 'first' },
       causes: ['number-format', 'not-registered', 'caller-id-not-allowed', 'srtp-off', 'no-common-srtp-suite'],
@@ -186,12 +176,7 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
       pbx: {
         system: 'FreeSWITCH',
         status: () => freeswitchGateway('NOREG', 'UP'),
-        log: () =>
-          freeswitchLog(
-            'NOTICE',
-            'sofia.c:6773',
-            `Hangup sofia/gateway/quillfeather/${DIALLED_NUMBER} [CS_CONSUME_MEDIA] [CALL_REJECTED]`,
-          ),
+        log: () => freeswitchHangup(DIALLED_NUMBER, 'CALL_REJECTED'),
       },
       proof: { from: 'sbc', summary: '403', which: 'first' },
       causes: ['not-registered', 'caller-id-not-allowed', 'number-format', 'srtp-off', 'no-common-srtp-suite'],

@@ -29,3 +29,12 @@ export function freeswitchGateway(state: 'REGED' | 'FAIL_WAIT' | 'TRYING' | 'NOR
 export function freeswitchLog(level: 'ERR' | 'WARNING' | 'NOTICE', source: string, text: string): string {
   return `2026-11-24 02:14:07.118402 [${level}] ${source} ${text}`;
 }
+
+/** FreeSWITCH's log line for a call the far end refused: the gateway, the number and the hangup cause (Q.850 name). */
+export function freeswitchHangup(number: string, cause: string): string {
+  return freeswitchLog(
+    'NOTICE',
+    'sofia.c:6773',
+    `Hangup sofia/gateway/${TRUNK}/${number} [CS_CONSUME_MEDIA] [${cause}]`,
+  );
+}
