@@ -27,6 +27,9 @@ export type { CaptureReport, MediaReport, TlsReport, SipReport } from './capture
 export type { CaptureFailure, StageReport, TrunkStage } from './capture/diagnosis';
 export { MAX_CAPTURE_STEPS } from './capture/capture-steps';
 export { provingSteps } from './training/proof';
+export { unmarkedSteps } from './training/unmarked-steps';
+export { exportExercise } from './training/exercise-exports';
+export { EXERCISE_FILE_KINDS } from './training/exercise-files';
 export type { Exercise, ExerciseChoice } from './training/exercise';
 export type { TrainingStage, ProofPattern } from './scenarios/training';
 export { ENGINE_FACTS } from './engine-facts';

@@ -126,6 +126,21 @@ export interface Step {
   events: StateEvent[];
   /** Set when this packet carries a failure: an alert, an error status, an authentication failure. */
   failure?: string;
+  /**
+   * The step's words without what the run knows beyond its packet: no label saying the attacker
+   * made, altered or replayed it, no sentence saying what the attacker did to it, no link to the
+   * run's own article. "Diagnose the trunk" shows these until the trainee has answered
+   * (training/unmarked-steps.ts); the lab shows the step's own. Set only when they differ.
+   */
+  unmarked?: UnmarkedWords;
+}
+
+/** A step's ladder label, explanation, articles and each party's one line, as a trainee first reads them. */
+export interface UnmarkedWords {
+  summary: string;
+  explanation: string;
+  articles: ArticleLink[];
+  views: Record<Party, string>;
 }
 
 /** Where a run stopped, if it failed. */

@@ -1,12 +1,15 @@
 /**
  * Trunks whose TLS is fine but whose SIP or media is refused: a wrong digest
  * password, an offer without SRTP where SRTP is required, crypto suites the
- * carrier does not accept.
+ * carrier does not accept, a called number the carrier cannot route (404,
+ * RFC 3261 §21.4.4), a call from a trunk that never registered (403,
+ * §21.4.3).
  */
 import type { ScenarioDefinition } from './scenario';
 import { secureTrunk } from './setup';
 import { troubleshooting } from './article-links';
-import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchLog } from '../training/pbx-lines';
+import { asteriskLog, asteriskRegistration, freeswitchGateway, freeswitchHangup } from '../training/pbx-lines';
+import { DIALLED_NATIONAL, DIALLED_NUMBER } from './pbx-side';
 
 const TROUBLE = '/docs/troubleshooting/';
 
@@ -104,12 +107,7 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
       pbx: {
         system: 'FreeSWITCH',
         status: () => freeswitchGateway('REGED', 'UP'),
-        log: () =>
-          freeswitchLog(
-            'NOTICE',
-            'sofia.c:6773',
-            'Hangup sofia/gateway/quillfeather/+15555550100 [CS_CONSUME_MEDIA] [INCOMPATIBLE_DESTINATION]',
-          ),
+        log: () => freeswitchHangup(DIALLED_NUMBER, 'INCOMPATIBLE_DESTINATION'),
       },
       proof: { from: 'sbc', summary: '488', which: 'first' },
       causes: ['no-common-srtp-suite', 'srtp-off', 'no-common-codec', 'number-format', 'not-registered'],
@@ -122,6 +120,76 @@ export const CALL_FAILURES: ScenarioDefinition[] = [
           `None of the crypto suites in the INVITE’s a=crypto lines is on the SBC’s SRTP list (${c.srtp.suites.join(', ')}).`,
         fix: () => 'Offer AES_CM_128_HMAC_SHA1_80 at least: it is the suite every SRTP implementation supports.',
         article: troubleshooting('srtp-suite-mismatch', 'SRTP suite mismatch'),
+      },
+    ],
+  },
+  {
+    id: 'called-number-national',
+    title: 'A national number where E.164 is expected',
+    summary:
+      'The PBX sends the number it calls as a local phone dials it, without + and the country code. The carrier routes E.164 numbers only: its SBC answers the INVITE with 404 Not Found, and a Warning that says why.',
+    lesson:
+      'A trunk is not a phone line: the carrier expects every called number in E.164 (+, the country code, the number). A dial-plan rule on the PBX writes them so.',
+    article: `${TROUBLE}#called-number-not-in-e164-form`,
+    expected: { ok: false, stage: 'sip', reason: '404' },
+    setup: secureTrunk({ pbx: { dialling: 'national' } }),
+    training: {
+      level: 'beginner',
+      stage: 'call-setup',
+      ticket: () =>
+        'Since our new PBX went in on Monday, calls to outside numbers fail at once and the phones say the number does not exist. The trunk shows registered, and calls between our own phones work.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('REGED', 'UP'),
+        log: () => freeswitchHangup(DIALLED_NATIONAL, 'UNALLOCATED_NUMBER'),
+      },
+      proof: { from: 'sbc', summary: '404', which: 'first' },
+      causes: ['number-format', 'not-registered', 'caller-id-not-allowed', 'srtp-off', 'no-common-srtp-suite'],
+      fixes: ['dial-e164', 'enable-registration', 'present-trunk-number', 'enable-srtp'],
+      hint: 'Read the INVITE’s Request-URI (the PBX’s view), and the Warning header of the SBC’s answer.',
+    },
+    remedies: [
+      {
+        cause: (c) =>
+          `The PBX sends the called number as a national number, without + and the country code; ${c.name} routes numbers in E.164 only, so its SBC answers 404 Not Found.`,
+        fix: () =>
+          `Add a dial-plan rule on the trunk that writes every called number in E.164 (+, the country code, the number: ${DIALLED_NUMBER}) before it is sent.`,
+        article: troubleshooting('called-number-not-in-e164-form', 'Called number not in E.164 form'),
+      },
+    ],
+  },
+  {
+    id: 'calls-without-registration',
+    title: 'Calls from a trunk that never registered',
+    summary:
+      'The trunk’s registration is switched off on the PBX, so it calls as soon as its TLS connection is up. The carrier knows its trunks by their registration: the SBC has none for this one and refuses the INVITE with 403 Forbidden.',
+    lesson:
+      'Where the carrier authenticates trunks by registration, a PBX must register before it calls: a 403 to an INVITE with no REGISTER before it means the trunk never did.',
+    article: `${TROUBLE}#calls-without-registration`,
+    expected: { ok: false, stage: 'sip', reason: '403' },
+    setup: secureTrunk({ pbx: { registers: false } }),
+    training: {
+      level: 'advanced',
+      stage: 'call-setup',
+      ticket: () =>
+        'We moved the trunk to our new FreeSWITCH server this morning and copied the gateway settings across. The gateway shows UP, but every outgoing call is rejected straight away.',
+      pbx: {
+        system: 'FreeSWITCH',
+        status: () => freeswitchGateway('NOREG', 'UP'),
+        log: () => freeswitchHangup(DIALLED_NUMBER, 'CALL_REJECTED'),
+      },
+      proof: { from: 'sbc', summary: '403', which: 'first' },
+      causes: ['not-registered', 'caller-id-not-allowed', 'number-format', 'srtp-off', 'no-common-srtp-suite'],
+      fixes: ['enable-registration', 'present-trunk-number', 'dial-e164', 'reenter-credentials'],
+      hint: 'List what the PBX sent once the TLS connection was up, before its INVITE, and read what the SBC answered to the INVITE.',
+    },
+    remedies: [
+      {
+        cause: (c) =>
+          `The trunk’s registration is switched off, so the PBX calls without registering; ${c.name} knows its trunks by their registration, and its SBC refuses a call from a PBX it has no registration for with 403 Forbidden.`,
+        fix: () =>
+          'Turn registration on for the trunk (register=true on a FreeSWITCH gateway, an outbound registration on Asterisk), with the trunk account’s user name and password.',
+        article: troubleshooting('calls-without-registration', 'Calls without registration'),
       },
     ],
   },

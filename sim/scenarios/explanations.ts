@@ -18,6 +18,12 @@ import { partyName } from './verdicts';
 export interface StepText {
   explanation: string;
   articles: ArticleLink[];
+  /**
+   * The same without what the run knows beyond the packet (what the attacker did to it, the
+   * link to the run's own article from the packet that carries its failure): what a trainee
+   * reads before answering. Set only when it differs.
+   */
+  unmarked?: { explanation: string; articles: ArticleLink[] };
 }
 
 /**
@@ -104,13 +110,31 @@ function explainAnew(run: ExplanationContext, record: WirePacket, note: StepNote
   if (topic && record.tcp && record.tcp.flags & TCP_FLAG.FIN) {
     parts.push(`The same segment carries FIN: ${the(record.from)} closes its half of the TCP connection.`);
   }
-  parts.push(...attackText(run, record, note, articles));
-  if (note?.failure) articles.push({ href: run.definition.article, title: run.definition.title });
-  const seen = new Set<string>();
-  return {
-    explanation: parts.filter(Boolean).join(' '),
-    articles: articles.filter((a) => !seen.has(a.href) && seen.add(a.href)),
+  // An attacker's doing and a path's fate are exclusive for one fate, so this keeps the order they happen in.
+  const doings = attackerDoings(run, record);
+  const facts = pathFacts(run, record, note);
+  const own = note?.failure ? [{ href: run.definition.article, title: run.definition.title }] : [];
+  const text = (sentences: string[]) => sentences.filter(Boolean).join(' ');
+  const explained: StepText = {
+    explanation: text([...parts, ...doings.texts, ...facts.texts]),
+    articles: unique([...articles, ...doings.articles, ...facts.articles, ...own]),
   };
+  if (doings.texts.length === 0 && own.length === 0) return explained;
+  return {
+    ...explained,
+    unmarked: { explanation: text([...parts, ...facts.texts]), articles: unique([...articles, ...facts.articles]) },
+  };
+}
+
+/** Each article once, in the order first given. */
+function unique(articles: ArticleLink[]): ArticleLink[] {
+  const seen = new Set<string>();
+  return articles.filter((a) => !seen.has(a.href) && seen.add(a.href));
+}
+
+interface Told {
+  texts: string[];
+  articles: ArticleLink[];
 }
 
 function tcpText(run: ExplanationContext, r: WirePacket): string {
@@ -407,13 +431,10 @@ function mediaText(t: Extract<Topic, { kind: 'media' }>): string {
   }
 }
 
-function attackText(
-  run: ExplanationContext,
-  r: WirePacket,
-  note: StepNote | undefined,
-  articles: ArticleLink[],
-): string[] {
+/** What the attacker did to this packet: made it, altered or replayed it, took it off the wire, answered it. */
+function attackerDoings(run: ExplanationContext, r: WirePacket): Told {
   const out: string[] = [];
+  const articles: ArticleLink[] = [];
   switch (r.origin) {
     case 'tampered':
       out.push(
@@ -440,11 +461,8 @@ function attackText(
       out.push('The attacker took this packet off the wire and sent an altered copy in its place.');
       break;
     case 'dropped':
-      if (run.net?.nat) {
-        // With the customer's NAT router on the path instead of the attacker, the drop is the router's; its note says why.
-        out.push(r.note ?? 'The customer’s NAT router dropped it.');
-        articles.push(ARTICLES.natIdle);
-      } else {
+      // With the customer's NAT router on the path instead of the attacker, the drop is the router's (pathFacts).
+      if (!run.net?.nat) {
         out.push(
           `The attacker dropped it: it never reaches ${r.dst.ip === run.carrier.sbc.ip ? 'the SBC' : 'the PBX'}.`,
         );
@@ -455,6 +473,24 @@ function attackText(
         'The attacker answers in the SBC’s place: the connection the PBX opened ends at the attacker, which runs its own TLS server with its own certificate.',
       );
       articles.push(ARTICLES.mitm);
+      break;
+    default:
+      break;
+  }
+  return { texts: out, articles };
+}
+
+/** What became of this packet on a path with no attacker acting on it, and who could not use it. */
+function pathFacts(run: ExplanationContext, r: WirePacket, note: StepNote | undefined): Told {
+  const out: string[] = [];
+  const articles: ArticleLink[] = [];
+  switch (r.fate) {
+    case 'dropped':
+      if (run.net?.nat) {
+        // The NAT router's note says why it dropped it.
+        out.push(r.note ?? 'The customer’s NAT router dropped it.');
+        articles.push(ARTICLES.natIdle);
+      }
       break;
     case 'unroutable':
       out.push(
@@ -468,5 +504,5 @@ function attackText(
   for (const [party, why] of Object.entries(note?.unreadable ?? {})) {
     out.push(`${The(party as Party)} cannot use it: ${why}.`);
   }
-  return out;
+  return { texts: out, articles };
 }

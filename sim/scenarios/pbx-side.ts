@@ -36,8 +36,10 @@ import type { ScheduledEvent } from '../net/event-queue';
 /** RFC 3261 §17.1.2.2: Timer F = 64·T1, T1 = 500 ms. */
 const TIMER_F_MS = 64 * 500;
 
-/** The number the PBX calls: a fictional one (555-01xx). */
+/** The number the PBX calls: a fictional one (555-01xx), in E.164 (ITU-T E.164 §6). */
 export const DIALLED_NUMBER = '+15555550123';
+/** The same number as a phone in its country dials it: without `+` and the country code (1, the NANP's). */
+export const DIALLED_NATIONAL = DIALLED_NUMBER.replace(/^\+1/, '');
 /** The PBX's RTP port (RTCP on the next one up). */
 export const PBX_MEDIA_PORT = 16384;
 /** The PBX's own SIP ports, as it writes them in Via and Contact. */
@@ -147,9 +149,14 @@ export class PbxSide {
   /** The signalling path is up: register, or call straight away when the carrier knows the PBX by address. */
   private async ready(): Promise<void> {
     this.scheduleKeepalive();
-    if (this.run.carrier.auth === 'registration') await this.register();
+    if (this.run.carrier.auth === 'registration' && this.run.setup.pbx.registers !== false) await this.register();
     else if (this.waitsForCalls) return;
-    else await this.channel!.send(this.agent.invite(DIALLED_NUMBER));
+    else await this.channel!.send(this.agent.invite(this.dialled));
+  }
+
+  /** The number it calls, as its dial plan writes it. */
+  private get dialled(): string {
+    return this.run.setup.pbx.dialling === 'national' ? DIALLED_NATIONAL : DIALLED_NUMBER;
   }
 
   private get waitsForCalls(): boolean {
@@ -252,7 +259,7 @@ export class PbxSide {
         verdicts.registered = true;
         say(`Registered for ${e.expires} s: the SBC now routes this account's calls to this connection.`);
         this.scheduleRefresh(e.expires);
-        if (!this.waitsForCalls) await this.channel!.send(this.agent.invite(DIALLED_NUMBER));
+        if (!this.waitsForCalls) await this.channel!.send(this.agent.invite(this.dialled));
         return;
       case 'incoming-call':
         verdicts.answered = true;
@@ -299,14 +306,16 @@ export class PbxSide {
       case 'call-failed': {
         const sdp = e.status === 488;
         say(`The call failed: ${e.status} ${e.reason}${e.detail ? ` (${e.detail})` : ''}.`);
+        // A Warning's text, without its code and host (RFC 3261 §20.43): why the SBC refused.
+        const why = e.detail ? ` — ${e.detail.replace(/^\d{3} \S+ /, '').replace(/^"|"$/g, '')}` : '';
         verdicts.refuse({
           // The SBC's answer refused: it decided, the PBX reports it.
           party: 'sbc',
           stage: sdp ? 'sdp' : 'sip',
           reason: String(e.status),
           summary: sdp
-            ? `The SBC refused the call with ${e.status} ${e.reason}: no media offer it accepts${e.detail ? ` — ${e.detail.replace(/^305 \S+ /, '').replace(/^"|"$/g, '')}` : ''}.`
-            : `The call failed with ${e.status} ${e.reason}.`,
+            ? `The SBC refused the call with ${e.status} ${e.reason}: no media offer it accepts${why}.`
+            : `The call failed with ${e.status} ${e.reason}${why}.`,
           at: this.run.nowMs(),
         });
         await this.channel!.close();

@@ -80,6 +80,7 @@ export class SbcSide {
           transport,
           port: transport === 'TLS' ? carrier.sbc.tlsPort : carrier.sbc.plainPort,
           callee: 'answer',
+          route: routeE164,
           ...(this.run.setup.sbc.digestAlgorithms ? { digestAlgorithms: this.run.setup.sbc.digestAlgorithms } : {}),
         },
         this.run.random.fork(`sbc sip ${transport}`),
@@ -368,6 +369,16 @@ export class SbcSide {
         return [say('A retransmission: the SBC sends its last response again.')];
     }
   }
+}
+
+/**
+ * The carrier's routing: it takes called numbers in E.164 only, `+`, the country code and at most
+ * 15 digits (ITU-T E.164 §6), as carriers ask of trunks; a national number is ambiguous to it.
+ */
+function routeE164(called: string): string | undefined {
+  return /^\+[1-9]\d{1,14}$/.test(called)
+    ? undefined
+    : `no route to ${called}: called numbers must be in E.164 form, + and the country code`;
 }
 
 /** The caller from the telephone network, in the calls the SBC offers the customer: a fictional number (555-01xx). */

@@ -118,6 +118,16 @@ export interface PbxSetup {
   contact: 'public' | 'private';
   /** The digest password it is configured with. */
   password: 'correct' | 'wrong';
+  /**
+   * Whether it registers before it calls when the carrier authenticates by registration
+   * (default true); a trunk whose registration is switched off calls straight away.
+   */
+  registers?: boolean;
+  /**
+   * How it writes the number it calls in the INVITE's Request-URI: in E.164, `+` and the
+   * country code (default), or as the national number a local phone dials.
+   */
+  dialling?: 'e164' | 'national';
   /** The digest algorithms its SIP stack can compute (default SHA-256 and MD5). */
   digestAlgorithms?: DigestAlgorithm[];
   /** If set, this long into the call it sends a re-INVITE with fresh SDES keys (a hold, a transfer, a refresh). */
@@ -206,6 +216,8 @@ export interface SetupPatch {
     media?: Partial<PbxSetup['media']>;
     contact?: PbxSetup['contact'];
     password?: PbxSetup['password'];
+    registers?: PbxSetup['registers'];
+    dialling?: PbxSetup['dialling'];
     digestAlgorithms?: PbxSetup['digestAlgorithms'];
     rekeyAfterMs?: PbxSetup['rekeyAfterMs'];
     calls?: PbxSetup['calls'];

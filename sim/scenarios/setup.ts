@@ -57,6 +57,8 @@ export function applyPatch(setup: ScenarioSetup, patch: SetupPatch): ScenarioSet
       ...(p.clockSetTo ? { clockSetTo: p.clockSetTo } : {}),
       ...(p.contact ? { contact: p.contact } : {}),
       ...(p.password ? { password: p.password } : {}),
+      ...(p.registers !== undefined ? { registers: p.registers } : {}),
+      ...(p.dialling ? { dialling: p.dialling } : {}),
       ...(p.digestAlgorithms ? { digestAlgorithms: p.digestAlgorithms } : {}),
       ...(p.rekeyAfterMs !== undefined ? { rekeyAfterMs: p.rekeyAfterMs } : {}),
       ...(p.calls ? { calls: p.calls } : {}),

@@ -56,11 +56,24 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number, befo
   const labels = note?.labels ?? [];
   // A copy the attacker altered or sent again says so in its label: `SRTP (replayed)`.
   const origin = record.origin === 'sent' ? '' : ` (${record.origin})`;
-  const summary = (labels.length ? labels.join(', ') : tcpLabel(record.tcp?.flags ?? 0)) + origin;
+  const label = labels.length ? labels.join(', ') : tcpLabel(record.tcp?.flags ?? 0);
+  const summary = label + origin;
   const protocol = note?.protocol ?? (record.transport === 'tcp' ? 'TCP' : 'RTP');
   const views = {} as Record<Party, PartyView>;
   for (const p of PARTIES) views[p] = view(run, record, note, p, summary);
-  const { explanation, articles } = explainStep(run, record, note);
+  const { explanation, articles, unmarked: unmarkedText } = explainStep(run, record, note);
+  // The same words without the attacker's doing or the run's own article: what a trainee reads first.
+  const unmarked =
+    origin || unmarkedText
+      ? {
+          summary: label,
+          explanation: unmarkedText?.explanation ?? explanation,
+          articles: unmarkedText?.articles ?? articles,
+          views: Object.fromEntries(
+            PARTIES.map((p) => [p, view(run, record, note, p, label, { unmarked: true }).summary]),
+          ) as Record<Party, string>,
+        }
+      : undefined;
   // A packet for the PBX's private address went nowhere, but it was meant for the PBX.
   if (record.fate === 'unroutable' && record.dst.ip === run.carrier.customer.pbxPrivateIp) wire.to = 'pbx';
   // One the customer's NAT router dropped was on its way to the other end, and that is where the ladder points it.
@@ -80,10 +93,19 @@ export function buildStep(run: TrunkRun, record: WirePacket, index: number, befo
     articles,
     events: note?.events ?? [],
     ...(failure ? { failure } : {}),
+    ...(unmarked ? { unmarked } : {}),
   };
 }
 
-function view(run: TrunkRun, r: WirePacket, note: StepNote | undefined, party: Party, summary: string): PartyView {
+/** @param options.unmarked leave out what the attacker did to the packet it sent (a trainee's first reading) */
+function view(
+  run: TrunkRun,
+  r: WirePacket,
+  note: StepNote | undefined,
+  party: Party,
+  summary: string,
+  options: { unmarked?: boolean } = {},
+): PartyView {
   const layers = note?.layers[party] ?? [];
   const sentByAttacker = party === 'attacker' && r.from === 'attacker' && r.origin !== 'sent';
   if (r.from === party && !sentByAttacker) {
@@ -114,16 +136,17 @@ function view(run: TrunkRun, r: WirePacket, note: StepNote | undefined, party: P
       layers,
     };
   }
-  if (party === 'attacker' && r.seenBy.includes('attacker')) return attackerView(run, r, layers);
+  if (party === 'attacker' && r.seenBy.includes('attacker')) return attackerView(run, r, layers, options.unmarked);
   return { access: 'none', summary: 'Never saw it: the packet did not pass its machine.', layers: [] };
 }
 
 /** What the attacker on the path learned: its tap's reading of the bytes, and any plaintext it recovered. */
-function attackerView(run: TrunkRun, r: WirePacket, recovered: PartyView['layers']): PartyView {
+function attackerView(run: TrunkRun, r: WirePacket, recovered: PartyView['layers'], unmarked = false): PartyView {
   const seen = run.net.tap.observations.get(
     r.derivedFrom !== undefined && r.from === 'attacker' ? r.derivedFrom : r.index,
   );
-  const did = r.from === 'attacker' ? `It sent this ${r.origin} packet${r.note ? ` (${r.note})` : ''}. ` : '';
+  const did =
+    r.from === 'attacker' && !unmarked ? `It sent this ${r.origin} packet${r.note ? ` (${r.note})` : ''}. ` : '';
   if (recovered.length > 0) {
     return {
       access: 'all',

@@ -46,6 +46,12 @@ export interface ProofPattern {
 export interface TrainingDefinition {
   /** How hard it is to tell apart from its neighbours: the sets in the training article use it. */
   level: 'beginner' | 'advanced';
+  /**
+   * The stage a support engineer files it under, when it is not the one the run's outcome names:
+   * an INVITE refused by SIP (403, 404) stops the run at SIP, yet it is a call set-up fault.
+   * The proving packets must then be in that phase of the run (tests/training checks it).
+   */
+  stage?: TrainingStage;
   /** The customer's ticket, in the customer's words. */
   ticket: (carrier: CarrierProfile) => string;
   pbx: PbxSymptom;

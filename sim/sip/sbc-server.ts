@@ -9,6 +9,8 @@
  * 3. OPTIONS: 200 with Allow and Accept (§11.2).
  * 4. REGISTER: the registrar (digest or IP authentication).
  * 5. INVITE: only from a registered PBX or a trusted address (else 403);
+ *    to a called number the carrier routes, when it is given a routing rule
+ *    (else 404 with a Warning, §21.4.4, §20.43);
  *    100 Trying, then the SDP answer (offer-answer.ts): 488 with a Warning when
  *    SRTP cannot be agreed, else 180 Ringing and — as the called side does —
  *    200 OK, or only ringing (for CANCEL), or 486 Busy Here.
@@ -56,6 +58,11 @@ export interface SbcServerConfig {
   contact?: () => string;
   /** Where this call's media is received, for the SDP answer (by default the profile's SBC address and RTP port). */
   media?: (callId: string) => { address: string; port: number };
+  /**
+   * The carrier's routing, given the called number (the Request-URI's user part): why it cannot
+   * route it, or undefined when it can. Without one, every number is routed.
+   */
+  route?: (called: string) => string | undefined;
 }
 
 /** What the SBC's registrar challenges with unless configured otherwise: SHA-256 only (RFC 8760). */
@@ -298,6 +305,18 @@ export class SbcServer {
             detail: carrier.auth === 'ip' ? `${source.ip} is not a trusted address` : 'the caller is not registered',
           },
         ],
+      };
+    }
+
+    // RFC 3261 §21.4.4: a number the carrier cannot route does not exist for it; the Warning says why (§20.43).
+    const uri = p.requestUri!;
+    const called = uri.kind === 'sip' ? (uri.user ?? '') : uri.text.slice(uri.scheme.length + 1).replace(/;.*$/, '');
+    const noRoute = this.config.route?.(called);
+    if (noRoute !== undefined) {
+      const warning = { name: 'Warning', value: `399 ${carrier.sbc.host} "${noRoute.replace(/["\\]/g, "'")}"` };
+      return {
+        send: [trying, reply(404, { headers: [warning] })],
+        events: [{ kind: 'call-refused', status: 404, detail: noRoute }],
       };
     }
 

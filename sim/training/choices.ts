@@ -6,12 +6,16 @@
  * part of the trunk. Each option says how a capture tells it apart: that is
  * the feedback a trainee reads after choosing it.
  */
+import type { CarrierProfile } from '../carrier';
 import type { TrainingStage } from '../scenarios/training';
 
+/** Words, or words written for the carrier (its ports, its host names), as the scenarios' texts are. */
+export type ChoiceWords = string | ((carrier: CarrierProfile) => string);
+
 export interface ChoiceText {
-  text: string;
+  text: ChoiceWords;
   /** How the capture would show it: why it is, or is not, the answer here. */
-  tell: string;
+  tell: ChoiceWords;
 }
 
 const TLS_CAUSES = {
@@ -57,7 +61,8 @@ const TLS_CAUSES = {
   },
   'wrong-port': {
     text: 'The PBX sends TLS to the SBC’s plain SIP port.',
-    tell: 'The TCP connection opens, the ClientHello goes to port 5060, and no ServerHello ever comes back.',
+    tell: (c) =>
+      `The TCP connection opens, the ClientHello goes to port ${c.sbc.plainPort}, and no ServerHello ever comes back.`,
   },
   'pbx-certificate-revoked': {
     text: 'The carrier revoked the PBX’s certificate.',
@@ -115,11 +120,15 @@ const CALL_SETUP_CAUSES = {
   },
   'number-format': {
     text: 'The dialled number is not in the format the carrier expects.',
-    tell: 'The SBC answers 404 Not Found or 484 Address Incomplete, not 488.',
+    tell: 'The SBC answers 404 Not Found (or 484 Address Incomplete), not 488: the INVITE’s Request-URI holds the number without + and the country code.',
   },
   'not-registered': {
     text: 'The PBX places calls before it has registered.',
     tell: 'The SBC challenges or refuses the INVITE (401 or 403); no 200 OK to a REGISTER comes before it.',
+  },
+  'caller-id-not-allowed': {
+    text: 'The PBX presents a caller ID that is not one of the trunk’s numbers.',
+    tell: 'The trunk registered (a 200 OK to the REGISTER), and the SBC refuses the INVITE with 403; its From or P-Asserted-Identity carries a number the carrier did not assign.',
   },
 } satisfies Record<string, ChoiceText>;
 
@@ -203,8 +212,8 @@ export const FIXES = {
     tell: 'Right when the SBC answers the ClientHello with handshake_failure.',
   },
   'tls-port': {
-    text: 'Set the trunk to port 5061 with transport TLS.',
-    tell: 'Right when TLS goes to port 5060 and nothing answers it.',
+    text: (c) => `Set the trunk to port ${c.sbc.tlsPort} with transport TLS.`,
+    tell: (c) => `Right when TLS goes to port ${c.sbc.plainPort} and nothing answers it.`,
   },
   'find-altering-device': {
     text: 'Find the device that alters traffic, by comparing captures taken at both ends.',
@@ -239,7 +248,7 @@ export const FIXES = {
     tell: 'Right when every packet after a re-INVITE fails authentication at one end.',
   },
   'open-sip-port': {
-    text: 'Allow outbound TCP to the SBC’s port 5061 on the customer’s firewall.',
+    text: (c) => `Allow outbound TCP to the SBC’s port ${c.sbc.tlsPort} on the customer’s firewall.`,
     tell: 'Right when nothing comes back from the SBC at all.',
   },
   'enable-srtp': {
@@ -253,6 +262,18 @@ export const FIXES = {
   'allow-g711': {
     text: 'Allow G.711 (PCMU or PCMA) on the trunk.',
     tell: 'Right when the offer’s codecs, not its crypto, are what the carrier refuses.',
+  },
+  'dial-e164': {
+    text: 'Add a dial-plan rule that sends called numbers in E.164: + and the country code.',
+    tell: 'Right when the Request-URI holds a national number and the SBC answers 404.',
+  },
+  'enable-registration': {
+    text: 'Turn on registration for the trunk, so that the PBX registers before it calls.',
+    tell: 'Right when an INVITE is refused with 403 and no REGISTER ever went before it.',
+  },
+  'present-trunk-number': {
+    text: 'Set the trunk’s outbound caller ID to a number the carrier assigned to it.',
+    tell: 'Right when the trunk is registered and the INVITE presents a number that is not the trunk’s.',
   },
   'disable-srtp-requirement': {
     text: 'Ask the carrier to accept plain RTP on the trunk.',

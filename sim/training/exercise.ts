@@ -9,10 +9,14 @@ import type { CarrierProfile } from '../carrier';
 import type { Remedy, Stage } from '../timeline';
 import type { ScenarioDefinition } from '../scenarios/scenario';
 import type { ProofPattern, TrainingStage } from '../scenarios/training';
-import { CAUSES, FIXES, type ChoiceText } from './choices';
+import { CAUSES, FIXES, type ChoiceText, type ChoiceWords } from './choices';
 
-export interface ExerciseChoice extends ChoiceText {
+/** A cause or fix as the page shows it: its words written for the carrier. */
+export interface ExerciseChoice {
   id: string;
+  text: string;
+  /** How the capture would show it: why it is, or is not, the answer here. */
+  tell: string;
 }
 
 export interface Exercise {
@@ -54,7 +58,7 @@ export function exerciseProblems(d: ScenarioDefinition): string[] {
   const t = d.training;
   if (!t) return [`${d.id}: a failing scenario has no training data`];
   const problems: string[] = [];
-  const stage = trainingStage(d.expected.stage);
+  const stage = t.stage ?? trainingStage(d.expected.stage);
   if (!stage) return [`${d.id}: stage ${d.expected.stage} is no training stage`];
   if (!d.remedies?.[0]) problems.push(`${d.id}: no remedy to explain the right answers`);
   const pool = CAUSES[stage];
@@ -66,15 +70,17 @@ export function exerciseProblems(d: ScenarioDefinition): string[] {
   return problems;
 }
 
-function choice(id: string, text: ChoiceText | undefined): ExerciseChoice {
-  if (!text) throw new Error(`no words for the choice "${id}"`);
-  return { id, ...text };
+const written = (words: ChoiceWords, carrier: CarrierProfile) => (typeof words === 'string' ? words : words(carrier));
+
+function choice(id: string, words: ChoiceText | undefined, carrier: CarrierProfile): ExerciseChoice {
+  if (!words) throw new Error(`no words for the choice "${id}"`);
+  return { id, text: written(words.text, carrier), tell: written(words.tell, carrier) };
 }
 
 /** The exercise a failing scenario makes for a carrier; undefined for one that does not fail or has no training data. */
 export function exerciseOf(d: ScenarioDefinition, carrier: CarrierProfile): Exercise | undefined {
   const t = d.training;
-  const stage = trainingStage(d.expected.stage);
+  const stage = t?.stage ?? trainingStage(d.expected.stage);
   const remedy = d.remedies?.[0];
   if (d.expected.ok || !t || !stage || !remedy) return undefined;
   return {
@@ -84,8 +90,8 @@ export function exerciseOf(d: ScenarioDefinition, carrier: CarrierProfile): Exer
     ticket: t.ticket(carrier),
     pbx: { system: t.pbx.system, status: t.pbx.status(carrier), log: t.pbx.log(carrier) },
     proof: t.proof,
-    causes: t.causes.map((id) => choice(id, CAUSES[stage][id])),
-    fixes: t.fixes.map((id) => choice(id, FIXES[id])),
+    causes: t.causes.map((id) => choice(id, CAUSES[stage][id], carrier)),
+    fixes: t.fixes.map((id) => choice(id, FIXES[id], carrier)),
     hint: t.hint,
     remedy: { cause: remedy.cause(carrier), fix: remedy.fix(carrier), article: remedy.article },
   };

@@ -20,12 +20,21 @@ export function asteriskLog(level: 'WARNING' | 'ERROR' | 'NOTICE', source: strin
   return `[Nov 24 02:14:07] ${level}[2417] ${source}: ${text}`;
 }
 
-/** FreeSWITCH's `sofia status gateway`: the gateway's state and status. */
-export function freeswitchGateway(state: 'REGED' | 'FAIL_WAIT' | 'TRYING', status: 'UP' | 'DOWN'): string {
+/** FreeSWITCH's `sofia status gateway`: the gateway's state (NOREG: it does not register) and status. */
+export function freeswitchGateway(state: 'REGED' | 'FAIL_WAIT' | 'TRYING' | 'NOREG', status: 'UP' | 'DOWN'): string {
   return `Name ${TRUNK}  State ${state}  Status ${status}`;
 }
 
 /** A line of FreeSWITCH's log. */
 export function freeswitchLog(level: 'ERR' | 'WARNING' | 'NOTICE', source: string, text: string): string {
   return `2026-11-24 02:14:07.118402 [${level}] ${source} ${text}`;
+}
+
+/** FreeSWITCH's log line for a call the far end refused: the gateway, the number and the hangup cause (Q.850 name). */
+export function freeswitchHangup(number: string, cause: string): string {
+  return freeswitchLog(
+    'NOTICE',
+    'sofia.c:6773',
+    `Hangup sofia/gateway/${TRUNK}/${number} [CS_CONSUME_MEDIA] [${cause}]`,
+  );
 }

@@ -72,6 +72,14 @@ function ask<T extends EngineResult>(
   });
 }
 
+/**
+ * Starts the worker now, so that its code is loaded while the page is: a page that must work
+ * offline once loaded (the training page) asks for it on mount, not at its first run.
+ */
+export function startEngine(): void {
+  engine();
+}
+
 /** Runs a scenario; `progress` hears its steps as the engine yields them, before the run is done. */
 export function runInEngine(run: RunKey, progress?: (steps: Step[]) => void): Promise<RunResult> {
   return ask<RunResult>({ type: 'run', run }, progress);
@@ -81,8 +89,8 @@ export function audioFromEngine(run: RunKey, party: Party): Promise<AudioResult>
   return ask<AudioResult>({ type: 'audio', run, party });
 }
 
-export function exportFromEngine(run: RunKey, kind: ExportKind): Promise<ExportFile> {
-  return ask<ExportFile>({ type: 'export', run, kind });
+export function exportFromEngine(run: RunKey, kind: ExportKind, exercise = false): Promise<ExportFile> {
+  return ask<ExportFile>({ type: 'export', run, kind, ...(exercise ? { exercise } : {}) });
 }
 
 /**

@@ -57,7 +57,8 @@ export interface CaptureProgress {
 export type EngineRequest =
   | { requestId: number; type: 'run'; run: RunKey }
   | { requestId: number; type: 'audio'; run: RunKey; party: Party }
-  | { requestId: number; type: 'export'; run: RunKey; kind: ExportKind }
+  /** `exercise`: the file as an exercise offers it, named after the exercise and with no mark of the answer. */
+  | { requestId: number; type: 'export'; run: RunKey; kind: ExportKind; exercise?: boolean }
   /** Read a capture file (and its key log) in the worker: the files never leave the browser. */
   | { requestId: number; type: 'open-capture'; capture: Blob; name: string; keyLog?: Blob }
   /** Stop reading the capture that request `target` opens. */

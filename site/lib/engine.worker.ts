@@ -8,6 +8,7 @@ import 'reflect-metadata';
 import {
   CALL_AUDIO_SAMPLE_RATE,
   callAudioSamples,
+  exportExercise,
   exportRun,
   runExports,
   runFingerprint,
@@ -128,7 +129,7 @@ self.onmessage = async (event: MessageEvent<EngineRequest>) => {
       transfer.push(result.samples.buffer);
       response = { requestId: request.requestId, ok: true, result };
     } else {
-      const file = exportFile(timeline, request.kind);
+      const file = request.exercise ? exportExercise(timeline, request.kind) : exportFile(timeline, request.kind);
       transfer.push(file.bytes.buffer);
       response = { requestId: request.requestId, ok: true, result: file };
     }

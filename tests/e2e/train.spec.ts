@@ -4,14 +4,25 @@
  * the JSON the trainee downloads; the set's link brings back the same
  * exercises with the same bytes as the engine computes in Node for the same
  * seeds; before an exercise is answered, nothing in the page's text or its
- * accessibility tree names the scenario or its outcome; axe finds nothing
- * serious in light and dark, on a desktop and a phone.
+ * accessibility tree names the scenario or its outcome — not the ladder's
+ * labels of packets the attacker altered, not the proving packet opened in
+ * the inspector, not the capture files' names or comments; once loaded, an
+ * exercise runs offline to its feedback and no request leaves the site; axe
+ * finds nothing serious in light and dark, on a desktop and a phone.
  */
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { listExercises, listScenarios, runScenario, type CarrierProfile } from '../../sim/index';
-import { encodeSet, type TrainingSet } from '../../site/lib/training-set';
+import {
+  listExercises,
+  listScenarios,
+  provingSteps,
+  runScenario,
+  type CarrierProfile,
+  type Timeline,
+} from '../../sim/index';
+import { decodeSet, encodeSet, type TrainingSet } from '../../site/lib/training-set';
+import { giveaways } from '../training/giveaways';
 import { seriousAxeIssues } from './axe';
 import { waitForIslands } from './hydration';
 
@@ -31,18 +42,19 @@ const LINK = `/train/?set=${encodeSet(SET)}`;
 const exercises = listExercises(CARRIER);
 const exerciseOf = (id: string) => exercises.find((e) => e.scenario === id)!;
 
-/** Words that would give an exercise away: its scenario's id, title, description, outcome and remedy. */
-async function giveaways(id: string, seed: number): Promise<string[]> {
+/**
+ * Words that would give an exercise away (tests/training/giveaways.ts): its scenario's id, title,
+ * description, outcome and remedy, and the lab's labels of packets the attacker altered or replayed.
+ */
+async function wordsOf(id: string, seed: number, run?: Timeline): Promise<string[]> {
   const info = listScenarios().find((s) => s.id === id)!;
-  const t = await runScenario(id, { seed, carrier: CARRIER });
-  const e = exerciseOf(id);
-  return [id, info.title, info.summary, info.lesson, t.outcome.summary, e.remedy.cause, e.remedy.fix];
+  return giveaways(info, run ?? (await runScenario(id, { seed, carrier: CARRIER })), exerciseOf(id));
 }
 
-async function expectNothingGivenAway(page: Page, id: string, seed: number) {
+async function expectNothingGivenAway(page: Page, id: string, seed: number, run?: Timeline) {
   const text = await page.locator('body').innerText();
   const tree = await page.locator('body').ariaSnapshot();
-  for (const words of await giveaways(id, seed)) {
+  for (const words of await wordsOf(id, seed, run)) {
     expect(text, `page text names "${words}"`).not.toContain(words);
     expect(tree, `accessibility tree names "${words}"`).not.toContain(words);
   }
@@ -187,4 +199,89 @@ test('the exercise is axe clean in light and dark, on a desktop and a phone', as
       expect(await seriousAxeIssues(page), `${colorScheme} ${size.width}`).toEqual([]);
     }
   }
+});
+
+test('an exercise whose packet was altered on the way names none of it before the answer: ladder, inspector, files', async ({
+  page,
+}) => {
+  const id = 'tls-record-tamper';
+  const seed = 5;
+  const t = await runScenario(id, { seed, carrier: CARRIER });
+  const proof = provingSteps(t.steps, exerciseOf(id).proof)[0];
+  // The lab labels the altered copy so; the trainee's ladder must not.
+  expect(t.steps[proof].summary).toMatch(/\(tampered\)$/);
+
+  await page.goto(`/train/?set=${encodeSet({ title: 'On the path', items: [{ scenario: id, seed }] })}`);
+  await waitForIslands(page);
+  await expect(page.getByRole('list', { name: 'Packet ladder' })).toBeVisible();
+  await expectNothingGivenAway(page, id, seed, t);
+  // The proving packet, open in the inspector: its explanation and links say nothing of the attacker's doing.
+  const row = page
+    .getByRole('list', { name: 'Packet ladder' })
+    .getByRole('button', { name: new RegExp(`^${proof + 1}\\. `) });
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Packet inspector' })).toContainText(
+    new RegExp(`Packet ${proof + 1}(?!\\d)`),
+  );
+  await expectNothingGivenAway(page, id, seed, t);
+  await expect(page.getByRole('region', { name: 'Packet inspector' })).not.toContainText('The attacker flipped');
+
+  // The capture's files, as Wireshark would open them: named after the exercise, no comment naming the answer.
+  const words = [...(await wordsOf(id, seed, t)), '(tampered', '✗'];
+  const files = page.getByRole('region', { name: 'Export this run' });
+  await expect(files.getByRole('button')).toHaveText([/Capture \(pcapng/, /TLS key log/]);
+  for (const [button, name] of [
+    [/Capture \(pcapng/, `trunk-exercise-seed${seed}.pcapng`],
+    [/TLS key log/, `trunk-exercise-seed${seed}.keylog`],
+  ] as const) {
+    const download = page.waitForEvent('download');
+    await files.getByRole('button', { name: button }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(name);
+    const text = readFileSync((await file.path())!, 'utf8');
+    if (name.endsWith('.keylog'))
+      expect(text).toBe(t.keyLog!.replace(/^# .*\n/, `# trunk-exercise: TLS secrets of the run's connections\n`));
+    for (const w of words) expect(text, `${name} names "${w}"`).not.toContain(w);
+  }
+
+  // Once answered, the lab's own labels are back: the feedback may name it all.
+  const e = exerciseOf(id);
+  await press(page, 'Mark the open packet as the proof');
+  await choose(page, '2. The cause', e.causes[0].text);
+  await choose(page, '3. The fix', e.fixes[0].text);
+  await press(page, 'Check my answers');
+  await expect(page.getByRole('heading', { name: /^Feedback/ })).toBeFocused();
+  await expect(page.getByText('✓ Right')).toHaveCount(3);
+  await expect(page.getByRole('list', { name: 'Packet ladder' })).toContainText(t.steps[proof].summary);
+});
+
+test('once loaded, an exercise runs offline to its feedback, and no request leaves the site', async ({
+  page,
+  context,
+}) => {
+  const requests: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await page.goto('/train/');
+  await waitForIslands(page);
+  await page.waitForLoadState('networkidle');
+  await context.setOffline(true);
+
+  await page.getByRole('combobox', { name: 'Stage' }).selectOption({ label: 'TLS handshake' });
+  await press(page, 'Give me a random broken trunk');
+  await expect(page.getByRole('list', { name: 'Packet ladder' })).toBeVisible();
+  const set = decodeSet(new URL(page.url()).searchParams.get('set')!, exercises);
+  const e = exerciseOf(set.items[0].scenario);
+  await openPacket(page, /ClientHello/);
+  await press(page, 'Mark the open packet as the proof');
+  await choose(page, '2. The cause', e.causes[0].text);
+  await choose(page, '3. The fix', e.fixes[0].text);
+  await press(page, 'Check my answers');
+  await expect(page.getByRole('heading', { name: /^Feedback/ })).toBeFocused();
+  await expect(page.getByRole('link', { name: e.remedy.article.title })).toBeVisible();
+  await context.setOffline(false);
+
+  const origin = new URL(page.url()).origin;
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.filter((u) => new URL(u).origin !== origin && !/^(data|blob):/.test(u))).toEqual([]);
 });

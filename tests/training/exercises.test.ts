@@ -2,15 +2,18 @@
  * Every failing scenario is a "Diagnose the trunk" exercise: it has symptom
  * texts, a proof pattern, 4 to 6 causes from its own stage and 3 to 5 fixes;
  * the packets its pattern picks out of a real run are the ones that carry
- * the failure, the run's proving step among them; and its symptom does not
- * give the answer away by naming the scenario.
+ * the failure, the run's proving step among them; its symptom does not
+ * give the answer away by naming the scenario; and neither do its packets
+ * as the trainee reads them before answering, nor the files the exercise
+ * offers (their names, their packet comments).
  */
 import { describe, expect, it } from 'vitest';
-import { listExercises, provingSteps } from '../../sim/index';
+import { exportExercise, listExercises, listScenarios, provingSteps, unmarkedSteps } from '../../sim/index';
 import { DEFINITIONS } from '../../sim/scenarios/catalogue';
 import { exerciseProblems, trainingStage } from '../../sim/training/exercise';
 import { CAUSES } from '../../sim/training/choices';
 import { profile, run } from '../scenarios/runs';
+import { giveaways } from './giveaways';
 
 const failing = DEFINITIONS.filter((d) => !d.expected.ok);
 const exercises = listExercises(profile);
@@ -43,6 +46,18 @@ describe('training data', () => {
     }
   });
 
+  it('gives call set-up a fair choice: four of its faults are exercises', () => {
+    expect(exercises.filter((e) => e.stage === 'call-setup').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('writes ports and names from the carrier profile, not typed by hand', () => {
+    const other = { ...profile, sbc: { ...profile.sbc, tlsPort: 15061, plainPort: 15060 } };
+    const texts = listExercises(other).flatMap((e) => [...e.causes, ...e.fixes].flatMap((c) => [c.text, c.tell]));
+    expect(texts.some((t) => t.includes('15061'))).toBe(true);
+    expect(texts.some((t) => t.includes('15060'))).toBe(true);
+    for (const t of texts) expect(t, t).not.toMatch(/\b506[01]\b/);
+  });
+
   it('keeps the scenario out of its symptom', () => {
     for (const e of exercises) {
       const d = failing.find((x) => x.id === e.scenario)!;
@@ -60,11 +75,46 @@ describe('training data', () => {
       expect(proof.length).toBeGreaterThan(0);
       expect(proof).toContain(t.outcome.step);
       for (const i of proof) expect(t.steps[i].failure, `step ${i}`).toBeDefined();
-      expect(trainingStage(t.outcome.stage)).toBe(e.stage);
+      // A stage the definition names instead (an INVITE refused by SIP is call set-up) is the proof's phase.
+      const d = failing.find((x) => x.id === id)!;
+      if (d.training!.stage) for (const i of proof) expect(t.steps[i].phase, `step ${i}`).toBe(e.stage);
+      else expect(trainingStage(t.outcome.stage)).toBe(e.stage);
       // A pattern that picks another packet is caught: the ClientHello never carries the failure.
       expect(provingSteps(t.steps, { from: 'pbx', summary: 'ClientHello', which: 'first' })).not.toContain(
         t.outcome.step,
       );
+    });
+
+    it('names neither its scenario nor its outcome in the packets or files a trainee reads first', async () => {
+      const t = await run(id);
+      const info = listScenarios().find((s) => s.id === id)!;
+      const words = giveaways(info, t, e);
+      const seen = unmarkedSteps(t.steps);
+      const texts = seen.flatMap((s) => [
+        s.summary,
+        s.explanation,
+        ...s.articles.map((a) => `${a.title} ${a.href}`),
+        ...Object.values(s.views).map((v) => v.summary),
+      ]);
+      for (const s of seen) expect(s.failure ?? s.unmarked, `step ${s.index}`).toBeUndefined();
+      for (const w of words) for (const text of texts) expect(text, `"${w}"`).not.toContain(w);
+      // The packets the attacker made are no longer said to be its doing.
+      for (const s of seen)
+        expect(s.explanation, `step ${s.index}`).not.toMatch(
+          /The attacker (flipped|took|rewrote|made|dropped|answers)|copy the attacker/,
+        );
+
+      for (const kind of ['pcapng', 'keylog', 'media-pcap'] as const) {
+        if (kind === 'keylog' && !t.keyLog) continue;
+        if (kind === 'media-pcap' && !t.audio) continue;
+        const file = exportExercise(t, kind);
+        expect(file.filename).toMatch(/^trunk-exercise-seed1\./);
+        const text = new TextDecoder().decode(file.bytes);
+        for (const w of [...words, '✗', '(tampered', '(replayed']) expect(text, `${kind}: "${w}"`).not.toContain(w);
+      }
+      // The diagram and the Timeline state the outcome: an exercise does not offer them.
+      expect(() => exportExercise(t, 'mermaid')).toThrow('an exercise offers no mermaid file');
+      expect(() => exportExercise(t, 'timeline')).toThrow('an exercise offers no timeline file');
     });
   });
 });
