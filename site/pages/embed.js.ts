@@ -10,7 +10,7 @@ import type { APIRoute } from 'astro';
 import { listScenarios } from '../../sim/index';
 import { withBase } from '../lib/base-path';
 import { FRAME_ALLOW, FRAME_HEIGHTS, FRAME_SANDBOX, RESIZE_MESSAGE } from '../components/embed/embed-markup';
-import { prerenderedStepsByScenario } from '../components/embed/prerendered-steps';
+import { prerenderedStepsByScenario } from '../components/embed/drawn-frames';
 import loaderSource from '../components/embed/loader.js?raw';
 import { UI } from '../lib/ui-text';
 
@@ -38,7 +38,8 @@ export const GET: APIRoute = async ({ site, url }) => {
     "'use strict';",
     // The type-checking pragma is for the editor, not for the help centre.
     loaderSource.replace(/^\/\/ @ts-check\n/, '').trim(),
-    `startTrunklabEmbeds(${JSON.stringify(settings, null, 2)});`,
+    // Lists of step numbers on one line each: a reviewer reads the settings, not hundreds of lines of numbers.
+    `startTrunklabEmbeds(${JSON.stringify(settings, null, 2).replace(/\[\s+([\d,\s]+?)\s+\]/g, (_, numbers: string) => `[${numbers.replace(/\s+/g, ' ')}]`)});`,
     '})();',
     '',
   ].join('\n');

@@ -167,7 +167,7 @@ export default async function bench(): Promise<void> {
         const after = recordScripts(page);
         // Its script loads when the reader first reaches for it.
         await figure.scrollIntoViewIfNeeded();
-        await figure.locator('section').first().hover();
+        await figure.locator('section .position').first().hover();
         await figure.locator('astro-island:not([ssr])').first().waitFor({ state: 'attached', timeout: 60_000 });
         await page.waitForLoadState('networkidle');
         liveKb = (await after.stop()).kb;

@@ -57,7 +57,7 @@ export async function timeFigures(browser: Browser, url: string, count: number):
   const first = figures.first();
   const step = Number(await first.getAttribute('data-live-step'));
   const t1 = Date.now();
-  await first.locator('section').first().hover();
+  await first.locator('section .position').first().hover();
   await first.getByRole('button', { name: 'Next step' }).click();
   await first
     .getByRole('region', { name: new RegExp(`, step ${step + 1}$`) })

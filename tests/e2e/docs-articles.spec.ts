@@ -147,7 +147,7 @@ test('a live figure shows its step before any script, and loads its script only 
   await expect(island).toHaveAttribute('ssr', '');
   const component = (await island.getAttribute('component-url'))!;
   expect(scripts.filter((s) => s.endsWith(component))).toEqual([]);
-  await last.locator('section').first().hover();
+  await last.locator('section .position').first().hover();
   await expect(island).not.toHaveAttribute('ssr', /.*/);
   expect(scripts.filter((s) => s.endsWith(component))).toHaveLength(1);
 });

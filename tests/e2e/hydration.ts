@@ -7,10 +7,11 @@ export async function waitForIslands(page: Page): Promise<void> {
 
 /**
  * Brings an article's live figure into view and reaches for it, as a reader does (the pointer over
- * it), which loads its script (`client:interaction`); waits until it is live.
+ * its controls), which loads its script (`client:interaction`); waits until it is live.
  */
 export async function reachForFigure(figure: Locator): Promise<void> {
   await figure.scrollIntoViewIfNeeded();
-  await figure.locator('section').first().hover();
+  // Over the step's position, where a hover lights no field.
+  await figure.locator('section .position').first().hover();
   await expect(figure.locator('astro-island').first()).not.toHaveAttribute('ssr', /.*/);
 }
