@@ -3,15 +3,15 @@
  * sends (fetched, never read from a browser's DOM), for the tests that prove
  * a live figure's step is drawn at build time.
  */
-import { parse, parseFragment } from 'parse5';
+import { parseFragment, type DefaultTreeAdapterMap } from 'parse5';
 
-type Node = ReturnType<typeof parse>['childNodes'][number];
+type Node = DefaultTreeAdapterMap['node'];
 
 /** Elements whose text is not shown. */
 const UNSEEN = new Set(['script', 'style', 'template']);
 
 function textOf(node: Node): string {
-  if (node.nodeName === '#text') return (node as { value: string }).value;
+  if (node.nodeName === '#text') return (node as DefaultTreeAdapterMap['textNode']).value;
   if ('tagName' in node && UNSEEN.has(node.tagName)) return '';
   if (!('childNodes' in node)) return '';
   return node.childNodes.map(textOf).join(' ');
@@ -20,7 +20,7 @@ function textOf(node: Node): string {
 /** The shown text of an HTML fragment, its white space folded. */
 export function servedText(html: string): string {
   return parseFragment(html)
-    .childNodes.map((n) => textOf(n as Node))
+    .childNodes.map(textOf)
     .join(' ')
     .replace(/\s+/g, ' ')
     .trim();
