@@ -19,11 +19,7 @@ function textOf(node: Node): string {
 
 /** The shown text of an HTML fragment, its white space folded. */
 export function servedText(html: string): string {
-  return parseFragment(html)
-    .childNodes.map(textOf)
-    .join(' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return parseFragment(html).childNodes.map(textOf).join(' ').replace(/\s+/g, ' ').trim();
 }
 
 /** Each `<figure class="kb-live-step" …>…</figure>` of an article's HTML, as sent. */
