@@ -67,15 +67,18 @@ test('the loader frames a drawn step’s own page, and any other step on the sce
   const undrawn = timeline.steps.findIndex((_, i) => !drawn.includes(i + 1)) + 1;
   host.page(
     '/first-frame.html',
-    article(`<div id="drawn" data-trunklab-scenario="${SCENARIO}" data-step="${n}" data-lens="attacker"></div>
+    article(`<div id="drawn" data-trunklab-scenario="${SCENARIO}" data-step="${n}" data-theme="dark"></div>
 <div id="computed" data-trunklab-scenario="${SCENARIO}" data-step="${undrawn}"></div>
+<div id="other-lens" data-trunklab-scenario="${SCENARIO}" data-step="${n}" data-lens="attacker"></div>
 <script async src="${baseURL}/embed.js"></script>`),
   );
   await page.setViewportSize({ width: 900, height: 2400 });
   await page.goto(`${host.origin}/first-frame.html`);
-  await expect(page.locator('#drawn iframe')).toHaveAttribute(
+  await expect(page.locator('#drawn iframe')).toHaveAttribute('src', `${baseURL}/embed/${SCENARIO}/${n}/?theme=dark`);
+  // Another lens would change the drawing once live: that step is computed, not drawn.
+  await expect(page.locator('#other-lens iframe')).toHaveAttribute(
     'src',
-    `${baseURL}/embed/${SCENARIO}/${n}/?lens=attacker`,
+    `${baseURL}/embed/${SCENARIO}/?step=${n}&lens=attacker`,
   );
   await expect(page.locator('#computed iframe')).toHaveAttribute(
     'src',
@@ -83,8 +86,9 @@ test('the loader frames a drawn step’s own page, and any other step on the sce
   );
   const drawnFrame = page.locator('#drawn iframe').contentFrame();
   await expect(stepHeading(drawnFrame)).toHaveText(label(n));
-  // The lens the placeholder asked for, from the step's data the page carries: no engine needed.
-  await expect(figureIn(drawnFrame).getByRole('radio', { name: 'Attacker' })).toBeChecked();
+  await expect(
+    figureIn(page.locator('#other-lens iframe').contentFrame()).getByRole('radio', { name: 'Attacker' }),
+  ).toBeChecked();
   await expect(stepHeading(page.locator('#computed iframe').contentFrame())).toHaveText(label(undrawn));
 });
 

@@ -67,9 +67,17 @@ function startTrunklabEmbeds(settings) {
     const id = placeholder.getAttribute('data-trunklab-scenario') ?? '';
     const known = Object.prototype.hasOwnProperty.call(settings.scenarios, id);
     const step = placeholder.getAttribute('data-step') ?? '1';
-    // A step the build drew on a page of its own (the first is the scenario's page) goes there.
+    // A step the build drew on a page of its own (the first is the scenario's page) goes there, when it
+    // is to be shown as drawn: through the PBX's eyes, on its own field. Another lens or field would change
+    // the drawing inside the frame once live, a shift the reader would see; that step is computed instead.
+    const asDrawn =
+      (placeholder.getAttribute('data-lens') ?? 'pbx') === 'pbx' && placeholder.getAttribute('data-field') === null;
     const drawn =
-      known && /^\d{1,9}$/.test(step) && Number(step) > 1 && (settings.drawn[id] ?? []).includes(Number(step));
+      asDrawn &&
+      known &&
+      /^\d{1,9}$/.test(step) &&
+      Number(step) > 1 &&
+      (settings.drawn[id] ?? []).includes(Number(step));
     const params = new URLSearchParams();
     if (!known) params.set('scenario', id);
     for (const [attribute, name] of OPTIONS) {
