@@ -12,6 +12,7 @@ import { contentSecurityPolicy } from './site/security/content-security-policy.m
 import { rehypeBaseLinks } from './site/config/base-links.mjs';
 import { siteAddress, SITE_URL_VARIABLE } from './site/config/site-address.mjs';
 import { noUnrenderedPlaceholders } from './site/config/unrendered-placeholders.mjs';
+import { interactionDirective } from './site/config/interaction-directive.mjs';
 
 // Where the site is served: TRUNKLAB_SITE_URL, else the carrier profile's `site` (README, "Deploy").
 const { site, base } = siteAddress(process.env[SITE_URL_VARIABLE], carrier.site);
@@ -37,6 +38,8 @@ export default defineConfig({
       components: { Search: './site/components/docs/SearchOnDemand.astro' },
     }),
     svelte(),
+    // Live figures hydrate when a reader first reaches for one: the build has drawn their first frame.
+    interactionDirective(),
     // Every built page gets a Content-Security-Policy with its inline scripts hashed.
     contentSecurityPolicy(),
     // No page may show a reader `{files.chain}` or `${carrier.domain}` left unfilled.

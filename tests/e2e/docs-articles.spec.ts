@@ -11,6 +11,7 @@ import { expect, test } from '@playwright/test';
 import { seriousAxeIssues } from './axe';
 import { articles } from './docs-articles';
 import { figureProblems } from './figure-claims';
+import { reachForFigure } from './hydration';
 import { cumulativeLayoutShift, watchLayoutShifts } from './layout-shift';
 
 const ARTICLES = articles();
@@ -72,11 +73,11 @@ for (const article of ARTICLES) {
 
     const figures = page.locator(LIVE_STEP);
     await expect(figures).toHaveCount(article.liveSteps);
-    // As a reader scrolls: each figure, in order, comes into view, hydrates and is held to its caption.
+    // As a reader scrolls: each figure, in order, comes into view, is reached for (its script loads then)
+    // and is held to its caption.
     for (let i = 0; i < article.liveSteps; i++) {
       const figure = figures.nth(i);
-      await figure.scrollIntoViewIfNeeded();
-      await expect(figure.locator('astro-island').first()).not.toHaveAttribute('ssr', /.*/);
+      await reachForFigure(figure);
       const step = Number(await figure.getAttribute('data-live-step'));
       const region = figure.getByRole('region', { name: new RegExp(`^Live step: .*, step ${step}$`) });
       await expect(region.getByText(new RegExp(`^Step ${step} of \\d+$`))).toBeVisible();
@@ -124,21 +125,31 @@ test('articles print without navigation, and print where the lab links lead', as
   await expect(urls.first()).toContainText('/?scenario=');
 });
 
-test('a live figure far down the page shows its step before any script, and hydrates only when scrolled near', async ({
+test('a live figure shows its step before any script, and loads its script only when a reader reaches for it', async ({
   page,
 }) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script') scripts.push(r.url());
+  });
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto('/docs/secure-trunk/', { waitUntil: 'networkidle' });
   const last = page.locator('figure.kb-live-step[data-live-step]').last();
   await expect(last).toHaveCount(1);
   const island = last.locator('astro-island').first();
-  await expect(island).toHaveAttribute('ssr', '');
   // The build's first frame: the step, its ladder rows and its open field, drawn without script.
   const step = await last.getAttribute('data-live-step');
   await expect(last.getByText(`Step ${step} of`, { exact: false }).first()).toBeAttached();
   await expect(last.locator('section[data-field]')).toHaveCount(1);
+  // Scrolled into view, it is still the drawing, and no figure's script has loaded.
   await last.scrollIntoViewIfNeeded();
+  await expect(last.getByRole('heading', { level: 3 }).first()).toBeInViewport();
+  await expect(island).toHaveAttribute('ssr', '');
+  const component = (await island.getAttribute('component-url'))!;
+  expect(scripts.filter((s) => s.endsWith(component))).toEqual([]);
+  await last.locator('section .position').first().hover();
   await expect(island).not.toHaveAttribute('ssr', /.*/);
+  expect(scripts.filter((s) => s.endsWith(component))).toHaveLength(1);
 });
 
 test('search loads its interface on first use and finds articles', async ({ page }) => {

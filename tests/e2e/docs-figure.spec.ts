@@ -11,7 +11,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { findInStep } from '../../site/lib/field-names';
 import { fieldAt } from '../../site/lib/field-paths';
 import { engineStep } from './figure-claims';
-import { waitForIslands } from './hydration';
+import { reachForFigure, waitForIslands } from './hydration';
 
 const ARTICLE = '/docs/sip-over-tls/';
 const FIELD = 'sdp.a=crypto';
@@ -20,8 +20,7 @@ async function openFigure(page: Page): Promise<{ figure: Locator; scenario: stri
   await page.setViewportSize({ width: 1366, height: 800 });
   await page.goto(ARTICLE);
   const figure = page.locator(`figure.kb-live-step[data-live-field="${FIELD}"]`).first();
-  await figure.scrollIntoViewIfNeeded();
-  await expect(figure.locator('astro-island').first()).not.toHaveAttribute('ssr', /.*/);
+  await reachForFigure(figure);
   return {
     figure,
     scenario: (await figure.getAttribute('data-live-scenario'))!,

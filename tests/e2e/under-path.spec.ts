@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { UNDER_PATH } from '../../scripts/build-under-path.js';
 import { article, startHostSite, stepHeading, type HostSite } from './embed-fixtures';
-import { waitForIslands } from './hydration';
+import { reachForFigure, waitForIslands } from './hydration';
 import { serveUnderPath, type StaticHost } from './static-host';
 
 const { url: ADDRESS, base: BASE, outDir: FOLDER } = UNDER_PATH;
@@ -87,8 +87,7 @@ test('an article’s live figure steps under the path and opens the lab there at
   await page.goto(`${site.origin}${BASE}docs/tls-handshake/`);
   expect(await linksOutsideThePath(page)).toEqual([]);
   const figure = page.locator('figure.kb-live-step[data-live-step]').first();
-  await figure.scrollIntoViewIfNeeded();
-  await expect(figure.locator('astro-island').first()).not.toHaveAttribute('ssr', /.*/);
+  await reachForFigure(figure);
   const step = Number(await figure.getAttribute('data-live-step'));
   await figure.getByRole('button', { name: 'Next step' }).click();
   await expect(figure.getByText(new RegExp(`^Step ${step + 1} of \\d+$`))).toBeVisible();

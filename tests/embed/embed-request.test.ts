@@ -45,6 +45,14 @@ describe('readEmbedRequest', () => {
     expect(readEmbedRequest('', scenarios)).toEqual({ kind: 'unknown-scenario', asked: undefined });
   });
 
+  it('on a step’s own page, shows that step unless the address names another', () => {
+    const scenarios = listScenarios();
+    const id = scenarios[0].id;
+    expect(readEmbedRequest('?lens=sbc', scenarios, id, 9)).toMatchObject({ kind: 'step', step: 9, lens: 'sbc' });
+    expect(readEmbedRequest('?step=3', scenarios, id, 9)).toMatchObject({ kind: 'step', step: 3 });
+    expect(readEmbedRequest('?step=x', scenarios, id, 9)).toMatchObject({ kind: 'step', step: 9 });
+  });
+
   it('takes step numbers of one to nine digits from 1, nothing else', () => {
     expect(['1', '42', '999999999'].map(parseStep)).toEqual([1, 42, 999999999]);
     for (const bad of ['0', '-1', '1e3', '1.5', ' 1', '0x10', '1000000000', '', '٣'])

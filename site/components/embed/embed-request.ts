@@ -58,6 +58,8 @@ export function readEmbedRequest(
   search: string,
   scenarios: readonly ScenarioInfo[],
   pathScenario?: string,
+  /** The step shown when the address names none: the one a step's own page was built for. */
+  pathStep = 1,
 ): EmbedRequest {
   const params = new URLSearchParams(search);
   const asked = pathScenario ?? params.get('scenario') ?? undefined;
@@ -65,7 +67,7 @@ export function readEmbedRequest(
   if (!scenario) return { kind: 'unknown-scenario', asked };
 
   const problems: string[] = [];
-  let step = 1;
+  let step = pathStep;
   const stepText = params.get('step');
   if (stepText !== null) {
     const parsed = parseStep(stepText);
@@ -95,4 +97,16 @@ export function readEmbedRequest(
   }
 
   return { kind: 'step', scenario, step, lens, ...(field ? { field } : {}), theme, problems };
+}
+
+/**
+ * The address of step `step`'s own page (`/embed/ID/N/`), from the scenario's page at `href`
+ * (`/embed/ID/?step=N&…`): the same parameters but the step, which the path now says.
+ */
+export function drawnStepAddress(href: string, step: number): string {
+  const there = new URL(`${step}/`, href);
+  const params = new URLSearchParams(new URL(href).search);
+  params.delete('step');
+  there.search = params.toString();
+  return there.href;
 }

@@ -6,9 +6,11 @@
  *
  * On the page that includes it, every
  *   <div data-trunklab-scenario="ID" data-step="N" data-lens="…" data-field="…" data-theme="…"></div>
- * gets one iframe of the lab's `/embed/ID/?step=N&…` page once it nears the
+ * gets one iframe of the lab's embed page for that step once it nears the
  * viewport (the lab's pages found beside this script, under whatever path the
- * lab is served from), and the frame's
+ * lab is served from): `/embed/ID/N/?…` when the build drew step N on a page
+ * of its own, which the frame shows as soon as it arrives, else
+ * `/embed/ID/?step=N&…`, which computes it. The frame's
  * height then follows the `{ type: 'trunklab:resize', height }` messages
  * (HTML §9.3.3) the embed posts — believed only when they come from the
  * lab's origin and from a frame this loader made, and only as a number.
@@ -26,6 +28,7 @@
  * @typedef {object} LoaderSettings
  * @property {string} root the lab's address at build time (origin and base path), used only if the script cannot find its own address
  * @property {Record<string, string>} scenarios title of each scenario id the build has
+ * @property {Record<string, number[]>} drawn each scenario's steps (from 1) that have a page of their own, `/embed/ID/N/`
  * @property {string} frameTitle the frame's accessible name, with `{title}` and `{step}` to fill in
  * @property {string} untitled the frame's name when the scenario is not known
  * @property {string} resizeMessage the `type` of the embed's resize message
@@ -63,16 +66,28 @@ function startTrunklabEmbeds(settings) {
     if (placeholder.querySelector(`:scope > iframe[${FRAME_MARK}]`)) return;
     const id = placeholder.getAttribute('data-trunklab-scenario') ?? '';
     const known = Object.prototype.hasOwnProperty.call(settings.scenarios, id);
+    const step = placeholder.getAttribute('data-step') ?? '1';
+    // A step the build drew on a page of its own (the first is the scenario's page) goes there, when it
+    // is to be shown as drawn: through the PBX's eyes, on its own field. Another lens or field would change
+    // the drawing inside the frame once live, a shift the reader would see; that step is computed instead.
+    const asDrawn =
+      (placeholder.getAttribute('data-lens') ?? 'pbx') === 'pbx' && placeholder.getAttribute('data-field') === null;
+    const drawn =
+      asDrawn &&
+      known &&
+      /^\d{1,9}$/.test(step) &&
+      Number(step) > 1 &&
+      (settings.drawn[id] ?? []).includes(Number(step));
     const params = new URLSearchParams();
     if (!known) params.set('scenario', id);
     for (const [attribute, name] of OPTIONS) {
       const value = placeholder.getAttribute(attribute);
-      if (value !== null) params.set(name, value);
+      if (value !== null && !(drawn && name === 'step')) params.set(name, value);
     }
-    const url = new URL(known ? `embed/${encodeURIComponent(id)}/` : 'embed/', root);
+    const page = drawn ? `embed/${encodeURIComponent(id)}/${Number(step)}/` : `embed/${encodeURIComponent(id)}/`;
+    const url = new URL(known ? page : 'embed/', root);
     url.search = params.toString();
 
-    const step = placeholder.getAttribute('data-step') ?? '1';
     const frame = document.createElement('iframe');
     frame.setAttribute(FRAME_MARK, '');
     frame.title = known
