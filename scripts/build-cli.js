@@ -55,7 +55,8 @@ const result = await esbuild.build({
 // A chunk made only of dependencies keeps no source map: their frames are not ours to read, and at start
 // Node would read and parse the map of the X.509 library (a third of a megabyte) for every certificate check.
 for (const [path, output] of Object.entries(result.metafile.outputs)) {
-  if (!path.endsWith('.js') || !Object.keys(output.inputs).every((input) => input.startsWith('node_modules/'))) continue;
+  if (!path.endsWith('.js') || !Object.keys(output.inputs).every((input) => input.startsWith('node_modules/')))
+    continue;
   const code = readFileSync(`${root}${path}`, 'utf8');
   writeFileSync(`${root}${path}`, code.replace(/\n\/\/# sourceMappingURL=\S+\n?$/, '\n'));
   rmSync(`${root}${path}.map`, { force: true });

@@ -145,8 +145,14 @@ describe('DER certificates', () => {
       for (const xor of [0x01, 0x80, 0xff]) {
         const der = valid.slice();
         der[at] ^= xor;
-        expect(onlyParseErrors(() => parseCertificate(der)), `byte ${at} ^ ${xor}`).toBe(true);
-        expect(onlyParseErrors(() => publicKeyOfCertificate(der)), `byte ${at} ^ ${xor}`).toBe(true);
+        expect(
+          onlyParseErrors(() => parseCertificate(der)),
+          `byte ${at} ^ ${xor}`,
+        ).toBe(true);
+        expect(
+          onlyParseErrors(() => publicKeyOfCertificate(der)),
+          `byte ${at} ^ ${xor}`,
+        ).toBe(true);
       }
     }
   });
