@@ -14,8 +14,8 @@ import {
   runFingerprint,
   runScenario,
 } from '../../sim/index';
-import type { CarrierProfile, Step, Timeline } from '../../sim/index';
-import carrier from '../../content/carrier.json';
+import type { Step, Timeline } from '../../sim/index';
+import { runOptions } from './run-options';
 import {
   runKeyString,
   type AudioResult,
@@ -56,13 +56,7 @@ function run(key: RunKey, progress?: (steps: Step[]) => void): Promise<Timeline>
       batch = [];
       sent = performance.now();
     };
-    const options = {
-      seed: key.seed,
-      whatIf: key.whatIf,
-      carrier: carrier as CarrierProfile,
-      ...(key.talkMs !== undefined ? { audioMs: key.talkMs } : {}),
-    };
-    timeline = runScenario(key.scenario, options, (step) => {
+    timeline = runScenario(key.scenario, runOptions(key), (step) => {
       batch.push(step);
       if (performance.now() - sent >= BATCH_MS) flush();
     }).then((t) => {

@@ -15,6 +15,7 @@ import { runInEngine } from './engine-client';
 import { isMedia } from './ladder-rows';
 import type { NamedField } from './field-names';
 import { runStops, stopHolding, type Stop } from './run-stops';
+import { framedSteps, showsRun, type FirstFrame } from './first-frame';
 import { defaultScenario, type LabLocation } from './lab-url';
 import { UI } from './ui-text';
 
@@ -42,6 +43,8 @@ export class LabState {
   result = $state.raw<RunResult | undefined>(undefined);
   /** The steps of the run being computed, as the engine yields them. */
   streamed = $state.raw<Step[]>([]);
+  /** The build's first frame of the run being computed, when it is that run: drawn until the engine's steps replace it. */
+  frame = $state.raw<FirstFrame | undefined>(undefined);
   error = $state<string | undefined>(undefined);
   running = $state(false);
   /** How many packets have been sent so far (0 = none yet). */
@@ -67,9 +70,17 @@ export class LabState {
   /** The finished run: its outcome, audio and exports exist once the engine is done. */
   readonly timeline = $derived<Timeline | undefined>(this.result?.timeline);
   readonly complete = $derived(this.result !== undefined);
-  /** The run's steps so far: all of them once it is complete. */
-  readonly steps = $derived<Step[]>(this.result?.timeline.steps ?? this.streamed);
+  /** The run's steps so far: all of them once it is complete, or once a first frame outlines them. */
+  readonly steps = $derived<Step[]>(
+    this.result?.timeline.steps ?? (this.frame ? framedSteps(this.frame, this.streamed) : this.streamed),
+  );
   readonly total = $derived(this.steps.length);
+  /** How many of the steps are whole, to be opened: beyond them, a first frame's outlines wait for the engine. */
+  readonly ready = $derived(
+    this.result || !this.frame ? this.total : Math.max(this.streamed.length, this.frame.whole.length),
+  );
+  /** Whether the run's length is known: it is complete, or the first frame outlines all of it. */
+  readonly whole = $derived(this.complete || this.frame !== undefined);
   readonly visibleSteps = $derived<Step[]>(this.steps.slice(0, this.shown));
   readonly selectedStep = $derived<Step | undefined>(
     this.selected === undefined ? undefined : this.steps[this.selected],
@@ -83,23 +94,44 @@ export class LabState {
   /** Where Next and Previous step stop: flights and media runs (run-stops.ts). */
   readonly stops = $derived<Stop[]>(runStops(this.steps));
   /** Previous step has nowhere to go: the first stop is all that has been sent. */
-  readonly atStart = $derived(this.total === 0 || this.shown <= (this.stops[0]?.last ?? 0) + 1);
-  readonly atEnd = $derived(this.total === 0 || this.shown >= this.total);
+  readonly atStart = $derived(this.total === 0 || this.#at <= (this.stops[0]?.last ?? 0) + 1);
+  readonly atEnd = $derived(this.total === 0 || this.#at >= this.total);
   /** The step that proves a failed run's failure, once the run is complete. */
   readonly failureStep = $derived(this.timeline?.outcome.ok === false ? this.timeline.outcome.step : undefined);
+
+  /**
+   * A move to steps the engine has not sent yet (Next step pressed on a first frame, say): made as
+   * soon as they arrive, so no press is lost while the engine starts.
+   */
+  #waiting = $state.raw<{ shown: number; selected: number | undefined; mode: NavigationMode | undefined }>();
+  /** How many packets are sent once the move waiting for the engine is made. */
+  get #at(): number {
+    return this.#waiting?.shown ?? this.shown;
+  }
+  /** The build's first frame of the lab's default run, for the page's whole life. */
+  readonly #frame: FirstFrame | undefined;
 
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Whether the reader has moved since the run was loaded (a failed run then stays where they are). */
   #moved = false;
 
-  constructor(scenarios: readonly ScenarioInfo[], initial?: Partial<LabLocation>) {
+  /**
+   * `frame`, when given, is drawn at once when it shows the run asked for (on the server too, so the
+   * page arrives with it): the first packet sent and open, the whole run on the ladder.
+   */
+  constructor(scenarios: readonly ScenarioInfo[], initial?: Partial<LabLocation>, frame?: FirstFrame) {
     this.scenarios = scenarios;
     this.scenario = initial?.scenario ?? defaultScenario(scenarios);
     this.seed = initial?.seed ?? 1;
     this.lens = initial?.lens ?? 'pbx';
     this.whatIf = { ...(initial?.whatIf ?? {}) };
     this.talk = initial?.talk;
+    this.#frame = frame;
+    if (showsRun(frame, this.runKey)) {
+      this.frame = frame;
+      this.#place({});
+    }
   }
 
   get runKey(): RunKey {
@@ -142,24 +174,36 @@ export class LabState {
     this.running = true;
     this.result = undefined;
     this.streamed = [];
-    this.shown = 0;
-    this.selected = undefined;
+    this.#waiting = undefined;
     this.#moved = false;
-    let placed = false;
+    // The build's first frame of this run stays on screen (the same packets the engine is about to
+    // send); any other run starts from nothing.
+    const frame = showsRun(this.#frame, this.runKey) ? this.#frame : undefined;
+    this.frame = frame;
     const wanted = position.step ?? 1;
+    let placed = frame !== undefined && this.ready >= wanted;
+    if (placed) {
+      this.#place(position);
+    } else {
+      this.shown = 0;
+      this.selected = undefined;
+    }
     try {
       const result = await runInEngine(this.runKey, (steps) => {
         if (generation !== this.#generation) return;
         this.streamed = [...this.streamed, ...steps];
-        if (!placed && this.streamed.length >= wanted) {
+        if (!placed && this.ready >= wanted) {
           placed = true;
           this.#place(position);
         }
+        this.#arrived();
       });
       if (generation !== this.#generation) return;
       this.result = result;
       this.streamed = [];
+      this.frame = undefined;
       if (!placed) this.#place(position);
+      this.#arrived();
       // A failed run opens on the packet that proves it, unless the link named a step or the reader moved.
       const proof = result.timeline.outcome.step;
       if (position.step === undefined && !this.#moved && !result.timeline.outcome.ok && proof !== undefined) {
@@ -178,10 +222,10 @@ export class LabState {
 
   #place({ step, packet }: StartPosition): void {
     const total = this.total;
-    let shown = Math.min(1, total);
+    let shown = Math.min(1, this.ready);
     if (step !== undefined) {
       if (step > total) this.notices = [...this.notices, UI.url.stepTooFar(step, total)];
-      shown = Math.min(step, total);
+      shown = Math.min(step, this.ready);
     }
     this.shown = shown;
     this.selected = shown > 0 ? shown - 1 : undefined;
@@ -228,6 +272,8 @@ export class LabState {
     this.error = undefined;
     this.running = false;
     this.streamed = [];
+    this.frame = undefined;
+    this.#waiting = undefined;
     this.result = result;
     this.partyNames = {};
     this.#place({});
@@ -250,9 +296,17 @@ export class LabState {
     this.#show(next, next > 0 ? next - 1 : undefined, mode);
   }
 
-  /** Shows the run with `shown` packets sent and packet `selected` open; `mode` undefined records no history entry. */
+  /**
+   * Shows the run with `shown` packets sent and packet `selected` open; `mode` undefined records no
+   * history entry. Packets the engine has not sent yet are waited for.
+   */
   #show(shown: number, selected: number | undefined, mode: NavigationMode | undefined = 'push'): void {
     if (mode !== undefined) this.#moved = true;
+    if (shown > this.ready) {
+      this.#waiting = { shown, selected, mode };
+      return;
+    }
+    this.#waiting = undefined;
     if (shown === this.shown && selected === this.selected) return;
     if (selected !== this.selected) this.field = undefined;
     this.shown = shown;
@@ -261,20 +315,27 @@ export class LabState {
     if (mode !== undefined) this.#navigate(mode);
   }
 
+  /** Makes the move that waited for the engine, once it has sent that far. */
+  #arrived(): void {
+    const waiting = this.#waiting;
+    if (waiting && waiting.shown <= this.ready) this.#show(waiting.shown, waiting.selected, waiting.mode);
+  }
+
   /** Sends the next stop: the rest of the flight under way, or the next flight or media run. */
   next(): void {
     const stops = this.stops;
-    const at = this.shown === 0 ? -1 : stopHolding(stops, this.shown - 1);
-    const stop = at >= 0 && stops[at].last > this.shown - 1 ? stops[at] : stops[at + 1];
+    const shown = this.#at;
+    const at = shown === 0 ? -1 : stopHolding(stops, shown - 1);
+    const stop = at >= 0 && stops[at].last > shown - 1 ? stops[at] : stops[at + 1];
     if (stop) this.#show(stop.last + 1, stop.lead);
-    else if (this.shown < this.total) this.goTo(this.shown + 1);
+    else if (shown < this.total) this.goTo(shown + 1);
   }
 
   /** Back to the stop before the one shown. */
   previous(): void {
     this.pause();
     const stops = this.stops;
-    const stop = stops[stopHolding(stops, this.shown - 1) - 1];
+    const stop = stops[stopHolding(stops, this.#at - 1) - 1];
     if (stop) this.#show(stop.last + 1, stop.lead);
   }
 
@@ -292,6 +353,7 @@ export class LabState {
   select(index: number): void {
     if (index < 0 || index >= this.total || index === this.selected) return;
     if (index < this.shown) {
+      this.#waiting = undefined;
       this.#moved = true;
       this.field = undefined;
       this.selected = index;
