@@ -13,6 +13,8 @@
  * - SIP: the digest algorithms the lab's SBC asks for, and how long a
  *   transaction waits for its final response (RFC 3261 §17.1: 64·T1).
  * - The lab's PBX: its own SIP ports and media port.
+ * - Scenarios whose articles tell their clock: the NAT idle-timeout run's
+ *   router timeout, registration interval, calls and keepalive.
  */
 import { SRTP_SUITES, type SrtpSuiteName } from './rtp/srtp-suite';
 import { G711_SAMPLE_RATE, PACKET_TIME_MS, SAMPLES_PER_PACKET } from './rtp/g711-packetizer';
@@ -22,6 +24,7 @@ import { HANDSHAKE_TIMEOUT_MS } from './scenarios/tls-over-tcp';
 import { PBX_MEDIA_PORT, PBX_SIP_PORT } from './scenarios/pbx-side';
 import { DEFAULT_DIGEST_ALGORITHMS } from './sip/sbc-server';
 import { TIMER_B_MS } from './sip/sbc-caller';
+import { NAT_IDLE_TIMEOUT_TIMES } from './scenarios/operations/nat-idle-timeout';
 
 export interface SrtpSuiteFacts {
   keyBytes: number;
@@ -81,5 +84,8 @@ export const ENGINE_FACTS = {
     tlsPort: PBX_SIP_PORT.tls,
     udpPort: PBX_SIP_PORT.udp,
     mediaPort: PBX_MEDIA_PORT,
+  },
+  scenarios: {
+    natIdleTimeout: NAT_IDLE_TIMEOUT_TIMES,
   },
 } as const;

@@ -22,6 +22,7 @@ import { fromHex } from '../../sim/wire';
 import { parseChallenge, parseCredentials } from '../../sim/sip/digest';
 import { ReferenceSrtp } from '../rtp/reference-srtp';
 import { run } from './runs';
+import { ENGINE_FACTS } from '../../sim/index';
 
 const text = (s: Step, party: 'pbx' | 'sbc' | 'attacker' = 'pbx') =>
   new TextDecoder().decode(fromHex(s.views[party].layers.at(-1)?.bytes ?? s.bytes));
@@ -55,6 +56,26 @@ describe('nat-idle-timeout', () => {
       ['pbx', 'voice'],
       ['sbc', 'voice'],
     ]);
+  });
+
+  it('runs on the clock its article and summary tell (ENGINE_FACTS.scenarios.natIdleTimeout)', async () => {
+    const clock = ENGINE_FACTS.scenarios.natIdleTimeout;
+    const minute = (s: Step) => Math.floor(s.time / 60_000);
+    const t = await run('nat-idle-timeout');
+    const dropped = t.steps.filter((s) => s.failure?.startsWith('dropped by the customer’s NAT router'));
+    const firstDrop = dropped[0];
+    expect(minute(firstDrop)).toBe(clock.firstCallMinute);
+    // The router had forgotten the connection: it was idle for longer than the router keeps one.
+    expect(firstDrop.time - t.steps[firstDrop.index - 1].time).toBeGreaterThan(clock.routerIdleMinutes * 60_000);
+    const refresh = dropped.find((s) => s.from === 'pbx' && s.summary.startsWith('REGISTER'))!;
+    expect(minute(refresh)).toBe(clock.refreshMinute);
+    expect(text(sip(t, 'pbx', 'REGISTER')[0])).toMatch(new RegExp(`^Expires: ${clock.registrationMinutes * 60}\\r?$`, 'm'));
+    const invites = sip(t, 'sbc', 'INVITE');
+    expect(minute(invites.at(-1)!)).toBe(clock.secondCallMinute);
+
+    const kept = await run('nat-idle-timeout', { whatIf: { keepalive: 'crlf' } });
+    const pings = kept.steps.filter((s) => s.summary === 'Keepalive ping (CRLF CRLF)');
+    expect(pings[1].time - pings[0].time).toBeCloseTo(clock.keepaliveSeconds * 1000, 3);
   });
 
   it('with CRLF keepalives every 30 s the router keeps the connection: nothing dropped, both calls answered', async () => {

@@ -15,12 +15,34 @@ import { asteriskLog, asteriskRegistration } from '../../training/pbx-lines';
 
 const MINUTE = 60_000;
 
+/**
+ * The scenario's clock, in the units its texts use: the router's idle
+ * timeout, the registration the PBX asks for (refreshed halfway, as the
+ * lab's PBX does), the two calls the SBC sends, and the keepalive interval
+ * of the what-if. The article and the summary read these, so the words
+ * follow the run.
+ */
+const REGISTRATION_MINUTES = 10;
+
+export const NAT_IDLE_TIMEOUT_TIMES = {
+  routerIdleMinutes: 2,
+  registrationMinutes: REGISTRATION_MINUTES,
+  /** The lab's PBX refreshes halfway through the registration's life (sim/scenarios/pbx-side.ts). */
+  refreshMinute: REGISTRATION_MINUTES / 2,
+  firstCallMinute: 3,
+  secondCallMinute: 7,
+  keepaliveSeconds: 30,
+} as const;
+
+const T = NAT_IDLE_TIMEOUT_TIMES;
+const timerBSeconds = TIMER_B_MS / 1000;
+
 export const NAT_SCENARIOS: ScenarioDefinition[] = [
   {
     id: 'nat-idle-timeout',
     title: 'A NAT router forgets an idle trunk',
     summary:
-      'The PBX registers over TLS and waits for calls. Its NAT router forgets the connection after 2 minutes without a packet, so a call for the customer at minute 3 is dropped at the router and the SBC gives up after 32 s. At minute 5 the PBX’s registration refresh goes unanswered too; it connects again, registers, and the call at minute 7 rings.',
+      `The PBX registers over TLS and waits for calls. Its NAT router forgets the connection after ${T.routerIdleMinutes} minutes without a packet, so a call for the customer at minute ${T.firstCallMinute} is dropped at the router and the SBC gives up after ${timerBSeconds} s. At minute ${T.refreshMinute} the PBX’s registration refresh goes unanswered too; it connects again, registers, and the call at minute ${T.secondCallMinute} rings.`,
     lesson:
       'Calls towards a registered PBX ride on the connection the PBX keeps open: when a router on the way forgets it, those calls fail silently until the PBX re-registers. Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives (RFC 5626) or OPTIONS pings.',
     article: '/docs/firewalls-and-nat/#idle-connections-and-keepalives',
@@ -46,15 +68,15 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
     },
     setup: {
       ...secureTrunk({
-        pbx: { calls: 'incoming', registerExpires: 600 },
-        sbc: { incomingCallsAtMs: [3 * MINUTE, 7 * MINUTE] },
+        pbx: { calls: 'incoming', registerExpires: T.registrationMinutes * 60 },
+        sbc: { incomingCallsAtMs: [T.firstCallMinute * MINUTE, T.secondCallMinute * MINUTE] },
       }),
-      customerNat: { tcpIdleSeconds: 120 },
+      customerNat: { tcpIdleSeconds: T.routerIdleMinutes * 60 },
     },
     remedies: [
       {
         cause: () =>
-          `A NAT router or firewall between the PBX and the SBC forgot the TLS connection after it was idle for longer than its timeout. The SBC sends incoming calls over that connection, so they are dropped at the router; the SBC gives up after Timer B (${TIMER_B_MS / 1000} seconds, RFC 3261 §17.1.1.2). The PBX notices only when its own next REGISTER goes unanswered, then connects and registers again.`,
+          `A NAT router or firewall between the PBX and the SBC forgot the TLS connection after it was idle for longer than its timeout. The SBC sends incoming calls over that connection, so they are dropped at the router; the SBC gives up after Timer B (${timerBSeconds} seconds, RFC 3261 §17.1.1.2). The PBX notices only when its own next REGISTER goes unanswered, then connects and registers again.`,
         fix: () =>
           'Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives or OPTIONS pings, or a shorter registration interval; or raise the router’s TCP idle timeout.',
         article: troubleshooting(
@@ -69,10 +91,10 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
         label: 'PBX keepalives',
         choices: [
           { value: 'off', label: 'None' },
-          { value: 'crlf', label: 'CRLF every 30 s' },
+          { value: 'crlf', label: `CRLF every ${T.keepaliveSeconds} s` },
         ],
         default: 'off',
-        effects: { crlf: { pbx: { keepaliveSeconds: 30 } } },
+        effects: { crlf: { pbx: { keepaliveSeconds: T.keepaliveSeconds } } },
       },
     ],
   },

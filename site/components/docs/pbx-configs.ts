@@ -9,6 +9,9 @@ import type { CarrierProfile } from '../../../sim/carrier';
 import { csrFlowFiles } from './csr-flow';
 import { opensslCipherList } from './openssl-suite-names';
 
+/** How often the Asterisk example pings the SBC with OPTIONS (`qualify_frequency`), which the NAT article quotes. */
+export const ASTERISK_QUALIFY_SECONDS = 60;
+
 /** `192.168.1.0/24` for a PBX at 192.168.1.20: the LAN the PBX sits on, for NAT settings. */
 export function lanOf(privateIp: string): string {
   const octets = privateIp.split('.');
@@ -65,7 +68,7 @@ export function asteriskPjsip(carrier: CarrierProfile, keysDir = '/etc/asterisk/
     `[${name}]`,
     'type=aor',
     `contact=sip:${sbc};transport=tls`,
-    'qualify_frequency=60',
+    `qualify_frequency=${ASTERISK_QUALIFY_SECONDS}`,
     '',
     `[${name}]`,
     'type=endpoint',
