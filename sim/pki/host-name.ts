@@ -59,7 +59,7 @@ export function matchHostName(certificate: X509Certificate, host: string): HostN
     presented: commonNames,
     usedCommonName: true,
     detail:
-      `no subjectAltName, so the Common Name stands in (RFC 6125 §6.4.4; many current clients refuse this): ` +
+      `no subjectAltName, so the Common Name stands in (RFC 6125 §6.4.4; RFC 9525, which replaced it, forbids this and many current clients refuse it): ` +
       (hit
         ? `CN=${hit} matches ${host}`
         : commonNames.length

@@ -32,7 +32,7 @@ const CERTIFICATE_ALERTS = new Set([
 export function protectionThatRefused(stage: Outcome['stage'], reason: string, party: Party): string {
   const who = `the ${partyName(party)}`;
   if (stage === 'tls' && CERTIFICATE_ALERTS.has(reason)) {
-    return `${who}’s check of the certificate it was shown: it must lead to a root ${who} trusts and name the host it dialled (RFC 5280 §6, RFC 6125 §6)`;
+    return `${who}’s check of the certificate it was shown: it must lead to a root ${who} trusts and name the host it dialled (RFC 5280 §6; names: RFC 9525 §6, RFC 6125 before it)`;
   }
   if (stage === 'tls' && (reason === 'certificate_required' || reason === 'handshake_failure')) {
     return `${who}’s demand for a client certificate from the carrier’s CA: mutual TLS (RFC 8446 §4.3.2)`;

@@ -24,6 +24,17 @@ describe('trunklab run', () => {
     expect(lines.at(-2)).toMatch(/^outcome: ok — /);
   });
 
+  it('names what each step travels in: SIP inside TLS is SIP/TLS, plain SIP is SIP/UDP', async () => {
+    const secure = await trunklab(['run', 'eavesdrop-secure', '--seed', '2']);
+    // RFC 3261 §26.2: on a secure trunk every SIP message is inside a TLS record on the TCP connection.
+    expect(secure.stdout).toMatch(/PBX → SBC {2}SIP\/TLS {2}REGISTER/);
+    expect(secure.stdout).toMatch(/SBC → PBX {2}SIP\/TLS {2}200 OK/);
+    expect(secure.stdout).not.toMatch(/SIP\/TCP/);
+    const plain = await trunklab(['run', 'plain-sip-eavesdrop', '--seed', '2']);
+    expect(plain.stdout).toMatch(/PBX → SBC {2}SIP\/UDP {2}REGISTER/);
+    expect(plain.stdout).not.toMatch(/SIP\/TLS/);
+  });
+
   it('exits 1 for a run that ends in its failure, and says where and why', async () => {
     const r = await trunklab(['run', 'mitm-self-signed']);
     expect(r.status).toBe(1);

@@ -52,6 +52,12 @@ describe('a missing intermediate and a wrong root, as OpenSSL reports them', () 
     return bench.shell(troubleshootingCommands(carrier).compareChainWithRoot).out;
   }
 
+  /** What the article's count (the first line of its listing, `grep -c`) prints for the chain fetched last. */
+  function countSent(): number {
+    const count = troubleshootingCommands(carrier).listSbcChain.split('\n')[0];
+    return Number(bench.shell(count).out.trim());
+  }
+
   it('missing intermediate: error 20 at depth 0, then 21; the SBC sent one certificate', async () => {
     const lonely = { ...sbc, chain: undefined };
     const { errors } = await connect(lonely, join(bench.dir, bench.files.root));
@@ -60,6 +66,7 @@ describe('a missing intermediate and a wrong root, as OpenSSL reports them', () 
     const listed = await listing(lonely);
     expect(listed.match(/^subject=/gm)).toHaveLength(2); // the one certificate sent, and the installed root
     expect(listed).toContain(`issuer=CN = ${carrier.ca.intermediateName}`);
+    expect(countSent()).toBe(1);
   });
 
   it('wrong root: the same error 20, one level up (depth 1), and no 21; two certificates sent', async () => {
@@ -69,5 +76,6 @@ describe('a missing intermediate and a wrong root, as OpenSSL reports them', () 
     const listed = await listing(sbc);
     expect(listed.match(/^subject=/gm)).toHaveLength(3);
     expect(listed).toContain(`issuer=CN = ${carrier.ca.rootName}`);
+    expect(countSent()).toBe(2);
   });
 });
