@@ -16,6 +16,7 @@ import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import type { Annotation, Field } from '../wire/field';
 import { toHex } from '../wire/bytes';
+import { PACKET_TIME_MS, SAMPLES_PER_PACKET } from './g711-packetizer';
 
 export interface RtpHeaderExtension {
   /** The 16-bit profile-defined value (0xBEDE for RFC 8285 one-byte headers). */
@@ -96,7 +97,7 @@ export function writeRtpHeader(w: ByteWriter, p: Omit<RtpPacket, 'payload'>): vo
   w.uint32(p.timestamp, {
     name: 'Timestamp',
     value: `${p.timestamp >>> 0} (sampling instant, 8000 per second)`,
-    note: 'Counts samples, not packets: 160 per 20 ms packet of G.711.',
+    note: `Counts samples, not packets: ${SAMPLES_PER_PACKET} per ${PACKET_TIME_MS} ms packet of G.711.`,
     spec: SPEC,
   });
   w.uint32(p.ssrc >>> 0, {

@@ -29,7 +29,7 @@ import {
   SAMPLES_PER_PACKET,
   randomRtpStart,
 } from '../rtp/g711-packetizer';
-import { encodeG711, type G711Law } from '../rtp/g711';
+import { encodeG711, G711_PAYLOAD_TYPE, type G711Law } from '../rtp/g711';
 import { writeRtpPacket, type RtpPacket } from '../rtp/rtp-packet';
 import { writeSenderReportCompound, type ReportBlock } from '../rtp/rtcp-packet';
 import { rtpHeaderLength, type SrtpContext } from '../rtp/srtp-context';
@@ -235,7 +235,11 @@ export class MediaSession {
   }
 
   private sendRtp(packet: RtpPacket): void {
-    const plain = writeRtpPacket(packet, { note: 'Audio in G.711 µ-law: one byte per sample, 160 samples per 20 ms.' });
+    // RFC 3551 §4.5.14: the payload type says which G.711 law the bytes are in.
+    const law = packet.payloadType === G711_PAYLOAD_TYPE.pcma ? 'A-law' : 'µ-law';
+    const plain = writeRtpPacket(packet, {
+      note: `Audio in G.711 ${law}: one byte per sample, ${SAMPLES_PER_PACKET} samples per ${PACKET_TIME_MS} ms.`,
+    });
     const { ledger } = this.run;
     let record: WirePacket;
     if (this.keys) {
