@@ -34,26 +34,126 @@ interface KeptQuantity {
 }
 
 const KEPT: KeptQuantity[] = [
-  { article: 'docs/establishing-trust.mdx', quantity: '3072 bits', near: 'make an RSA key instead', why: 'key-size advice for the reader’s own key (NIST SP 800-57 Part 1 §5.6.1)' },
-  { article: 'docs/public-key-cryptography.mdx', quantity: '2048 bits', near: 'RSA (', why: 'the usual minimum RSA size, not a lab setting' },
-  { article: 'docs/public-key-cryptography.mdx', quantity: '48-byte', near: 'premaster secret', why: 'RFC 5246 §7.4.7.1 fixes the RSA premaster secret' },
-  { article: 'docs/public-key-cryptography.mdx', quantity: '2 bytes', near: 'offered, in', why: 'RFC 5246 §7.4.7.1: client_version' },
-  { article: 'docs/firewalls-and-nat.mdx', quantity: '2 hours', near: 'keep an established TCP connection', why: 'RFC 5382 REQ-5: 2 hours 4 minutes' },
-  { article: 'docs/firewalls-and-nat.mdx', quantity: '4 minutes', near: 'keep an established TCP connection', why: 'RFC 5382 REQ-5: 2 hours 4 minutes' },
-  { article: 'docs/firewalls-and-nat.mdx', quantity: '2 hours', near: 'Linux waits', why: 'Linux’s default tcp_keepalive_time' },
-  { article: 'docs/firewalls-and-nat.mdx', quantity: '7200 seconds', near: 'tcp_keepalive_time', why: 'Linux’s default tcp_keepalive_time' },
-  { article: 'docs/firewalls-and-nat.mdx', quantity: '2 minutes', near: 'RFC 4787', why: 'RFC 4787 REQ-5: UDP mapping timer' },
-  { article: 'docs/glossary.mdx', quantity: '16-bit', near: 'sequence number', why: 'RFC 3550 §5.1 fixes the sequence number field' },
-  { article: 'docs/srtp-and-sdes.mdx', quantity: '16-bit', near: 'sequence number', why: 'RFC 3550 §5.1 fixes the sequence number field' },
-  { article: 'docs/srtp-and-sdes.mdx', quantity: '4 bytes', near: 'master key identifier', why: 'the example line’s own `|1:4` (RFC 4568 §9.1)' },
-  { article: 'docs/srtp-and-sdes.mdx', quantity: '31-bit', near: 'SRTCP index', why: 'RFC 3711 §3.4 fixes the SRTCP index' },
-  { article: 'docs/srtp-mid-call.mdx', quantity: '48-bit', near: 'index', why: 'RFC 3711 §3.3.1: ROC and sequence number' },
-  { article: 'docs/srtp-mid-call.mdx', quantity: '16-bit', near: 'index', why: 'RFC 3550 §5.1 fixes the sequence number field' },
-  { article: 'docs/srtp-mid-call.mdx', quantity: 'twenty minutes', near: 'the audio\nstops after', why: 'a customer’s words: the first wrap comes at any length up to the wrap period, which the article quotes from the engine' },
-  { article: 'docs/tls-handshake.mdx', quantity: '12 bytes', near: 'whole transcript', why: 'RFC 5246 §7.4.9: verify_data_length' },
-  { article: 'docs/tls-handshake.mdx', quantity: '8 bytes', near: 'last', why: 'RFC 8446 §4.1.3: the downgrade sentinel' },
-  { article: 'docs/rehearse-your-go-live.mdx', quantity: '5060', near: 'a port other than', why: 'Wireshark’s own SIP ports, whatever the carrier uses' },
-  { article: 'docs/rehearse-your-go-live.mdx', quantity: '5061', near: 'a port other than', why: 'Wireshark’s own SIP ports, whatever the carrier uses' },
+  {
+    article: 'docs/establishing-trust.mdx',
+    quantity: '3072 bits',
+    near: 'make an RSA key instead',
+    why: 'key-size advice for the reader’s own key (NIST SP 800-57 Part 1 §5.6.1)',
+  },
+  {
+    article: 'docs/public-key-cryptography.mdx',
+    quantity: '2048 bits',
+    near: 'RSA (',
+    why: 'the usual minimum RSA size, not a lab setting',
+  },
+  {
+    article: 'docs/public-key-cryptography.mdx',
+    quantity: '48-byte',
+    near: 'premaster secret',
+    why: 'RFC 5246 §7.4.7.1 fixes the RSA premaster secret',
+  },
+  {
+    article: 'docs/public-key-cryptography.mdx',
+    quantity: '2 bytes',
+    near: 'offered, in',
+    why: 'RFC 5246 §7.4.7.1: client_version',
+  },
+  {
+    article: 'docs/firewalls-and-nat.mdx',
+    quantity: '2 hours',
+    near: 'keep an established TCP connection',
+    why: 'RFC 5382 REQ-5: 2 hours 4 minutes',
+  },
+  {
+    article: 'docs/firewalls-and-nat.mdx',
+    quantity: '4 minutes',
+    near: 'keep an established TCP connection',
+    why: 'RFC 5382 REQ-5: 2 hours 4 minutes',
+  },
+  {
+    article: 'docs/firewalls-and-nat.mdx',
+    quantity: '2 hours',
+    near: 'Linux waits',
+    why: 'Linux’s default tcp_keepalive_time',
+  },
+  {
+    article: 'docs/firewalls-and-nat.mdx',
+    quantity: '7200 seconds',
+    near: 'tcp_keepalive_time',
+    why: 'Linux’s default tcp_keepalive_time',
+  },
+  {
+    article: 'docs/firewalls-and-nat.mdx',
+    quantity: '2 minutes',
+    near: 'RFC 4787',
+    why: 'RFC 4787 REQ-5: UDP mapping timer',
+  },
+  {
+    article: 'docs/glossary.mdx',
+    quantity: '16-bit',
+    near: 'sequence number',
+    why: 'RFC 3550 §5.1 fixes the sequence number field',
+  },
+  {
+    article: 'docs/srtp-and-sdes.mdx',
+    quantity: '16-bit',
+    near: 'sequence number',
+    why: 'RFC 3550 §5.1 fixes the sequence number field',
+  },
+  {
+    article: 'docs/srtp-and-sdes.mdx',
+    quantity: '4 bytes',
+    near: 'master key identifier',
+    why: 'the example line’s own `|1:4` (RFC 4568 §9.1)',
+  },
+  {
+    article: 'docs/srtp-and-sdes.mdx',
+    quantity: '31-bit',
+    near: 'SRTCP index',
+    why: 'RFC 3711 §3.4 fixes the SRTCP index',
+  },
+  {
+    article: 'docs/srtp-mid-call.mdx',
+    quantity: '48-bit',
+    near: 'index',
+    why: 'RFC 3711 §3.3.1: ROC and sequence number',
+  },
+  {
+    article: 'docs/srtp-mid-call.mdx',
+    quantity: '16-bit',
+    near: 'index',
+    why: 'RFC 3550 §5.1 fixes the sequence number field',
+  },
+  {
+    article: 'docs/srtp-mid-call.mdx',
+    quantity: 'twenty minutes',
+    near: 'the audio\nstops after',
+    why: 'a customer’s words: the first wrap comes at any length up to the wrap period, which the article quotes from the engine',
+  },
+  {
+    article: 'docs/tls-handshake.mdx',
+    quantity: '12 bytes',
+    near: 'whole transcript',
+    why: 'RFC 5246 §7.4.9: verify_data_length',
+  },
+  {
+    article: 'docs/tls-handshake.mdx',
+    quantity: '8 bytes',
+    near: 'last',
+    why: 'RFC 8446 §4.1.3: the downgrade sentinel',
+  },
+  {
+    article: 'docs/rehearse-your-go-live.mdx',
+    quantity: '5060',
+    near: 'a port other than',
+    why: 'Wireshark’s own SIP ports, whatever the carrier uses',
+  },
+  {
+    article: 'docs/rehearse-your-go-live.mdx',
+    quantity: '5061',
+    near: 'a port other than',
+    why: 'Wireshark’s own SIP ports, whatever the carrier uses',
+  },
 ];
 
 const TIME = String.raw`ms|milliseconds?|seconds?|sec|s|min|minutes?|hours?|days?`;
@@ -116,7 +216,11 @@ function handTypedQuantities(article: string, source: string): Found[] {
 }
 
 function isKept(f: Found, k: KeptQuantity): boolean {
-  return k.article === f.article && k.quantity.toLowerCase() === f.quantity.toLowerCase().replace(/\s+/g, ' ') && f.context.includes(k.near);
+  return (
+    k.article === f.article &&
+    k.quantity.toLowerCase() === f.quantity.toLowerCase().replace(/\s+/g, ' ') &&
+    f.context.includes(k.near)
+  );
 }
 
 function articles(dir = DOCS_DIR): string[] {
@@ -138,7 +242,9 @@ describe('numbers in the articles', () => {
   });
 
   it('keeps no excuse for a number that is gone', () => {
-    const stale = KEPT.filter((k) => !found.some((f) => isKept(f, k))).map((k) => `${k.article}: "${k.quantity}" near "${k.near}"`);
+    const stale = KEPT.filter((k) => !found.some((f) => isKept(f, k))).map(
+      (k) => `${k.article}: "${k.quantity}" near "${k.near}"`,
+    );
     expect(stale).toEqual([]);
   });
 });

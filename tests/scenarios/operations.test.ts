@@ -69,7 +69,9 @@ describe('nat-idle-timeout', () => {
     expect(firstDrop.time - t.steps[firstDrop.index - 1].time).toBeGreaterThan(clock.routerIdleMinutes * 60_000);
     const refresh = dropped.find((s) => s.from === 'pbx' && s.summary.startsWith('REGISTER'))!;
     expect(minute(refresh)).toBe(clock.refreshMinute);
-    expect(text(sip(t, 'pbx', 'REGISTER')[0])).toMatch(new RegExp(`^Expires: ${clock.registrationMinutes * 60}\\r?$`, 'm'));
+    expect(text(sip(t, 'pbx', 'REGISTER')[0])).toMatch(
+      new RegExp(`^Expires: ${clock.registrationMinutes * 60}\\r?$`, 'm'),
+    );
     const invites = sip(t, 'sbc', 'INVITE');
     expect(minute(invites.at(-1)!)).toBe(clock.secondCallMinute);
 

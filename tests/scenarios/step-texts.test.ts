@@ -78,12 +78,14 @@ describe('SRTP, in the numbers its packets carry', () => {
   it('a plain RTP packet’s field notes quote its own payload and timestamp step, and its payload type’s law', async () => {
     const t = await run('plain-sip-eavesdrop');
     const [first, second] = t.steps.filter((s) => s.protocol === 'RTP' && s.from === 'pbx');
-    const rtp = (s: Step) => s.fields[0].children!.find((f) => f.name === 'UDP')!.children!.find((f) => f.name === 'RTP')!;
+    const rtp = (s: Step) =>
+      s.fields[0].children!.find((f) => f.name === 'UDP')!.children!.find((f) => f.name === 'RTP')!;
     const field = (s: Step, name: string) => rtp(s).children!.find((f) => f.name === name)!;
     const payload = field(first, 'Payload');
     const samples = payload.end - payload.start;
     // RFC 3551 §4.5.14: G.711 codes one sample in one byte; the timestamp advances by the samples sent.
-    const step = parseInt(field(second, 'Timestamp').value ?? '', 10) - parseInt(field(first, 'Timestamp').value ?? '', 10);
+    const step =
+      parseInt(field(second, 'Timestamp').value ?? '', 10) - parseInt(field(first, 'Timestamp').value ?? '', 10);
     expect(step).toBe(samples);
     expect(payload.note).toContain(`${samples} samples per ${PACKET_TIME_MS} ms`);
     expect(field(first, 'Timestamp').note).toContain(`${step} per ${PACKET_TIME_MS} ms packet`);

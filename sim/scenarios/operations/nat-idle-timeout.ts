@@ -41,8 +41,7 @@ export const NAT_SCENARIOS: ScenarioDefinition[] = [
   {
     id: 'nat-idle-timeout',
     title: 'A NAT router forgets an idle trunk',
-    summary:
-      `The PBX registers over TLS and waits for calls. Its NAT router forgets the connection after ${T.routerIdleMinutes} minutes without a packet, so a call for the customer at minute ${T.firstCallMinute} is dropped at the router and the SBC gives up after ${timerBSeconds} s. At minute ${T.refreshMinute} the PBX’s registration refresh goes unanswered too; it connects again, registers, and the call at minute ${T.secondCallMinute} rings.`,
+    summary: `The PBX registers over TLS and waits for calls. Its NAT router forgets the connection after ${T.routerIdleMinutes} minutes without a packet, so a call for the customer at minute ${T.firstCallMinute} is dropped at the router and the SBC gives up after ${timerBSeconds} s. At minute ${T.refreshMinute} the PBX’s registration refresh goes unanswered too; it connects again, registers, and the call at minute ${T.secondCallMinute} rings.`,
     lesson:
       'Calls towards a registered PBX ride on the connection the PBX keeps open: when a router on the way forgets it, those calls fail silently until the PBX re-registers. Keep the connection busy more often than the shortest idle timeout on the path: CRLF keepalives (RFC 5626) or OPTIONS pings.',
     article: '/docs/firewalls-and-nat/#idle-connections-and-keepalives',
