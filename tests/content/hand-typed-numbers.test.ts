@@ -127,7 +127,7 @@ const KEPT: KeptQuantity[] = [
   {
     article: 'docs/srtp-mid-call.mdx',
     quantity: 'twenty minutes',
-    near: 'the audio\nstops after',
+    near: 'the audio stops after',
     why: 'a customer’s words: the first wrap comes at any length up to the wrap period, which the article quotes from the engine',
   },
   {
@@ -219,7 +219,7 @@ function isKept(f: Found, k: KeptQuantity): boolean {
   return (
     k.article === f.article &&
     k.quantity.toLowerCase() === f.quantity.toLowerCase().replace(/\s+/g, ' ') &&
-    f.context.includes(k.near)
+    f.context.replace(/\s+/g, ' ').includes(k.near)
   );
 }
 
