@@ -23,8 +23,13 @@ export interface UdpAddressing {
 
 const SPEC = 'RFC 768';
 
-/** Writes an IPv4 packet carrying one UDP datagram around `payload`. */
-export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
+/**
+ * Writes an IPv4 packet carrying one UDP datagram around `payload`. With
+ * `handedOver`, the payload was written for this datagram alone (a socket's
+ * send): its field tree is moved into the packet's rather than copied, and the
+ * caller must not use it again.
+ */
+export function writeUdpPacket(a: UdpAddressing, payload: Encoded, handedOver = false): Encoded {
   const length = 8 + payload.bytes.length;
   // The checksum covers a pseudo-header of addresses, protocol and length (RFC 768).
   const pseudo = new Uint8Array(12);
@@ -57,7 +62,8 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
     note: 'Covers the addresses, the header and the payload.',
     spec: SPEC,
   });
-  w.embed(payload);
+  if (handedOver) w.adopt(payload);
+  else w.embed(payload);
   udp();
   ip();
   return w.finish();
