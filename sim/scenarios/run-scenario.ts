@@ -119,19 +119,19 @@ export async function* runScenarioSteps(
     steps.push(step);
     return step;
   };
-  const ready = function* () {
-    while (steps.length < records.length && settled(records[steps.length])) yield build(records[steps.length]);
-  };
+  // Whether the next step is final: written out at each yield below rather than delegated to a
+  // generator, which would cost an object per network event even when no step is ready.
+  const nextIsReady = () => steps.length < records.length && settled(records[steps.length]);
   // A run with calls towards the PBX lasts until the last of them, and a while more.
   const limitMs = Math.max(MAX_VIRTUAL_MS, ...(setup.sbc.incomingCallsAtMs ?? []).map((t) => t + MAX_VIRTUAL_MS));
   for (;;) {
     const stepped = net.network.step();
     if (!(typeof stepped === 'boolean' ? stepped : await stepped)) break;
     if (net.network.nowUs() > limitMs * 1000) break;
-    if (!holdSteps) yield* ready();
+    if (!holdSteps) while (nextIsReady()) yield build(records[steps.length]);
   }
   if (setup.attacker.kind === 'steal-key') await stealKeyAndDecrypt(run);
-  yield* ready();
+  while (nextIsReady()) yield build(records[steps.length]);
   // Anything still travelling when the run stopped (nothing, unless the safety net fired).
   while (steps.length < records.length) yield build(records[steps.length]);
 
