@@ -12,7 +12,16 @@ export interface Endpoint {
 /** Addresses already parsed: a run uses a handful, on every packet. */
 const parsed = new Map<string, Uint8Array>();
 
+/** The four bytes of a dotted quad, in an array of the caller's own. */
 export function ipv4Bytes(ip: string): Uint8Array {
+  return sharedIpv4Bytes(ip).slice();
+}
+
+/**
+ * The four bytes of a dotted quad, shared with every other caller: read them
+ * (the header writers copy them into their packets), never change them.
+ */
+export function sharedIpv4Bytes(ip: string): Uint8Array {
   let bytes = parsed.get(ip);
   if (!bytes) {
     const parts = ip.split('.').map(Number);
@@ -22,7 +31,7 @@ export function ipv4Bytes(ip: string): Uint8Array {
     bytes = Uint8Array.from(parts);
     if (parsed.size < 1024) parsed.set(ip, bytes);
   }
-  return bytes.slice();
+  return bytes;
 }
 
 export function formatIpv4(bytes: Uint8Array): string {

@@ -125,7 +125,8 @@ export class Host {
     const socket = new UdpSocket(
       { ip, port },
       {
-        sendUdp: (from, to, payload) => this.send({ transport: 'udp', src: from, dst: to, payload }),
+        // A socket's datagram is written for its packet alone (UdpSocket.send): its fields move, uncopied.
+        sendUdp: (from, to, payload) => this.send({ transport: 'udp', src: from, dst: to, payload }, undefined, true),
         unbind: (s) => this.udp.delete(formatEndpoint(s.local)),
       },
     );
@@ -140,11 +141,15 @@ export class Host {
     return port;
   }
 
-  /** Sends a packet this host's stack built, numbering its IPv4 Identification. */
-  send(spec: UnnumberedPacketSpec, stream?: StreamPosition): WirePacket {
+  /**
+   * Sends a packet this host's stack built, numbering its IPv4 Identification.
+   * @param payloadHandedOver see `writePacket`
+   */
+  send(spec: UnnumberedPacketSpec, stream?: StreamPosition, payloadHandedOver = false): WirePacket {
     const ipId = this.ipId;
     this.ipId = (this.ipId + 1) & 0xffff;
-    return this.network.transmit(this, writePacket({ ...spec, ipId } as PacketSpec), { origin: 'sent', stream });
+    const packet = writePacket({ ...spec, ipId } as PacketSpec, payloadHandedOver);
+    return this.network.transmit(this, packet, { origin: 'sent', stream });
   }
 
   /** Whether a socket of this host would take the packet (what an interceptor checks before taking it). */

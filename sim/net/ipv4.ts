@@ -5,8 +5,8 @@
 import { ByteWriter } from '../wire/writer';
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
-import type { Field } from '../wire/field';
-import { formatIpv4, ipv4Bytes } from './address';
+import type { Annotation, Field } from '../wire/field';
+import { formatIpv4, sharedIpv4Bytes } from './address';
 import { internetChecksum } from './checksum';
 
 export const IP_PROTOCOL = { tcp: 6, udp: 17 } as const;
@@ -39,6 +39,21 @@ export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
   return w.finish();
 }
 
+/* The annotations of the header's fixed fields, made once: every packet of a run has them. */
+const VERSION_IHL: Annotation<number> = { name: 'Version, IHL', value: 'IPv4, 20-byte header', spec: SPEC };
+const TYPE_OF_SERVICE: Annotation<number> = {
+  name: 'Type of service',
+  value: '0',
+  note: 'No priority marking.',
+  spec: SPEC,
+};
+const IDENTIFICATION: Annotation<number> = {
+  name: 'Identification',
+  note: 'Numbers the packets a host sends.',
+  spec: SPEC,
+};
+const FLAGS_DONT_FRAGMENT: Annotation<number> = { name: 'Flags, fragment offset', value: "Don't fragment", spec: SPEC };
+
 /**
  * Writes the 20-byte header of a packet whose payload (`payloadLength`
  * bytes) the caller writes next, into the same writer: the `IPv4` group stays
@@ -47,22 +62,29 @@ export function writeIpv4Packet(h: Ipv4Header, payload: Encoded): Encoded {
 export function writeIpv4Header(w: ByteWriter, h: Ipv4Header, payloadLength: number): () => void {
   const totalLength = 20 + payloadLength;
   const ttl = h.ttl ?? 64;
-  const src = ipv4Bytes(h.src);
-  const dst = ipv4Bytes(h.dst);
+  const src = sharedIpv4Bytes(h.src);
+  const dst = sharedIpv4Bytes(h.dst);
   const protocol = IP_PROTOCOL[h.protocol];
   // The checksum covers the header with the checksum field as zero (RFC 791 §3.1).
   const draft = new Uint8Array(20);
-  draft.set([0x45, 0, totalLength >> 8, totalLength & 0xff, h.id >> 8, h.id & 0xff, 0x40, 0, ttl, protocol]);
+  draft[0] = 0x45;
+  draft[2] = totalLength >> 8;
+  draft[3] = totalLength & 0xff;
+  draft[4] = h.id >> 8;
+  draft[5] = h.id & 0xff;
+  draft[6] = 0x40;
+  draft[8] = ttl;
+  draft[9] = protocol;
   draft.set(src, 12);
   draft.set(dst, 16);
   const checksum = internetChecksum(draft);
 
   const ip = w.group({ name: 'IPv4', layer: 'ipv4', value: `${h.src} → ${h.dst}`, spec: SPEC });
-  w.uint8(0x45, { name: 'Version, IHL', value: 'IPv4, 20-byte header', spec: SPEC });
-  w.uint8(0, { name: 'Type of service', value: '0', note: 'No priority marking.', spec: SPEC });
+  w.uint8(0x45, VERSION_IHL);
+  w.uint8(0, TYPE_OF_SERVICE);
   w.uint16(totalLength, { name: 'Total length', value: `${totalLength} bytes`, spec: SPEC });
-  w.uint16(h.id, { name: 'Identification', note: 'Numbers the packets a host sends.', spec: SPEC });
-  w.uint16(0x4000, { name: 'Flags, fragment offset', value: "Don't fragment", spec: SPEC });
+  w.uint16(h.id, IDENTIFICATION);
+  w.uint16(0x4000, FLAGS_DONT_FRAGMENT);
   w.uint8(ttl, { name: 'Time to live', value: `${ttl} hops`, spec: SPEC });
   w.uint8(protocol, { name: 'Protocol', value: `${h.protocol.toUpperCase()} (${protocol})`, spec: SPEC });
   w.uint16(checksum, {

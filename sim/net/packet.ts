@@ -50,11 +50,16 @@ export type PacketSpec = TcpPacketSpec | UdpPacketSpec;
 /** A packet before its host numbers it (IPv4 Identification). */
 export type UnnumberedPacketSpec = Omit<TcpPacketSpec, 'ipId'> | Omit<UdpPacketSpec, 'ipId'>;
 
-export function writePacket(p: PacketSpec): Encoded {
+/**
+ * @param payloadHandedOver a UDP payload written for this packet alone, whose
+ *   field tree may be moved into the packet's (see `writeUdpPacket`)
+ */
+export function writePacket(p: PacketSpec, payloadHandedOver = false): Encoded {
   if (p.transport === 'udp') {
     return writeUdpPacket(
       { src: p.src.ip, dst: p.dst.ip, srcPort: p.src.port, dstPort: p.dst.port, ipId: p.ipId, ttl: p.ttl },
       p.payload,
+      payloadHandedOver,
     );
   }
   const segment = writeTcpSegment(

@@ -22,7 +22,11 @@ export class UdpSocket {
     private readonly host: UdpHostContext,
   ) {}
 
-  /** Sends one datagram now; returns the wire record of the packet. */
+  /**
+   * Sends one datagram now; returns the wire record of the packet. An
+   * `Encoded` payload's field tree becomes part of the packet's (moved, not
+   * copied): write it for this datagram and do not use it again.
+   */
   send(to: Endpoint, payload: Uint8Array | Encoded, name = 'UDP payload'): WirePacket {
     if (this.closed) throw new Error(`UDP socket ${this.local.ip}:${this.local.port} is closed`);
     const encoded: Encoded =

@@ -5,8 +5,8 @@
 import { ByteWriter } from '../wire/writer';
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
-import { shiftFields, type Field } from '../wire/field';
-import { ipv4Bytes } from './address';
+import { shiftFields, type Annotation, type Field } from '../wire/field';
+import { sharedIpv4Bytes } from './address';
 import { transportPseudoHeader } from './pseudo-header';
 import { internetChecksum } from './checksum';
 import { IP_PROTOCOL, writeIpv4Header, type Encoded } from './ipv4';
@@ -22,14 +22,21 @@ export interface UdpAddressing {
 }
 
 const SPEC = 'RFC 768';
+/** The one header field whose annotation is the same in every datagram, made once. */
+const SOURCE_PORT: Annotation<number> = { name: 'Source port', spec: SPEC };
 
-/** Writes an IPv4 packet carrying one UDP datagram around `payload`. */
-export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
+/**
+ * Writes an IPv4 packet carrying one UDP datagram around `payload`. With
+ * `handedOver`, the payload was written for this datagram alone (a socket's
+ * send): its field tree is moved into the packet's rather than copied, and the
+ * caller must not use it again.
+ */
+export function writeUdpPacket(a: UdpAddressing, payload: Encoded, handedOver = false): Encoded {
   const length = 8 + payload.bytes.length;
   // The checksum covers a pseudo-header of addresses, protocol and length (RFC 768).
   const pseudo = new Uint8Array(12);
-  pseudo.set(ipv4Bytes(a.src), 0);
-  pseudo.set(ipv4Bytes(a.dst), 4);
+  pseudo.set(sharedIpv4Bytes(a.src), 0);
+  pseudo.set(sharedIpv4Bytes(a.dst), 4);
   pseudo.set([0, IP_PROTOCOL.udp, length >> 8, length & 0xff], 8);
   const header = Uint8Array.of(
     a.srcPort >> 8,
@@ -48,7 +55,7 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
   const w = new ByteWriter(20 + length);
   const ip = writeIpv4Header(w, { src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, length);
   const udp = w.group({ name: 'UDP', layer: 'udp', value: `${a.srcPort} → ${a.dstPort}`, spec: SPEC });
-  w.uint16(a.srcPort, { name: 'Source port', spec: SPEC });
+  w.uint16(a.srcPort, SOURCE_PORT);
   w.uint16(a.dstPort, { name: 'Destination port', value: describePort(a.dstPort), spec: SPEC });
   w.uint16(length, { name: 'Length', value: `${length} bytes`, note: 'Header and payload.', spec: SPEC });
   w.uint16(checksum, {
@@ -57,7 +64,8 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded): Encoded {
     note: 'Covers the addresses, the header and the payload.',
     spec: SPEC,
   });
-  w.embed(payload);
+  if (handedOver) w.adopt(payload);
+  else w.embed(payload);
   udp();
   ip();
   return w.finish();
@@ -80,8 +88,8 @@ export function encodeUdpPacket(a: UdpAddressing, payload: Uint8Array): Uint8Arr
   view.setUint16(6, 0x4000);
   view.setUint8(8, a.ttl ?? 64);
   view.setUint8(9, IP_PROTOCOL.udp);
-  out.set(ipv4Bytes(a.src), 12);
-  out.set(ipv4Bytes(a.dst), 16);
+  out.set(sharedIpv4Bytes(a.src), 12);
+  out.set(sharedIpv4Bytes(a.dst), 16);
   view.setUint16(10, internetChecksum(out.subarray(0, 20)));
   // UDP header (RFC 768), then the payload.
   view.setUint16(20, a.srcPort);

@@ -110,23 +110,28 @@ export async function* runScenarioSteps(
   // A bare ACK or an alert stays in the phase of its own connection, not of whatever was sent last.
   const phases = new Map<string, Phase>();
   const build = (record: WirePacket): Step => {
-    const flow = [formatEndpoint(record.src), formatEndpoint(record.dst)].sort().join(' ');
+    // The two endpoints in a fixed order, so both directions of a connection share one key.
+    const a = formatEndpoint(record.src);
+    const b = formatEndpoint(record.dst);
+    const flow = a < b ? `${a} ${b}` : `${b} ${a}`;
     const step = buildStep(run, record, steps.length, phases.get(flow) ?? steps.at(-1)?.phase);
     phases.set(flow, step.phase);
     steps.push(step);
     return step;
   };
-  const ready = function* () {
-    while (steps.length < records.length && settled(records[steps.length])) yield build(records[steps.length]);
-  };
+  // Whether the next step is final: written out at each yield below rather than delegated to a
+  // generator, which would cost an object per network event even when no step is ready.
+  const nextIsReady = () => steps.length < records.length && settled(records[steps.length]);
   // A run with calls towards the PBX lasts until the last of them, and a while more.
   const limitMs = Math.max(MAX_VIRTUAL_MS, ...(setup.sbc.incomingCallsAtMs ?? []).map((t) => t + MAX_VIRTUAL_MS));
-  while (await net.network.step()) {
+  for (;;) {
+    const stepped = net.network.step();
+    if (!(typeof stepped === 'boolean' ? stepped : await stepped)) break;
     if (net.network.nowUs() > limitMs * 1000) break;
-    if (!holdSteps) yield* ready();
+    if (!holdSteps) while (nextIsReady()) yield build(records[steps.length]);
   }
   if (setup.attacker.kind === 'steal-key') await stealKeyAndDecrypt(run);
-  yield* ready();
+  while (nextIsReady()) yield build(records[steps.length]);
   // Anything still travelling when the run stopped (nothing, unless the safety net fired).
   while (steps.length < records.length) yield build(records[steps.length]);
 

@@ -6,7 +6,7 @@
  * RSA and verifies through node:crypto (crypto/native.ts), with the PSS salt
  * and the encryption padding still drawn from the run's seed. A browser has
  * no raw RSA: there, PSS signing and PKCS #1 v1.5 decryption are bigint CRT
- * arithmetic with Montgomery reduction, and the rows marked "browser path"
+ * arithmetic with a sliding window, and the rows marked "browser path"
  * measure that path in Node (its V8 bigints are the same as Chromium's).
  */
 import { constants, createPrivateKey, privateDecrypt, publicEncrypt, sign, verify } from 'node:crypto';
