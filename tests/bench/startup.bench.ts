@@ -25,7 +25,7 @@ const VIA_TSX = [
   '--input-type=module',
   '-e',
   `import { register } from 'tsx/esm/api'; register();
-   const { runTrunklab } = await import(${JSON.stringify(`${ROOT}bin/trunklab-process.ts`)});
+   const { runTrunklab } = await import(${JSON.stringify(`${ROOT}bin/trunklab-process.mts`)});
    await runTrunklab(process.argv.slice(1));`,
   // Without this, node would take `--help` for its own option.
   '--',
