@@ -2,31 +2,71 @@
 // The `trunklab` command. It runs the plain JavaScript that scripts/build-cli.js
 // bundled from the TypeScript (at `npm install`, by the package's `prepare`
 // script), so it starts in a blink; with source maps, which it turns on once it
-// loads the engine (trunklab-process.ts), so a stack trace still names the
-// TypeScript. When that build is missing, or older than a source it
-// was built from (someone edited sim/ since), it runs the TypeScript itself
-// through tsx: slower to start, never out of date.
-import { readFileSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// loads the engine (trunklab-process.mts), so a stack trace still names the
+// TypeScript. When that build is missing, or older than a source it was built
+// from (someone edited sim/ since), it runs the TypeScript itself through tsx:
+// slower to start, never out of date.
+//
+// This file is CommonJS (bin/package.json), and help, a command's usage and an
+// unknown command are answered here from the table the build wrote
+// (build/cli/answers.cjs): those answers cost Node's own start and little
+// more, without the ES module loader or the command table.
+'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: see above */
+const { readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const root = fileURLToPath(new URL('../', import.meta.url));
+const root = join(__dirname, '..');
 
-/** True when the build exists and no source it lists changed after it was made. */
-function buildIsCurrent() {
+/**
+ * The build's record of what it was made from (scripts/build-cli.js), or
+ * undefined when there is no build.
+ */
+function readBuildRecord() {
   try {
-    const { builtAt, sources } = JSON.parse(readFileSync(`${root}build/cli/sources.json`, 'utf8'));
-    return sources.every((path) => statSync(root + path).mtimeMs <= builtAt);
+    return JSON.parse(readFileSync(join(root, 'build/cli/sources.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when none of these sources changed after the build was made (or went missing). */
+function unchangedSince(builtAt, sources) {
+  try {
+    return sources.every((path) => statSync(join(root, path)).mtimeMs <= builtAt);
   } catch {
     return false;
   }
 }
 
-let entry;
-if (buildIsCurrent()) {
-  entry = await import(new URL('../build/cli/trunklab.js', import.meta.url).href);
-} else {
+async function runTypeScript(argv) {
   const { register } = await import('tsx/esm/api');
   register();
-  entry = await import(new URL('trunklab-process.ts', import.meta.url).href);
+  const entry = await import(pathToFileURL(join(__dirname, 'trunklab-process.mts')).href);
+  await entry.runTrunklab(argv);
 }
-await entry.runTrunklab();
+
+async function runBuild(argv) {
+  // Before the bundle loads, so that its own frames (the command table, main) name the TypeScript too.
+  process.setSourceMapsEnabled(true);
+  const entry = await import(pathToFileURL(join(root, 'build/cli/trunklab.js')).href);
+  await entry.runTrunklab(argv);
+}
+
+const argv = process.argv.slice(2);
+const build = readBuildRecord();
+// The answers first, checked against only the sources they were made from; a command, against all the build's.
+const answer =
+  build && unchangedSince(build.builtAt, build.answerSources)
+    ? require('../build/cli/answers.cjs').answerWithoutRunning(argv)
+    : undefined;
+if (answer !== undefined) {
+  if (answer.stdout) process.stdout.write(answer.stdout);
+  if (answer.stderr) process.stderr.write(answer.stderr);
+  process.exitCode = answer.status;
+} else if (build && unchangedSince(build.builtAt, build.sources)) {
+  void runBuild(argv);
+} else {
+  void runTypeScript(argv);
+}

@@ -5,11 +5,14 @@
 // start. Every dependency is bundled in: build/cli/ is a package of its own
 // with no dependencies (`npm pack ./build/cli` makes a tarball a support
 // engineer installs with `npm install -g`). The engine's heavy parts are
-// separate chunks that a command loads when it runs, so `trunklab --help`
-// reads only the command table.
+// separate chunks that a command loads when it runs. Help, a command's usage
+// and an unknown command are answered from build/cli/answers.cjs, one small
+// CommonJS file with the command table written into it, before Node loads any
+// ES module (sim/cli/usage.ts).
 //
-// Also writes build/cli/sources.json: the project files the build read and
-// when, which bin/trunklab.js checks to tell whether the build is current.
+// Also writes build/cli/sources.json: the project files the build read (and
+// those the answers were made from) and when, which bin/trunklab.js checks to
+// tell whether the build is current.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +34,7 @@ const builtAt = Date.now();
 rmSync(staging, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { trunklab: 'bin/trunklab-process.ts' },
+  entryPoints: { trunklab: 'bin/trunklab-process.mts' },
   outdir: staging,
   bundle: true,
   splitting: true,
@@ -62,10 +65,55 @@ for (const [path, output] of Object.entries(result.metafile.outputs)) {
   rmSync(`${root}${path}.map`, { force: true });
 }
 
-const sources = Object.keys(result.metafile.inputs)
-  .filter((path) => !path.startsWith('node_modules/'))
+// The answers that need no command (help, a command's usage, an unknown command) as one small CommonJS file with
+// the command table written into it, which bin/trunklab.js requires before any ES module: see sim/cli/usage.ts.
+const { COMMANDS } = await import(`${staging}/trunklab.js`);
+const table = COMMANDS.map(({ name, synopsis, description }) => ({ name, synopsis, description }));
+const answers = await esbuild.build({
+  absWorkingDir: root,
+  stdin: {
+    contents: [
+      "import { answerWithoutRunning as answer } from './sim/cli/usage';",
+      `const COMMANDS = ${JSON.stringify(table)};`,
+      'export const answerWithoutRunning = (argv) => answer(argv, COMMANDS);',
+    ].join('\n'),
+    resolveDir: root,
+    sourcefile: 'build/cli/answers.cjs',
+    loader: 'ts',
+  },
+  outfile: `${staging}/answers.cjs`,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  metafile: true,
+  logLevel: 'warning',
+});
+
+const sources = [...Object.keys(result.metafile.inputs), ...Object.keys(answers.metafile.inputs)]
+  .filter(
+    (path, i, all) => !path.startsWith('node_modules/') && path !== 'build/cli/answers.cjs' && all.indexOf(path) === i,
+  )
   .sort();
-writeFileSync(`${staging}/sources.json`, JSON.stringify({ builtAt, sources }) + '\n');
+// What the answers were made from: the command table (the entry chunk and what it imports statically) and
+// sim/cli/usage.ts. bin/trunklab.js checks only these before answering help, and the rest before running a command.
+const tableChunks = new Set();
+const visit = (output) => {
+  if (tableChunks.has(output)) return;
+  tableChunks.add(output);
+  for (const i of result.metafile.outputs[output].imports)
+    if (i.kind === 'import-statement' && !i.external) visit(i.path);
+};
+visit(`build/cli.${process.pid}/trunklab.js`);
+const answerSources = [
+  ...new Set([
+    ...[...tableChunks].flatMap((output) => Object.keys(result.metafile.outputs[output].inputs)),
+    ...Object.keys(answers.metafile.inputs),
+  ]),
+]
+  .filter((path) => sources.includes(path))
+  .sort();
+writeFileSync(`${staging}/sources.json`, JSON.stringify({ builtAt, answerSources, sources }) + '\n');
 // The metafile names outputs by where they were written; name them by where they end up.
 const outputs = Object.fromEntries(
   Object.entries(result.metafile.outputs).map(([path, output]) => [
@@ -77,9 +125,24 @@ const outputs = Object.fromEntries(
   ]),
 );
 writeFileSync(`${staging}/meta.json`, JSON.stringify({ ...result.metafile, outputs }));
+// The package's own command: CommonJS, like bin/trunklab.js, so help and usage errors never load an ES module.
 writeFileSync(
-  `${staging}/bin.js`,
-  "#!/usr/bin/env node\nconst { runTrunklab } = await import('./trunklab.js');\nawait runTrunklab();\n",
+  `${staging}/bin.cjs`,
+  [
+    '#!/usr/bin/env node',
+    "'use strict';",
+    'const argv = process.argv.slice(2);',
+    "const answer = require('./answers.cjs').answerWithoutRunning(argv);",
+    'if (answer === undefined) {',
+    '  process.setSourceMapsEnabled(true);',
+    "  void import('./trunklab.js').then((entry) => entry.runTrunklab(argv));",
+    '} else {',
+    '  if (answer.stdout) process.stdout.write(answer.stdout);',
+    '  if (answer.stderr) process.stderr.write(answer.stderr);',
+    '  process.exitCode = answer.status;',
+    '}',
+    '',
+  ].join('\n'),
   { mode: 0o755 },
 );
 writeFileSync(
@@ -93,8 +156,8 @@ writeFileSync(
       license: pkg.license,
       type: 'module',
       engines: pkg.engines,
-      bin: { trunklab: 'bin.js' },
-      files: ['bin.js', 'trunklab.js', 'trunklab.js.map', 'chunks/'],
+      bin: { trunklab: 'bin.cjs' },
+      files: ['bin.cjs', 'answers.cjs', 'trunklab.js', 'trunklab.js.map', 'chunks/'],
     },
     null,
     2,

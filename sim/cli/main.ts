@@ -6,35 +6,17 @@
 import { COMMANDS } from './commands';
 import { EXIT, UsageError, type CliContext } from './io';
 import { isParseError } from '../wire/parse-error';
-
-export function helpText(): string {
-  return [
-    'trunklab — the Secure Trunk Lab engine on the command line',
-    '',
-    'Commands:',
-    ...COMMANDS.flatMap((c) => [`  ${c.synopsis}`, `      ${c.description}`]),
-    '',
-    'Exit status: 0 success, 1 a verdict of failure, 2 bad usage or unreadable input.',
-    'Run `trunklab COMMAND --help` for a command’s options.',
-    '',
-  ].join('\n');
-}
+import { answerWithoutRunning } from './usage';
 
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const answer = answerWithoutRunning(argv, COMMANDS);
+  if (answer) {
+    if (answer.stdout) ctx.stdout(answer.stdout);
+    if (answer.stderr) ctx.stderr(answer.stderr);
+    return answer.status;
+  }
   const [name, ...args] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    ctx.stdout(helpText());
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    ctx.stderr(`trunklab: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
-    return EXIT.usage;
-  }
-  if (args.includes('--help') || args.includes('-h')) {
-    ctx.stdout(`usage: ${command.synopsis}\n${command.description}\n`);
-    return EXIT.ok;
-  }
+  const command = COMMANDS.find((c) => c.name === name)!;
   try {
     return await command.run(args, ctx);
   } catch (e) {

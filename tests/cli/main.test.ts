@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { trunklabProcess } from './trunklab';
+
+const BIN = fileURLToPath(new URL('../../bin/trunklab.js', import.meta.url));
 
 describe('trunklab', () => {
   it('lists its commands with --help', () => {
@@ -40,5 +44,17 @@ describe('trunklab', () => {
     const badOption = trunklabProcess(['run', 'options-keepalive', '--frob']);
     expect(badOption.status).toBe(2);
     expect(badOption.stderr).toMatch(/unknown option '--frob'/i);
+  });
+
+  it('stops quietly when its reader closes the pipe early (`trunklab scenarios | head -1`)', async () => {
+    // A shell pipeline whose reader takes one line and leaves, as `head -1` does.
+    const proc = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" scenarios | head -c 1 >/dev/null`], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    proc.stderr.on('data', (d) => (stderr += d));
+    const status = await new Promise((resolve) => proc.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 });

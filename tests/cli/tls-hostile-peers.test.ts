@@ -5,7 +5,7 @@
  * never close. Each command must give its verdict and end by itself; a run
  * still going after its limit is killed and fails the test (status null).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -183,6 +183,38 @@ describe.concurrent('tls-connect ends by itself, whatever the peer does', () => 
       expect(r.stdout).toMatch(verdict);
     } finally {
       peer.close();
+    }
+  });
+
+  it('a port that never completes the TCP handshake (a black hole, as behind a firewall that drops)', async () => {
+    // A listener that never accepts (stopped): with a backlog of 1 its queue is full after two connections, and
+    // Linux then drops each SYN, so a connect() waits as it would for a host that never answers.
+    const listener = spawn(
+      process.execPath,
+      [
+        '-e',
+        "require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, function () {" +
+          " process.stdout.write(this.address().port + '\\n', () => process.kill(process.pid, 'SIGSTOP')); });",
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const fillers: Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => listener.stdout.once('data', (d) => resolve(Number(d))));
+      // Two connections fill the queue; the others wait, as the command's will.
+      await new Promise<void>((resolve) => {
+        let connected = 0;
+        for (let i = 0; i < 4; i++) {
+          const filler = connect({ host: '127.0.0.1', port }).on('error', () => undefined);
+          fillers.push(filler.once('connect', () => ++connected === 2 && resolve()));
+        }
+      });
+      const r = await trunklabAsync(['tls-connect', `127.0.0.1:${port}`, '--ca', pki.ca, '--timeout', '2'], LIMIT_MS);
+      expect(r.status, `did not exit by itself: ${r.stdout}${r.stderr}`).toBe(1);
+      expect(r.stdout).toContain(`no connection to 127.0.0.1:${port} within 2 s`);
+    } finally {
+      for (const f of fillers) f.destroy();
+      listener.kill('SIGKILL');
     }
   });
 

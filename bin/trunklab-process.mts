@@ -4,12 +4,16 @@
  * because it composes the engine with the carrier profile, which the engine
  * never imports itself. scripts/build-cli.js bundles it (and everything it
  * imports) into plain JavaScript in build/cli/; bin/trunklab.js runs that.
+ * An ES module whatever bin/package.json says (.mts): bin/ is CommonJS so
+ * that bin/trunklab.js starts without the ES module loader.
  */
 import carrier from '../content/carrier.json';
 import type { CarrierProfile } from '../sim/carrier';
 import { main } from '../sim/cli/main';
 
 export { main };
+/** The command table, from which scripts/build-cli.js writes the answers bin/trunklab.js gives without it. */
+export { COMMANDS } from '../sim/cli/commands';
 
 async function readStdin(limit: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
@@ -32,6 +36,12 @@ export async function runTrunklab(argv: string[] = process.argv.slice(2)): Promi
     process.setSourceMapsEnabled(true);
     await import('reflect-metadata');
   }
+  // A reader that stops early (`trunklab scenarios | head -1`) closes the pipe: the output ends there, quietly,
+  // as with any Unix command, rather than as an unhandled 'error' event's stack trace.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit();
+  });
   process.exitCode = await main(argv, {
     carrier: carrier as CarrierProfile,
     stdout: (text) => void process.stdout.write(text),
