@@ -15,6 +15,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from '@playwright/test';
 
+/**
+ * The axe rules a change of colour scheme can break. A page's dark theme changes colours only, so a page checked
+ * with every rule in the light theme is checked with these in the dark.
+ */
+export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
+
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeScope {

@@ -4,7 +4,7 @@
  *
  * Mermaid measures text in a real browser, so rendering needs a Chromium at
  * build time (found as `scripts/tools.js` `findChromium()` says:
- * TRUNKLAB_CHROMIUM, Playwright's own, Debian's /usr/bin/chromium).
+ * TRUNKLAB_CHROMIUM, Playwright's own, Debian's headless shell or Chromium).
  *
  * A build on a machine without one still succeeds: each diagram stays on the
  * page as its mermaid source in a labelled code block (readable, and exact),
@@ -42,7 +42,7 @@ export const MERMAID_CONFIG = {
 export const SOURCE_CAPTION = 'Diagram source (mermaid). This build had no browser to draw it.';
 
 const HOW_TO_GET_A_BROWSER =
-  'Set TRUNKLAB_CHROMIUM to a Chromium binary, or on Debian run `apt-get install -y chromium`, then build again.';
+  'Set TRUNKLAB_CHROMIUM to a Chromium binary, or on Debian run `apt-get install -y chromium-headless-shell` (or `chromium`), then build again.';
 
 let chromium;
 let warned = false;
