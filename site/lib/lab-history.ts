@@ -13,17 +13,24 @@ export function readLocation(scenarios: readonly ScenarioInfo[]): ReadResult {
 
 /**
  * Connects `lab` to the history; returns the function that disconnects it. The address is
- * written a moment after the change is on screen (pushState costs milliseconds, which a step
- * should not wait for), and changes made in quick succession — a key held down — become one
- * entry.
+ * written once the reader pauses, WRITE_AFTER_MS after the last change (or at the latest
+ * WRITE_WITHIN_MS after the first, so that it never lags far behind a long playback): a
+ * history entry costs milliseconds — and in Chromium each one also has the page decode its
+ * favicon again — work that would otherwise land in the middle of the next step of a reader
+ * pressing Next again and again. Changes made in quick succession — a key held down, a run
+ * of presses — become one entry.
  */
-const WRITE_AFTER_MS = 150;
+const WRITE_AFTER_MS = 250;
+const WRITE_WITHIN_MS = 2000;
 
 export function connectHistory(lab: LabState): () => void {
   let pending: NavigationMode | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstChange = 0;
   const write = () => {
     const mode = pending;
     pending = undefined;
+    timer = undefined;
     const search = writeLabUrl(lab.location);
     if (mode === undefined || search === window.location.search) return;
     const url = `${window.location.pathname}${search}${window.location.hash}`;
@@ -31,16 +38,22 @@ export function connectHistory(lab: LabState): () => void {
     else history.replaceState(null, '', url);
   };
   lab.onnavigate = (mode) => {
-    if (pending === undefined) setTimeout(write, WRITE_AFTER_MS);
+    const now = performance.now();
+    if (pending === undefined) firstChange = now;
     pending = pending === 'push' || mode === 'push' ? 'push' : 'replace';
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(write, Math.max(0, Math.min(WRITE_AFTER_MS, firstChange + WRITE_WITHIN_MS - now)));
   };
   const onpopstate = () => {
     pending = undefined;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     const { location } = readLocation(lab.scenarios);
     void lab.apply(location);
   };
   window.addEventListener('popstate', onpopstate);
   return () => {
+    if (timer !== undefined) clearTimeout(timer);
     lab.onnavigate = undefined;
     window.removeEventListener('popstate', onpopstate);
   };

@@ -26,7 +26,11 @@ const STAGE: Record<Stage, string> = {
   complete: 'the end of the call',
 };
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+// One formatter for every count: `toLocaleString` builds a new one on each call, and a step of the lab
+// names dozens of sizes and counts.
+const COUNT = new Intl.NumberFormat('en-US');
+const count = (n: number) => COUNT.format(n);
+const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
 export const UI = {
   labName: 'Secure Trunk Lab',
@@ -57,7 +61,7 @@ export const UI = {
     `You changed ${changes}: the description above is the scenario as it stands; this run follows your change.`,
   talk: 'Talk for',
   talkPhrase: 'the phrase (about 2 s)',
-  talkSeconds: (s: number) => `${s} s (about ${(s * 100).toLocaleString('en-US')} media packets)`,
+  talkSeconds: (s: number) => `${s} s (about ${count(s * 100)} media packets)`,
   talkChoices: [5, 10, 20],
   previous: 'Previous step',
   next: 'Next step',
@@ -166,11 +170,11 @@ export const UI = {
   mediaDirection: (from: Party, to: Party, protocol: string, sent: number) =>
     `${PARTY[from]} → ${PARTY[to]}: ${plural(sent, `${protocol} packet`, `${protocol} packets`)} sent`,
   mediaTook: (to: Party, accepted: number, secure: boolean) =>
-    `the ${PARTY[to]} ${secure ? 'decrypted and played' : 'played'} ${accepted.toLocaleString('en-US')}`,
-  authFailures: (n: number) => `dropped ${n.toLocaleString('en-US')} that failed authentication`,
-  replays: (n: number) => `dropped ${n.toLocaleString('en-US')} replays`,
-  missing: (n: number) => `${n.toLocaleString('en-US')} never arrived`,
-  attackerRead: (n: number) => `the attacker on the path read ${n.toLocaleString('en-US')}`,
+    `the ${PARTY[to]} ${secure ? 'decrypted and played' : 'played'} ${count(accepted)}`,
+  authFailures: (n: number) => `dropped ${count(n)} that failed authentication`,
+  replays: (n: number) => `dropped ${count(n)} replays`,
+  missing: (n: number) => `${count(n)} never arrived`,
+  attackerRead: (n: number) => `the attacker on the path read ${count(n)}`,
   selectedField: 'Selected field',
   treeHelp: 'Arrow keys move through the fields; → opens one, ← closes it.',
   route: (src: string, dst: string, transport: string) => `${src} → ${dst} over ${transport.toUpperCase()}`,
@@ -285,7 +289,7 @@ export const UI = {
       first === last ? `Byte ${first} of ${total}` : `Bytes ${first}–${last} of ${total}`,
     noBytes: (at: number, total: number) => `No bytes: empty, at byte ${at} of ${total}`,
     onTheWire: 'on the wire',
-    moreBytes: (n: number) => ` (${n.toLocaleString('en-US')} more below)`,
+    moreBytes: (n: number) => ` (${count(n)} more below)`,
     cannotRead: (party: Party, field: string) =>
       `The ${PARTY[party]} cannot read ${field} in this packet; this is what it has.`,
     expand: 'Full inspector',

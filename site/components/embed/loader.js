@@ -101,7 +101,9 @@ function startTrunklabEmbeds(settings) {
     // own pages (the authors' article) it would protect nothing, and browsers warn about it.
     if (origin !== window.location.origin) frame.setAttribute('sandbox', settings.sandbox);
     frame.setAttribute('allow', settings.allow);
-    frame.setAttribute('loading', 'lazy');
+    // Not `loading="lazy"`: the frame is made only once its placeholder nears the viewport (below),
+    // and the browser's own lazy loading would then hold its request back for another round of
+    // layout and intersection, a wait the reader sees on a busy page.
     // Through the CSSOM, which a host page's own CSP allows where a style attribute may not be.
     frame.style.display = 'block';
     frame.style.width = '100%';
