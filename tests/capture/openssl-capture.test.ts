@@ -364,7 +364,7 @@ describe('a secure call between OpenSSL and libsrtp peers, captured on the loopb
     const c = await call({ version: '1.3', host: '127.0.0.1', iface: 'lo' });
     const cli = await trunklab(['analyze', c.capture, '--keylog', c.keyLog, '--json']);
     expect(cli.stderr).toBe('');
-    expect(cli.status).toBe(0);
+    expect(cli.status, cli.stderr).toBe(0);
     const report = JSON.parse(cli.stdout);
     expect(report.failure).toBeNull();
     expect(report.stages.map((s: { stage: string; reached: boolean }) => [s.stage, s.reached])).toEqual([
@@ -406,7 +406,7 @@ describe('a secure call between OpenSSL and libsrtp peers, captured on the loopb
       firstSequence: 100,
     });
     const cli = await trunklab(['analyze', c.capture, '--keylog', c.keyLog, '--json']);
-    expect(cli.status).toBe(1);
+    expect(cli.status, cli.stderr).toBe(1);
     const report = JSON.parse(cli.stdout);
     const frames = tsharkFields(c.capture, ['frame.number', 'udp.payload']).filter(([, p]) => p === toHex(c.tampered!));
     expect(frames).toHaveLength(1);
@@ -437,7 +437,7 @@ describe('a secure call between OpenSSL and libsrtp peers, captured on the loopb
     it(`a PBX that trusts another CA, TLS ${version} (Linux cooked v1 frames): unknown_ca from the packet that carries the alert`, async () => {
       const c = await call({ version, host: '127.0.0.1', iface: 'any', linkType: 'LINUX_SLL', trustsOtherCa: true });
       const cli = await trunklab(['analyze', c.capture, '--keylog', c.keyLog, '--json']);
-      expect(cli.status).toBe(1);
+      expect(cli.status, cli.stderr).toBe(1);
       const report = JSON.parse(cli.stdout);
       const alerts = tsharkFields(
         c.capture,

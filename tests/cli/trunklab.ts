@@ -27,6 +27,8 @@ export interface CliResult {
 export interface CliOptions {
   /** Standard input, for `-` in place of a file. */
   input?: string | Uint8Array;
+  /** Called with each piece of standard output as the command writes it (a long-running command's events). */
+  onStdout?: (text: string) => void;
 }
 
 export async function trunklab(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -35,7 +37,10 @@ export async function trunklab(args: string[], options: CliOptions = {}): Promis
   const input = typeof options.input === 'string' ? new TextEncoder().encode(options.input) : options.input;
   const status = await main(args, {
     carrier: CARRIER,
-    stdout: (text) => void (stdout += text),
+    stdout: (text) => {
+      stdout += text;
+      options.onStdout?.(text);
+    },
     stderr: (text) => void (stderr += text),
     readStdin: () => Promise.resolve(input ?? new Uint8Array()),
   });

@@ -104,6 +104,19 @@ export async function runSbc(args: string[], ctx: CliContext): Promise<number> {
       `${COMMAND}: cannot listen on ${host}:${port} (${e instanceof Error ? e.message : String(e)})`,
     );
   }
+  // Ctrl+C is handled before the SBC says it is listening: a supervisor that stops it as soon as it reads that
+  // line must find the handler in place, or the signal's default action ends the process mid-way.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      // A second Ctrl+C while stopping: leave at once.
+      process.once('SIGINT', () => process.exit(EXIT.failed));
+      void sbc.stop().then(resolve, resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   emit({
     event: 'listening',
     address: host,
@@ -116,17 +129,7 @@ export async function runSbc(args: string[], ctx: CliContext): Promise<number> {
     record: values.record ?? null,
   });
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      // A second Ctrl+C while stopping: leave at once.
-      process.once('SIGINT', () => process.exit(EXIT.failed));
-      void sbc.stop().then(resolve, resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopped;
   emit({ event: 'stopped', detail: 'every call ended, every connection closed' });
   return EXIT.ok;
 }
