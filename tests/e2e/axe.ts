@@ -21,6 +21,11 @@ import type { Locator, Page } from '@playwright/test';
  */
 export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
+/** The rules to check a page with in a colour scheme: every rule in the light theme, the colour rules in the dark. */
+export function rulesForScheme(scheme: 'light' | 'dark'): Pick<AxeScope, 'rules'> {
+  return scheme === 'dark' ? { rules: COLOUR_RULES } : {};
+}
+
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeScope {

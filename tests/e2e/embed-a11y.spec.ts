@@ -5,7 +5,7 @@
  * sideways scrolling; and `theme=` sets the colours the host asked for.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { COLOUR_RULES, seriousAxeIssues } from './axe';
+import { rulesForScheme, seriousAxeIssues } from './axe';
 import { firstScenario, stepHeading } from './embed-fixtures';
 import { waitForIslands } from './hydration';
 
@@ -15,8 +15,6 @@ const PAGES = [
   ['a page with messages', (id: string) => `/embed/${id}/?step=five&lens=root&theme=blue`],
   ['an unknown scenario', () => '/embed/?scenario=no-such-scenario'],
 ] as const;
-
-const rulesFor = (scheme: 'light' | 'dark') => (scheme === 'dark' ? { rules: COLOUR_RULES } : {});
 
 async function openEmbed(page: Page, path: string) {
   await page.goto(path);
@@ -32,7 +30,7 @@ for (const scheme of ['light', 'dark'] as const) {
       const { scenario } = await firstScenario();
       for (const [name, path] of PAGES) {
         await openEmbed(page, path(scenario.id));
-        expect(await seriousAxeIssues(page, rulesFor(scheme)), name).toEqual([]);
+        expect(await seriousAxeIssues(page, rulesForScheme(scheme)), name).toEqual([]);
       }
     });
   });

@@ -6,7 +6,7 @@
  * person to look at.
  */
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { COLOUR_RULES, seriousAxeIssues } from './axe';
+import { COLOUR_RULES, rulesForScheme, seriousAxeIssues } from './axe';
 import { waitForIslands } from './hydration';
 import { findStepWhere } from './lab-engine';
 
@@ -21,11 +21,8 @@ async function openLab(page: Page, search = '') {
  * the dark theme, which changes colours only, axe's colour rules; the light views check every rule.
  */
 async function expectNoSeriousAxeIssue(page: Page, view: View, what: string, within?: Locator) {
-  const rules = view.colorScheme === 'dark' ? { rules: COLOUR_RULES } : {};
-  expect(
-    await seriousAxeIssues(page, { ...rules, ...(within ? { within } : {}) }),
-    `axe in ${view.name}, ${what}`,
-  ).toEqual([]);
+  const scope = { ...rulesForScheme(view.colorScheme), ...(within ? { within } : {}) };
+  expect(await seriousAxeIssues(page, scope), `axe in ${view.name}, ${what}`).toEqual([]);
 }
 
 const VIEWS = [
