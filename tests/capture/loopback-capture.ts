@@ -5,11 +5,14 @@
  * else on the machine is recorded. `lo` gives Ethernet frames; `any` gives
  * Linux cooked frames (v1, or v2 with `-y LINUX_SLL2`).
  *
- * dumpcap reads the kernel's buffer in batches, so the last packets may not
- * be in the file yet when the test's traffic ends. To stop without losing
- * them, the capture also records one marker datagram on a port of its own,
- * sent last; it is stopped once the marker is in the file. The marker is a
- * datagram from an address to itself, between no parties of the trunk.
+ * dumpcap says "Capturing on" before the interface is recording (a datagram
+ * sent the moment it says so can be missing from the file), and it reads the
+ * kernel's buffer in batches, so the last packets may not be in the file yet
+ * when the test's traffic ends. Both ends are therefore proven with marker
+ * datagrams on a port of the capture's own: at the start, a marker is sent
+ * until one is in the file; at the end, one marker is sent last and the
+ * capture stopped once it is in the file. A marker is a datagram from an
+ * address to itself, between no parties of the trunk.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -39,14 +42,30 @@ export async function startCapture(
   const started = new Promise<boolean>((resolve) => {
     const check = (d: Buffer) => {
       output += d.toString();
-      // dumpcap says so once the interface is open and the filter set: packets from here on are recorded.
+      // The interface is open, but not necessarily recording yet: the start marker below proves that.
       if (/Capturing on/.test(output)) resolve(true);
     };
     proc.stderr.on('data', check);
     proc.stdout.on('data', check);
     void exited.then(() => resolve(false));
   });
-  if (!(await started)) {
+  let done = false;
+  void exited.then(() => (done = true));
+  const send = (bytes: Buffer) =>
+    new Promise<void>((resolve, reject) =>
+      marker.send(bytes, markerPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
+    );
+  const recorded = (bytes: Buffer) => existsSync(path) && readFileSync(path).includes(bytes);
+  const pause = () => new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  const begin = Buffer.from(`start of capture ${process.pid} ${Date.now()}`);
+  if (await started) {
+    while (!done) {
+      await send(begin);
+      await pause();
+      if (recorded(begin)) break;
+    }
+  }
+  if (done) {
     marker.close();
     throw new Error(`dumpcap did not start: ${output}`);
   }
@@ -56,17 +75,10 @@ export async function startCapture(
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      const text = `end of capture ${process.pid} ${Date.now()}`;
-      const bytes = Buffer.from(text);
+      const end = Buffer.from(`end of capture ${process.pid} ${Date.now()}`);
       try {
-        await new Promise<void>((resolve, reject) =>
-          marker.send(bytes, markerPort, '127.0.0.1', (e) => (e ? reject(e) : resolve())),
-        );
-        let done = false;
-        void exited.then(() => (done = true));
-        while (!done && !(existsSync(path) && readFileSync(path).includes(bytes))) {
-          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        }
+        await send(end);
+        while (!done && !recorded(end)) await pause();
       } finally {
         marker.close();
         proc.kill('SIGINT');
