@@ -20,6 +20,12 @@
  *    CANCEL of a ringing INVITE gets 200 and the INVITE 487 (§9.2).
  * 8. The SBC may end an answered call itself: `hangUp` builds the BYE from
  *    the dialog the 200 OK set up (§12.1.1, §15.1.1).
+ *
+ * A test SBC answers PBXs for days (a keepalive every half minute), so what
+ * it remembers is bounded: a server transaction is forgotten 64·T1 after its
+ * final response, by then no retransmission of its request can come (Timer J,
+ * §17.2.2; Timer H, §17.2.1; Timer L, RFC 6026 §8.7), and a call as soon as it
+ * has ended (what comes for it later is answered as for an unknown call).
  */
 import type { CarrierProfile } from '../carrier';
 import type { Clock } from '../crypto/clock';
@@ -80,10 +86,18 @@ export type SbcEvent =
   | { kind: 'call-cancelled' }
   | { kind: 'retransmission' };
 
+/**
+ * How long a server transaction is remembered after its final response: 64·T1, T1 = 500 ms (RFC 3261
+ * §17.2.2 Timer J for unreliable transports; over TLS it may be forgotten at once, and the same time is kept).
+ */
+export const SERVER_TRANSACTION_MEMORY_MS = 64 * 500;
+
 interface ServerTransaction {
   request: SipRequest;
   responses: SipResponse[];
   toTag: string;
+  /** When its final response was sent (the clock's milliseconds), once it has one. */
+  finalAt?: number;
 }
 
 export class SbcServer {
@@ -93,15 +107,12 @@ export class SbcServer {
   private sdpSession?: string;
   private sdpVersion = 0;
   /** Confirmed or early dialogs by Call-ID. */
-  private readonly calls = new Map<
-    string,
-    { state: 'ringing' | 'answered' | 'confirmed' | 'ended'; dialog?: Dialog }
-  >();
+  private readonly calls = new Map<string, { state: 'ringing' | 'answered' | 'confirmed'; dialog?: Dialog }>();
 
   constructor(
     readonly config: SbcServerConfig,
     private readonly random: RandomSource,
-    clock: Clock,
+    private readonly clock: Clock,
   ) {
     const { carrier } = config;
     this.registrar = new Registrar(
@@ -126,9 +137,29 @@ export class SbcServer {
     return { name: 'Contact', value: `<sip:${where}${tls}>` };
   }
 
+  /** Server transactions remembered now (for a request's retransmission, or a CANCEL). */
+  get rememberedTransactions(): number {
+    return this.transactions.size;
+  }
+
+  /** Records a response of the transaction; a final one starts the time after which it is forgotten. */
+  private respond(t: ServerTransaction, r: SipResponse): SipResponse {
+    t.responses.push(r);
+    if (r.status >= 200) t.finalAt = this.clock.now();
+    return r;
+  }
+
+  private forgetFinishedTransactions(): void {
+    const before = this.clock.now() - SERVER_TRANSACTION_MEMORY_MS;
+    for (const [key, t] of this.transactions) {
+      if (t.finalAt !== undefined && t.finalAt < before) this.transactions.delete(key);
+    }
+  }
+
   receive(p: ParsedSipMessage, source: { ip: string; port: number }): { send: SipResponse[]; events: SbcEvent[] } {
     const m = p.message;
     if (m.kind !== 'request') return { send: [], events: [] };
+    this.forgetFinishedTransactions();
     const via = parsedValue<Via[]>(p, 'Via')?.[0];
     const key = `${via ? viaBranch(via) : ''};${via?.host}:${via?.port ?? ''};${m.method === 'ACK' ? 'INVITE' : m.method}`;
     const known = this.transactions.get(key);
@@ -137,11 +168,8 @@ export class SbcServer {
       return { send: known.responses.slice(-1), events: [{ kind: 'retransmission' }] };
     }
     const t: ServerTransaction = { request: m, responses: [], toTag: newTag(this.random) };
-    const reply = (status: number, extra: Omit<Parameters<typeof responseTo>[2], 'toTag'> = {}) => {
-      const r = responseTo(m, status, { toTag: t.toTag, ...extra });
-      t.responses.push(r);
-      return r;
-    };
+    const reply = (status: number, extra: Omit<Parameters<typeof responseTo>[2], 'toTag'> = {}) =>
+      this.respond(t, responseTo(m, status, { toTag: t.toTag, ...extra }));
     if (m.method !== 'ACK' && m.method !== 'CANCEL') this.transactions.set(key, t);
 
     const refused = admitRequest(p, this.config.policy ?? SBC_POLICY);
@@ -168,14 +196,14 @@ export class SbcServer {
         };
       case 'REGISTER': {
         const { response, verdict } = this.registrar.handle(p, source);
-        t.responses.push(response);
+        this.respond(t, response);
         return { send: [response], events: [{ kind: 'registrar', verdict }] };
       }
       case 'INVITE': {
         const call = this.calls.get(headerValue(m, 'Call-ID')!);
         const inDialog = /;\s*tag\s*=/i.test(headerValue(m, 'To') ?? '');
         if (call?.state === 'confirmed' && inDialog) return this.reinvite(p, reply);
-        if (call && inDialog && call.state !== 'ended') {
+        if (call && inDialog) {
           // RFC 3261 §14.2: a re-INVITE before the call is set up (its first INVITE not yet acknowledged) waits.
           return {
             send: [reply(491)],
@@ -196,20 +224,20 @@ export class SbcServer {
       case 'BYE': {
         const callId = headerValue(m, 'Call-ID')!;
         const call = this.calls.get(callId);
-        if (!call || call.state === 'ended') return { send: [reply(481)], events: [] };
-        call.state = 'ended';
+        if (!call) return { send: [reply(481)], events: [] };
+        this.calls.delete(callId);
         return { send: [reply(200)], events: [{ kind: 'call-ended', callId }] };
       }
       case 'CANCEL': {
         // RFC 3261 §9.2: the CANCEL matches the INVITE's server transaction by its branch.
         const inviteKey = key.replace(/;CANCEL$/, ';INVITE');
         const invite = this.transactions.get(inviteKey);
-        const call = this.calls.get(headerValue(m, 'Call-ID')!);
+        const callId = headerValue(m, 'Call-ID')!;
+        const call = this.calls.get(callId);
         if (!invite || !call || call.state !== 'ringing') return { send: [reply(481)], events: [] };
-        call.state = 'ended';
+        this.calls.delete(callId);
         const ok = reply(200);
-        const terminated = responseTo(invite.request, 487, { toTag: invite.toTag });
-        invite.responses.push(terminated);
+        const terminated = this.respond(invite, responseTo(invite.request, 487, { toTag: invite.toTag }));
         return { send: [ok, terminated], events: [{ kind: 'call-cancelled' }] };
       }
       default:
@@ -284,8 +312,7 @@ export class SbcServer {
   ): { send: SipResponse[]; events: SbcEvent[] } {
     const m = p.message as SipRequest;
     const { carrier } = this.config;
-    const trying = responseTo(m, 100);
-    t.responses.push(trying);
+    const trying = this.respond(t, responseTo(m, 100));
     const callId = headerValue(m, 'Call-ID')!;
 
     // Who is calling: a PBX registered from this address, or a trusted address (IP authentication).
@@ -339,16 +366,17 @@ export class SbcServer {
         events: [{ kind: 'call-refused', status: 488, detail: answer.detail, failure: answer.failure }],
       };
     }
-    this.calls.set(callId, { state: 'ringing' });
     const ringing = reply(180, { headers: [this.contact(m)] });
     if (this.config.callee === 'busy') {
-      this.calls.get(callId)!.state = 'ended';
       return {
         send: [trying, ringing, reply(486)],
         events: [{ kind: 'call-refused', status: 486, detail: 'the called party is busy' }],
       };
     }
-    if (this.config.callee === 'ring') return { send: [trying, ringing], events: [] };
+    if (this.config.callee === 'ring') {
+      this.calls.set(callId, { state: 'ringing' });
+      return { send: [trying, ringing], events: [] };
+    }
     const ok = reply(200, {
       headers: [this.contact(m), { name: 'Allow', value: SBC_POLICY.methods.join(', ') }],
       body: serializeSdp(answer.sdp),
@@ -391,7 +419,7 @@ export class SbcServer {
   hangUp(callId: string, via: SipHeader): SipRequest | undefined {
     const call = this.calls.get(callId);
     if (!call?.dialog || (call.state !== 'answered' && call.state !== 'confirmed')) return undefined;
-    call.state = 'ended';
+    this.calls.delete(callId);
     call.dialog.state = 'terminated';
     return inDialogRequest(call.dialog, 'BYE', via);
   }

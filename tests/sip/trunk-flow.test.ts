@@ -12,7 +12,7 @@ import type { CarrierProfile } from '../../sim/carrier';
 import { HmacDrbg } from '../../sim/crypto/random';
 import { VirtualClock } from '../../sim/crypto/clock';
 import { PbxAgent, type PbxAgentConfig, type PbxEvent } from '../../sim/sip/pbx-agent';
-import { SbcServer, type SbcEvent, type SbcServerConfig } from '../../sim/sip/sbc-server';
+import { SbcServer, SERVER_TRANSACTION_MEMORY_MS, type SbcEvent, type SbcServerConfig } from '../../sim/sip/sbc-server';
 import { SipStreamFramer } from '../../sim/sip/stream';
 import { writeSipMessage } from '../../sim/sip/write';
 import { sipSummary, type SipMessage } from '../../sim/sip/message';
@@ -46,10 +46,11 @@ function setup(
     },
     random.fork('pbx'),
   );
+  const clock = VirtualClock.at('2026-11-26T09:00:00Z');
   const sbc = new SbcServer(
     { carrier, transport: 'TLS', port: carrier.sbc.tlsPort, callee: 'answer', ...opts.sbc },
     random.fork('sbc'),
-    VirtualClock.at('2026-11-26T09:00:00Z'),
+    clock,
   );
   const toSbc = new SipStreamFramer();
   const toPbx = new SipStreamFramer();
@@ -90,7 +91,7 @@ function setup(
       }
     }
   };
-  return { pbx, sbc, run, ladder, pbxEvents, sbcEvents };
+  return { pbx, sbc, clock, run, ladder, pbxEvents, sbcEvents };
 }
 
 describe('PBX and SBC over a stream', () => {
@@ -224,6 +225,41 @@ describe('PBX and SBC over a stream', () => {
     const before = t.sbcEvents.length;
     t.run(options);
     expect(t.sbcEvents.slice(before)).toEqual([{ kind: 'retransmission' }]);
+  });
+
+  it('a retransmission within 64·T1 of the final response gets it again; after that, the request is answered afresh', () => {
+    const t = setup(13);
+    const options = t.pbx.options();
+    t.run(options);
+    t.clock.advance(SERVER_TRANSACTION_MEMORY_MS - 1);
+    const before = t.sbcEvents.length;
+    t.run(options);
+    expect(t.sbcEvents.slice(before)).toEqual([{ kind: 'retransmission' }]);
+    t.clock.advance(2);
+    const answers = t.ladder.length;
+    t.run(options);
+    expect(t.sbcEvents.slice(before + 1)).toEqual([]);
+    expect(t.ladder.slice(answers)).toEqual(['PBX→SBC OPTIONS', 'SBC→PBX 200 OK']);
+  });
+
+  it('six hours of keepalives every 30 s, and calls: the SBC remembers only the last 64·T1 of transactions', () => {
+    const t = setup(14);
+    let most = 0;
+    for (let i = 0; i < 720; i++) {
+      t.clock.advance(30_000);
+      t.run(t.pbx.options());
+      if (i % 120 === 0) {
+        // Once an hour, as the registration (Expires: 3600) runs out: register again, and call.
+        t.run(t.pbx.register());
+        t.run(t.pbx.invite('+15555550199'));
+        t.run(t.pbx.bye()!);
+      }
+      most = Math.max(most, t.sbc.rememberedTransactions);
+    }
+    expect(t.pbxEvents.filter((e) => e.kind === 'keepalive-ok')).toHaveLength(720);
+    expect(t.pbxEvents.filter((e) => e.kind === 'call-ended')).toHaveLength(6);
+    // The keepalive of 30 s ago, this one, and at most the hour's REGISTERs, INVITE and BYE.
+    expect(most).toBeLessThanOrEqual(6);
   });
 
   it('is a pure function of the seed', () => {
