@@ -79,6 +79,11 @@ export type RegistrarVerdict =
 
 /** Nonces remembered at once; older ones are answered as stale (RFC 7616 §3.3). */
 const MAX_OUTSTANDING_NONCES = 1024;
+/**
+ * Registrations (by Call-ID) whose failed attempts are counted at once. A client that tries password after
+ * password, each time under a new Call-ID, makes one entry per try: past this many, the oldest count is dropped.
+ */
+export const MAX_COUNTED_FAILURES = 1024;
 
 export class Registrar {
   /** nonce → the algorithm it was issued for, and the highest nonce count seen with it. */
@@ -146,6 +151,7 @@ export class Registrar {
       const fail = (verdict: RegistrarVerdict) => {
         const n = (this.failures.get(callId) ?? 0) + 1;
         this.failures.set(callId, n);
+        if (this.failures.size > MAX_COUNTED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
         if (n >= (this.config.maxFailures ?? 2)) return reply(403, 'forbidden');
         return reply(401, verdict, challenge());
       };

@@ -5,7 +5,7 @@
  * "*" with Expires: 0 removes them all.
  */
 import { describe, expect, it } from 'vitest';
-import { Registrar, type RegistrarConfig } from '../../sim/sip/registrar';
+import { MAX_COUNTED_FAILURES, Registrar, type RegistrarConfig } from '../../sim/sip/registrar';
 import { HmacDrbg } from '../../sim/crypto/random';
 import { VirtualClock } from '../../sim/crypto/clock';
 import { answerChallenge, formatCredentials, parseChallenge } from '../../sim/sip/digest';
@@ -97,6 +97,16 @@ describe('registrar', () => {
     const second = login('mallory', 'guess');
     expect([second.result.response.status, second.result.verdict]).toEqual([403, 'forbidden']);
     expect(registrar.bindingsOf('sips:mallory@quillfeather.example')).toEqual([]);
+  });
+
+  it('failed attempts are counted for a bounded number of registrations: the oldest count goes first', () => {
+    const { login } = setup();
+    expect(login('mallory', 'guess', { callId: 'first' }).result.verdict).toBe('unknown_user');
+    expect(login('mallory', 'guess', { callId: 'first' }).result.verdict).toBe('forbidden');
+    for (let i = 0; i < MAX_COUNTED_FAILURES; i++) login('mallory', 'guess', { callId: `scan-${i}` });
+    // 'first' was the oldest count, so it is forgotten: its next wrong answer is a first failure again.
+    expect(login('mallory', 'guess', { callId: 'first' }).result.verdict).toBe('unknown_user');
+    expect(login('mallory', 'guess', { callId: `scan-${MAX_COUNTED_FAILURES - 1}` }).result.verdict).toBe('forbidden');
   });
 
   it('an address of record outside the domain is not found, even with the right password (RFC 3261 §10.3 step 5)', () => {
