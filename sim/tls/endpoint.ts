@@ -13,8 +13,9 @@
  * - a record in clear holds at most 2^14 bytes (§5.1; RFC 5246 §6.2.1): more is
  *   a record_overflow, refused from its header before its bytes are buffered;
  * - a ChangeCipherSpec in TLS 1.3 is a single 0x01 byte, dropped, and only
- *   during the handshake (§5); in TLS 1.2 it switches the read keys, and only
- *   where the handshake expects it (RFC 5246 §7.1);
+ *   during the handshake (§5), at most MAX_DROPPED_CHANGE_CIPHER_SPECS times;
+ *   in TLS 1.2 it switches the read keys, and only where the handshake
+ *   expects it (RFC 5246 §7.1);
  * - handshake messages must not span a key change (§5.1);
  * - application data only once the handshake has finished.
  */
@@ -59,6 +60,13 @@ export class EndpointMisuse extends Error {
 /** What the endpoint does with a ChangeCipherSpec record right now. */
 export type ChangeCipherSpecPolicy = 'refuse' | 'drop' | 'activate';
 
+/**
+ * TLS 1.3 ChangeCipherSpec records dropped in one handshake before it is refused. A peer sends one (RFC 8446
+ * §D.4), or two around a HelloRetryRequest; RFC 8446 §5 sets no number, but a peer sending them by the thousand
+ * only makes the endpoint work. BoringSSL stops at the same number of records that carry nothing.
+ */
+export const MAX_DROPPED_CHANGE_CIPHER_SPECS = 32;
+
 export abstract class TlsEndpoint {
   state: EndpointState = 'start';
   /** The negotiated parameters, once the handshake has finished. */
@@ -75,6 +83,7 @@ export abstract class TlsEndpoint {
   /** TLS 1.2: the read cipher that the peer's ChangeCipherSpec will activate. */
   protected pendingReadCipher?: RecordCipher;
   protected ccsPolicy: ChangeCipherSpecPolicy = 'refuse';
+  private droppedChangeCipherSpecs = 0;
   protected readonly transcript: Uint8Array[] = [];
   /** TLS 1.3 application traffic secrets, for KeyUpdate (RFC 8446 §4.6.3, §7.2). */
   protected traffic13?: {
@@ -384,6 +393,12 @@ export abstract class TlsEndpoint {
       );
       if (raw.fragment.length !== 1 || raw.fragment[0] !== 1) {
         throw fail('unexpected_message', 'a ChangeCipherSpec record must hold the single byte 0x01 (RFC 8446 §5)');
+      }
+      if (++this.droppedChangeCipherSpecs > MAX_DROPPED_CHANGE_CIPHER_SPECS) {
+        throw fail(
+          'unexpected_message',
+          `more than ${MAX_DROPPED_CHANGE_CIPHER_SPECS} ChangeCipherSpec records in one handshake; a peer sends one (RFC 8446 §D.4)`,
+        );
       }
       return;
     }

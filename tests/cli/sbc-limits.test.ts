@@ -3,8 +3,9 @@
  * starts its handshake and one that goes silent after it are cut off after
  * their timeouts and their sockets released; SIP that cannot be read gets 400
  * Bad Request (RFC 3261 §21.4.1) and the connection is closed, as is a header
- * section over the size limit; a handshake over MAX_HANDSHAKE_BYTES gets an
- * alert and a connection's message past MAX_MESSAGES a 503, while another
+ * section over the size limit; a TLS 1.3 handshake flooded with
+ * ChangeCipherSpec records and one over MAX_HANDSHAKE_BYTES get an alert, and
+ * a connection's message past MAX_MESSAGES a 503, while another
  * client is served meanwhile; and 50 clients registering at once are all
  * served. The clients are Node's own TLS (OpenSSL) with a certificate from
  * `trunklab ca sign` (rehearsal-pki.ts); the SBC runs in this process with
@@ -21,6 +22,7 @@ import { anchorsOption, credentialsOption } from '../../sim/cli/tls-options';
 import { TestSbc, type TestSbcOptions } from '../../sim/cli/sbc/test-sbc';
 import type { SbcEvent } from '../../sim/cli/sbc/sbc-events';
 import { MAX_HANDSHAKE_BYTES, SBC_SIP_LIMITS } from '../../sim/cli/sbc/sbc-connection';
+import { MAX_HANDSHAKE_MESSAGE } from '../../sim/tls/handshake';
 import { answerChallenge, formatCredentials, parseChallenge } from '../../sim/sip/digest';
 import carrier from '../../content/carrier.json';
 import type { CarrierProfile } from '../../sim/carrier';
@@ -126,7 +128,7 @@ async function optionsStatus(s: TLSSocket): Promise<string> {
 }
 
 /** The first flight of Node's TLS client (OpenSSL): its ClientHello record, as it would reach a server. */
-function clientHelloFromOpenSsl(): Promise<Buffer> {
+function clientHelloFromOpenSsl(version: 'TLSv1.3' | 'TLSv1.2'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const catcher = createServer((socket: Socket) => {
       let got = Buffer.alloc(0);
@@ -145,7 +147,8 @@ function clientHelloFromOpenSsl(): Promise<Buffer> {
         host: '127.0.0.1',
         port: typeof address === 'object' && address ? address.port : 0,
         ...client,
-        minVersion: 'TLSv1.3',
+        minVersion: version,
+        maxVersion: version,
         checkServerIdentity: () => undefined,
       });
       c.on('error', () => undefined);
@@ -153,6 +156,42 @@ function clientHelloFromOpenSsl(): Promise<Buffer> {
     });
     catcher.on('error', reject);
   });
+}
+
+/**
+ * Handshake bytes in records of at most 2^14 bytes in clear (RFC 5246 §6.2.1): a ClientHello's labelled TLS 1.0
+ * as OpenSSL labels them, later ones TLS 1.2 (once it is agreed, every record says so).
+ */
+function plaintextRecords(message: Buffer, version: 0x0301 | 0x0303): Buffer {
+  const records = [];
+  for (let at = 0; at < message.length; at += 2 ** 14) {
+    const fragment = message.subarray(at, at + 2 ** 14);
+    records.push(Buffer.from([22, 3, version & 0xff, fragment.length >> 8, fragment.length & 0xff]), fragment);
+  }
+  return Buffer.concat(records);
+}
+
+/**
+ * A ClientHello record with a padding extension (RFC 7685 §3: zero bytes) of `padding` bytes added to its
+ * extensions (RFC 5246 §7.4.1.2), split over as many records as it needs.
+ */
+function padded(helloRecord: Buffer, padding: number): Buffer {
+  const message = helloRecord.subarray(5);
+  const body = message.subarray(4);
+  let at = 2 + 32; // client_version, random
+  at += 1 + body[at]; // legacy_session_id
+  at += 2 + body.readUInt16BE(at); // cipher_suites
+  at += 1 + body[at]; // legacy_compression_methods
+  const extensions = body.subarray(at + 2, at + 2 + body.readUInt16BE(at));
+  const added = Buffer.concat([Buffer.from([0, 21, padding >> 8, padding & 0xff]), Buffer.alloc(padding)]);
+  const newExtensions = Buffer.concat([extensions, added]);
+  const newBody = Buffer.concat([
+    body.subarray(0, at),
+    Buffer.from([newExtensions.length >> 8, newExtensions.length & 0xff]),
+    newExtensions,
+  ]);
+  const length = Buffer.from([1, newBody.length >> 16, (newBody.length >> 8) & 0xff, newBody.length & 0xff]);
+  return plaintextRecords(Buffer.concat([length, newBody]), 0x0301);
 }
 
 /** The content types of the TLS records in a byte stream (RFC 8446 §5.1), as far as they are whole. */
@@ -195,42 +234,54 @@ describe('trunklab sbc against clients that misbehave', () => {
     expect(await closed).toMatch(/^SIP\/2\.0 400 Bad Request\r\n/);
   });
 
-  it('ends a handshake that goes past its byte limit with an alert, and goes on serving others', async () => {
-    // OpenSSL's own ClientHello (Node's TLS client), caught by a plain TCP server, then replayed by a raw socket.
-    const hello = await clientHelloFromOpenSsl();
-    // An SBC of its own with a long handshake timeout: the engine reads each of the many records before the
-    // limit is reached, which on a busy machine takes longer than the other tests' 4 s.
-    const patient = new TestSbc({ ...sbcOptions, timeouts: { handshakeMs: 120_000, idleMs: 4000 } });
-    const patientPort = await patient.start();
-    try {
-      await overHandshakeLimit(hello, patientPort);
-      expect(await optionsStatus(await open(patientPort))).toBe('SIP/2.0 200 OK');
-    } finally {
-      await patient.stop();
-    }
-  });
-
-  async function overHandshakeLimit(hello: Buffer, port: number): Promise<void> {
-    const s = connectTcp(port, '127.0.0.1');
-    s.on('error', () => undefined);
-    await new Promise((r) => s.once('connect', r));
-    const local = s.localPort!;
-    const closed = untilClosed(s);
-    const answered = new Promise((r) => s.once('data', r));
-    s.write(hello);
-    await answered; // the SBC's ServerHello: the handshake is under way
-    // RFC 8446 §5: during a TLS 1.3 handshake a ChangeCipherSpec of one byte 0x01 is dropped, so a peer may send
-    // any number of them; each counts towards the handshake's bytes.
+  it('ends a TLS 1.3 handshake flooded with ChangeCipherSpec records after the 32nd, and goes on serving others', async () => {
+    // RFC 8446 §5: during a TLS 1.3 handshake a ChangeCipherSpec of one byte 0x01 is dropped; a peer sends one
+    // (§D.4). OpenSSL's own ClientHello (Node's TLS client), caught by a plain TCP server, is replayed by a raw
+    // socket, then a megabyte of them: the engine stops reading at the 33rd.
+    const s = await rawClient(await clientHelloFromOpenSsl('TLSv1.3'));
+    const closed = untilClosed(s.socket);
     const ccs = Buffer.from([20, 3, 3, 0, 1, 1]);
-    const flood = Buffer.concat(Array(Math.ceil((MAX_HANDSHAKE_BYTES + 1024) / ccs.length)).fill(ccs));
-    s.write(flood);
+    s.socket.write(Buffer.concat(Array(Math.ceil(2 ** 20 / ccs.length)).fill(ccs)));
     const received = Buffer.from(await closed, 'latin1');
-    const failure = events.find((e) => e.event === 'failure' && e.peer === `127.0.0.1:${local}`);
-    expect(failure).toMatchObject({ stage: 'tls', reason: 'handshake_failure' });
-    expect((failure as { detail: string }).detail).toContain(`at most ${MAX_HANDSHAKE_BYTES} are read`);
+    const failure = events.find((e) => e.event === 'failure' && e.peer === `127.0.0.1:${s.local}`);
+    expect(failure).toMatchObject({ stage: 'tls', reason: 'unexpected_message' });
+    expect((failure as { detail: string }).detail).toContain('more than 32 ChangeCipherSpec records');
     // After the ServerHello the alert travels encrypted: its record is there, its content the SBC's event names.
     expect(recordTypes(received).at(-1)).toBe(23);
-    expect((await closedEvent(local)).detail).toBe('the handshake did not complete');
+    expect((await closedEvent(s.local)).detail).toBe('the handshake did not complete');
+    expect(await optionsStatus(await open())).toBe('SIP/2.0 200 OK');
+  });
+
+  it(`ends a handshake that goes past ${MAX_HANDSHAKE_BYTES} bytes with an alert, and goes on serving others`, async () => {
+    // The most a TLS 1.2 client can send before the SBC reads a whole message of its second flight: a ClientHello
+    // padded to 60 KB (RFC 7685), then, in clear, the start of a Certificate message announcing the most a
+    // handshake message may hold. The limit cuts it off before the message is whole.
+    const s = await rawClient(padded(await clientHelloFromOpenSsl('TLSv1.2'), 60_000));
+    const closed = untilClosed(s.socket);
+    const certificate = Buffer.concat([
+      Buffer.from([11, MAX_HANDSHAKE_MESSAGE >> 16, (MAX_HANDSHAKE_MESSAGE >> 8) & 0xff, MAX_HANDSHAKE_MESSAGE & 0xff]),
+      Buffer.alloc(MAX_HANDSHAKE_MESSAGE),
+    ]);
+    s.socket.write(plaintextRecords(certificate, 0x0303));
+    const received = Buffer.from(await closed, 'latin1');
+    const failure = events.find((e) => e.event === 'failure' && e.peer === `127.0.0.1:${s.local}`);
+    expect(failure).toMatchObject({ stage: 'tls', reason: 'handshake_failure' });
+    expect((failure as { detail: string }).detail).toContain(`at most ${MAX_HANDSHAKE_BYTES} are read`);
+    // TLS 1.2 switches the SBC's keys only after the client's Finished: the alert goes in clear.
+    expect(recordTypes(received).at(-1)).toBe(21);
+    expect((await closedEvent(s.local)).detail).toBe('the handshake did not complete');
+    expect(await optionsStatus(await open())).toBe('SIP/2.0 200 OK');
+  });
+
+  /** A raw TCP client that has sent `hello` and received the SBC's first answer: the handshake is under way. */
+  async function rawClient(hello: Buffer): Promise<{ socket: Socket; local: number }> {
+    const socket = connectTcp(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await new Promise((r) => socket.once('connect', r));
+    const answered = new Promise((r) => socket.once('data', r));
+    socket.write(hello);
+    await answered;
+    return { socket, local: socket.localPort! };
   }
 
   it(`answers the message after the ${MAX_MESSAGES}th on one connection with 503, closes it, and serves another client`, async () => {

@@ -4,7 +4,9 @@
  * - a record in clear longer than 2^14 bytes is a record_overflow (RFC 8446
  *   §5.1, RFC 5246 §6.2.1), said from its header;
  * - a ClientHello with TLS_FALLBACK_SCSV asking for less than the highest
- *   version the server speaks is an inappropriate_fallback (RFC 7507 §3).
+ *   version the server speaks is an inappropriate_fallback (RFC 7507 §3);
+ * - during a TLS 1.3 handshake, ChangeCipherSpec records are dropped (RFC 8446
+ *   §5), but only MAX_DROPPED_CHANGE_CIPHER_SPECS of them: a peer sends one.
  *
  * tests/cli/tls-hostile-peers.test.ts puts the same limits to real sockets
  * and OpenSSL's s_client.
@@ -15,6 +17,7 @@ import { VirtualClock } from '../../sim/crypto/clock';
 import { buildCast, type Cast } from '../../sim/pki/cast';
 import { TlsClient } from '../../sim/tls/client';
 import { TlsServer } from '../../sim/tls/server';
+import { MAX_DROPPED_CHANGE_CIPHER_SPECS } from '../../sim/tls/endpoint';
 import { tlsConfig, type TlsConfig } from '../../sim/tls/config';
 import { CIPHER_SUITES, TLS_FALLBACK_SCSV } from '../../sim/tls/cipher-suites';
 import { NAMED_GROUP, SIGNATURE_SCHEME, type TlsVersion } from '../../sim/tls/codepoints';
@@ -119,5 +122,38 @@ describe('TLS_FALLBACK_SCSV (RFC 7507)', () => {
     await server.receive(tls12Hello(true));
     expect(server.sentAlert).toBeUndefined();
     expect(server.version).toBe('1.2');
+  });
+});
+
+describe('ChangeCipherSpec records during a TLS 1.3 handshake (RFC 8446 §5, §D.4)', () => {
+  const ccs = Uint8Array.of(20, 0x03, 0x03, 0x00, 0x01, 0x01);
+
+  async function serverAfterHello(): Promise<TlsServer> {
+    const client = new TlsClient(
+      tlsConfig({ clock: VirtualClock.at(AT), random: HmacDrbg.fromSeed(3, 'client'), trustAnchors: cast.anchors }),
+    );
+    const server = new TlsServer(serverConfig());
+    const out = await server.receive((await client.start()).bytes);
+    expect(out.records.map((r) => r.summary)).toContain('ServerHello');
+    expect(server.version).toBe('1.3');
+    return server;
+  }
+
+  it(`${MAX_DROPPED_CHANGE_CIPHER_SPECS} are dropped; one more is an unexpected_message`, async () => {
+    const server = await serverAfterHello();
+    for (let i = 0; i < MAX_DROPPED_CHANGE_CIPHER_SPECS; i++) await server.receive(ccs);
+    expect(server.sentAlert).toBeUndefined();
+    await server.receive(ccs);
+    expect(server.sentAlert?.name).toBe('unexpected_message');
+    expect(server.sentAlert?.reason).toContain(`more than ${MAX_DROPPED_CHANGE_CIPHER_SPECS} ChangeCipherSpec`);
+  });
+
+  it('a flood in one read ends at the same record, without reading the rest', async () => {
+    const server = await serverAfterHello();
+    const flood = new Uint8Array(ccs.length * 20_000);
+    for (let at = 0; at < flood.length; at += ccs.length) flood.set(ccs, at);
+    const out = await server.receive(flood);
+    expect(server.sentAlert?.name).toBe('unexpected_message');
+    expect(out.records.filter((r) => r.direction === 'received')).toHaveLength(MAX_DROPPED_CHANGE_CIPHER_SPECS + 1);
   });
 });
