@@ -6,6 +6,7 @@
  * configuration reference.
  */
 import type { CarrierProfile } from '../../../sim/carrier';
+import { ENGINE_FACTS } from '../../../sim/index';
 import { csrFlowFiles } from './csr-flow';
 import { opensslCipherList } from './openssl-suite-names';
 
@@ -34,7 +35,7 @@ export function asteriskPjsip(carrier: CarrierProfile, keysDir = '/etc/asterisk/
     '[transport-tls]',
     'type=transport',
     'protocol=tls',
-    `bind=0.0.0.0:${carrier.sbc.tlsPort}`,
+    `${`bind=0.0.0.0:${ENGINE_FACTS.pbx.tlsPort}`.padEnd(35)}; the PBX's own SIP over TLS port`,
     `cert_file=${keysDir}/${f.chain}          ; your certificate, then the issuing CA`,
     `priv_key_file=${keysDir}/${f.key}`,
     `ca_list_file=${keysDir}/${f.root}   ; the carrier's root, and nothing else`,
@@ -110,7 +111,7 @@ export function freeswitchProfileSettings(carrier: CarrierProfile, certDir = '/e
     '<!-- sip_profiles/external.xml, inside <settings> -->',
     '<param name="tls" value="true"/>',
     '<param name="tls-bind-params" value="transport=tls"/>',
-    `<param name="tls-sip-port" value="${carrier.sbc.tlsPort}"/>`,
+    `<param name="tls-sip-port" value="${ENGINE_FACTS.pbx.tlsPort}"/>`,
     `<param name="tls-cert-dir" value="${certDir}"/>`,
     '<param name="tls-version" value="tlsv1.2"/>',
     `<param name="tls-ciphers" value="${opensslCipherList(carrier.tls.tls12Suites)}"/>`,
