@@ -34,7 +34,8 @@ const builtAt = Date.now();
 rmSync(staging, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  entryPoints: { trunklab: 'bin/trunklab-process.mts' },
+  // The thread `trunklab analyze` receives SRTP on (sim/cli/srtp-receiver-thread.ts) is an entry of its own.
+  entryPoints: { trunklab: 'bin/trunklab-process.mts', 'srtp-receiver-worker': 'sim/cli/srtp-receiver-worker.ts' },
   outdir: staging,
   bundle: true,
   splitting: true,
@@ -157,7 +158,15 @@ writeFileSync(
       type: 'module',
       engines: pkg.engines,
       bin: { trunklab: 'bin.cjs' },
-      files: ['bin.cjs', 'answers.cjs', 'trunklab.js', 'trunklab.js.map', 'chunks/'],
+      files: [
+        'bin.cjs',
+        'answers.cjs',
+        'trunklab.js',
+        'trunklab.js.map',
+        'srtp-receiver-worker.js',
+        'srtp-receiver-worker.js.map',
+        'chunks/',
+      ],
     },
     null,
     2,
