@@ -47,9 +47,5 @@ export async function runTrunklab(argv: string[] = process.argv.slice(2)): Promi
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     readStdin,
-    // Built, this module is build/cli/trunklab.js and the worker sits beside it; run as TypeScript, there is none.
-    ...(import.meta.url.endsWith('.js')
-      ? { srtpReceiverWorker: new URL('./srtp-receiver-worker.js', import.meta.url) }
-      : {}),
   });
 }

@@ -34,8 +34,7 @@ const builtAt = Date.now();
 rmSync(staging, { recursive: true, force: true });
 const result = await esbuild.build({
   absWorkingDir: root,
-  // The thread `trunklab analyze` receives SRTP on (sim/cli/srtp-receiver-thread.ts) is an entry of its own.
-  entryPoints: { trunklab: 'bin/trunklab-process.mts', 'srtp-receiver-worker': 'sim/cli/srtp-receiver-worker.ts' },
+  entryPoints: { trunklab: 'bin/trunklab-process.mts' },
   outdir: staging,
   bundle: true,
   splitting: true,
@@ -158,15 +157,7 @@ writeFileSync(
       type: 'module',
       engines: pkg.engines,
       bin: { trunklab: 'bin.cjs' },
-      files: [
-        'bin.cjs',
-        'answers.cjs',
-        'trunklab.js',
-        'trunklab.js.map',
-        'srtp-receiver-worker.js',
-        'srtp-receiver-worker.js.map',
-        'chunks/',
-      ],
+      files: ['bin.cjs', 'answers.cjs', 'trunklab.js', 'trunklab.js.map', 'chunks/'],
     },
     null,
     2,

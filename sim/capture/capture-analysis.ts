@@ -37,7 +37,6 @@ import { PassiveTlsSession, shortRandom, type TlsRecordUnit, type TlsSender } fr
 import { SipStreamReader, readSipDatagram, looksLikeSip, type CapturedSipMessage, type SipPiece } from './sip-reading';
 import { announcedMedia } from './announced-media';
 import { MediaStreams, describeDirection, type MediaStream, type MediaVerdict } from './media-streams';
-import type { StreamReceivers } from './receiver-counts';
 import { PartyRoles } from './party-roles';
 import { TcpConnections, type TcpConnection, type TcpSide } from './tcp-connections';
 import { Diagnosis, partyLabel, type CaptureFailure, type StageReport } from './diagnosis';
@@ -60,11 +59,6 @@ export interface CaptureAnalysisOptions {
   observer?: CaptureObserver;
   /** Keep decrypted G.711 audio per stream, up to this many bytes (0: none). */
   audioBytes?: number;
-  /**
-   * Receivers elsewhere (another thread) for the keyed SRTP streams, when there is no observer and no audio is
-   * kept: call `finishReading()`, wait until they have received every packet, then `end()`.
-   */
-  receivers?: StreamReceivers;
 }
 
 /** A packet as the observer sees it. */
@@ -250,7 +244,6 @@ export class CaptureAnalysis {
   private current = 0;
   private currentTimeMs = 0;
   private ended?: CaptureReport;
-  private readingFinished = false;
   private readonly observer?: CaptureObserver;
   /** Whether records and messages get their field trees: only an observer shows them. */
   private readonly explain: boolean;
@@ -271,7 +264,6 @@ export class CaptureAnalysis {
       audioBytes: options.audioBytes ?? 0,
       partyOf: (ip, port) => this.roles.of(ip, port),
       whyNoSdp: () => this.whyNoSdp(),
-      ...(this.observer || options.audioBytes ? {} : { receivers: options.receivers }),
     });
   }
 
@@ -305,22 +297,11 @@ export class CaptureAnalysis {
     return this.firstTimeMs;
   }
 
-  /**
-   * The file has no more bytes: streams still waiting for a key decide with what they have. Throws a ParseError
-   * when the file ends inside a record. With receivers elsewhere, their last packets are handed over here.
-   */
-  finishReading(): void {
-    if (this.readingFinished) return;
-    this.readingFinished = true;
-    this.reader.end();
-    this.media.finish();
-  }
-
   /** Ends the capture: what it shows. Throws a ParseError when the file ends inside a record. */
   end(): CaptureReport {
     if (this.ended) return this.ended;
-    this.finishReading();
-    this.media.collect();
+    this.reader.end();
+    this.media.finish();
     this.closeConnections();
     this.closeSip();
     this.mediaStages();

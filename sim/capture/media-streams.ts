@@ -33,7 +33,6 @@ import { SRTP_SUITES, suitesForKeyLength, type SrtpSuite } from '../rtp/srtp-sui
 import type { SdesKey } from '../rtp/sdes-key';
 import { isSecureProfile, isSupportedSuite, type AnnouncedMedia } from './announced-media';
 import { formatCapturedEndpoint } from './captured-packet';
-import { classifyDrop, type ReceiverKey, type StreamReceivers } from './receiver-counts';
 
 export type MediaKind = 'SRTP' | 'SRTCP' | 'RTP' | 'RTCP';
 
@@ -105,10 +104,6 @@ export interface MediaStream {
   /** The announcement of the receiving side, when one names the destination. */
   receiver?: AnnouncedMedia;
   context?: SrtpContext;
-  /** The key its tags verified with, as a receiver elsewhere is given it. */
-  key?: ReceiverKey;
-  /** Its SRTP is received by `MediaStreamsOptions.receivers`: the counters are theirs until `collect()`. */
-  receivedElsewhere?: boolean;
   decided: boolean;
   pending: Array<{ packet: number; payload: Uint8Array; cut: boolean }>;
   /** Decrypted (or plain) G.711 payloads in play-out order, when audio is kept. */
@@ -128,11 +123,6 @@ export interface MediaStreamsOptions {
   partyOf?: (ip: string, port: number) => Party | undefined;
   /** Why the capture may hold no SDP for a stream (SIP inside TLS that was not decrypted), for the sentences. */
   whyNoSdp?: () => string | undefined;
-  /**
-   * Receivers elsewhere for the keyed SRTP of streams nobody hears (no `onVerdict`, no audio kept): their packets
-   * are handed over, and their counts taken back by `collect()`.
-   */
-  receivers?: StreamReceivers;
 }
 
 /** Packets a stream keeps while it waits for the SDP that keys it. */
@@ -344,7 +334,6 @@ export class MediaStreams {
             s.keySource = c.source;
             s.roc = roc;
             s.context = SrtpContext.fromKeySalt(c.suite, c.keySalt, { mki: c.mki, initialRoc: roc });
-            s.key = { suite: c.suite.name, keySalt: c.keySalt, ...(c.mki ? { mki: c.mki } : {}), initialRoc: roc };
             return this.decide(s);
           }
         }
@@ -377,11 +366,6 @@ export class MediaStreams {
   private decide(s: MediaStream): void {
     s.decided = true;
     if (this.options.audioBytes && s.payloadTypes.some((pt) => pt === 0 || pt === 8)) s.audio = [];
-    const receivers = this.options.receivers;
-    if (receivers && !this.onVerdict && !s.audio && s.key && !s.problem) {
-      receivers.open(s.id, s.key);
-      s.receivedElsewhere = true;
-    }
     for (const p of s.pending.splice(0)) this.process(s, p.packet, p.payload, p.cut);
     // SRTCP of this sender that arrived before the stream was keyed.
     for (let i = 0; i < this.rtcpPending.length;) {
@@ -420,7 +404,6 @@ export class MediaStreams {
     if (!ctx || s.problem) {
       return this.verdict(s, { packet, kind, stream: s, outcome: 'not_decrypted', detail: s.problem });
     }
-    if (s.receivedElsewhere) return this.options.receivers!.receive(s.id, packet, payload);
     // Without a listener or kept audio nobody reads the plaintext: the receiver's verdict is all that counts.
     if (!this.onVerdict && !s.audio) {
       const r = ctx.acceptWithoutDecrypting(payload);
@@ -448,27 +431,37 @@ export class MediaStreams {
 
   /** A packet its receiver dropped: a replay, a changed copy of a packet already received, or a failure. */
   private dropped(s: MediaStream, packet: number, payload: Uint8Array, r: Dropped): void {
-    const v = classifyDrop(s.context!, payload, r);
-    if (v.outcome === 'replay') s.replays++;
-    else if (v.outcome === 'malformed') s.malformed++;
-    else s.authFailures++;
-    this.verdict(s, { packet, kind: 'SRTP', stream: s, ...v });
-  }
-
-  /** Takes back the counts of the streams received elsewhere; call once they have every packet (after `finish`). */
-  collect(): void {
-    const receivers = this.options.receivers;
-    if (!receivers) return;
-    for (const s of this.streams.values()) {
-      if (!s.receivedElsewhere) continue;
-      const c = receivers.counts(s.id);
-      s.decrypted += c.decrypted;
-      s.authFailures += c.authFailures;
-      s.replays += c.replays;
-      s.malformed += c.malformed;
-      if (c.firstFailure && !s.firstFailure) s.firstFailure = { ...c.firstFailure };
-      s.receivedElsewhere = false;
+    const ctx = s.context!;
+    const kind: MediaKind = 'SRTP';
+    if (
+      r.reason === 'replay' &&
+      r.index !== undefined &&
+      r.index >= 0 &&
+      !ctx.authenticates(payload, Math.floor(r.index / 65536))
+    ) {
+      s.authFailures++;
+      return this.verdict(s, {
+        packet,
+        kind,
+        stream: s,
+        outcome: 'auth_failure',
+        copy: 'tampered',
+        detail: `a packet with the index of one already received (${r.index}) whose tag does not verify: it was changed on the way`,
+      });
     }
+    const outcome: MediaOutcome =
+      r.reason === 'replay' ? 'replay' : r.reason === 'malformed' ? 'malformed' : 'auth_failure';
+    if (outcome === 'replay') s.replays++;
+    else if (outcome === 'malformed') s.malformed++;
+    else s.authFailures++;
+    this.verdict(s, {
+      packet,
+      kind,
+      stream: s,
+      outcome,
+      detail: r.detail,
+      ...(outcome === 'replay' ? { copy: 'replayed' } : {}),
+    });
   }
 
   private verdict(s: MediaStream, v: MediaVerdict): void {

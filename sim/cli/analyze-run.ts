@@ -23,7 +23,6 @@ import { partyLabel } from '../capture/diagnosis';
 import { parseCommandArgs } from './args';
 import { EXIT, UsageError, type CliContext } from './io';
 import { INPUT_LIMIT, openInputFile, readInputText } from './input-file';
-import { SrtpReceiverThread } from './srtp-receiver-thread';
 
 const CHUNK = 256 * 1024;
 /** SIP messages the text output lists; --json lists more. */
@@ -46,16 +45,14 @@ export async function runAnalyze(args: string[], ctx: CliContext): Promise<numbe
     values.keylog === undefined
       ? undefined
       : readInputText('analyze', values.keylog, INPUT_LIMIT.keyLog, `--keylog file "${values.keylog}"`);
-  // The media's receivers on a second thread, when the command runs built: the reading thread keeps the rest.
-  const receivers = ctx.srtpReceiverWorker ? new SrtpReceiverThread(ctx.srtpReceiverWorker) : undefined;
-  const analysis = new CaptureAnalysis({ keyLog, keys, ...(receivers ? { receivers } : {}) });
+  const analysis = new CaptureAnalysis({ keyLog, keys });
   if (keyLog !== undefined && analysis.secrets.count === 0 && analysis.secrets.skipped > 0) {
     const first = analysis.secrets.problems[0];
     throw new UsageError(
       `analyze: ${values.keylog} holds no NSS key log line (LABEL <64 hex client_random> <hex secret>)${first ? `; ${first.message}` : ''}`,
     );
   }
-  const report = await read(path, analysis, receivers);
+  const report = read(path, analysis);
   if (analysis.secrets.skipped > 0) {
     ctx.stderr(
       `trunklab analyze: skipped ${analysis.secrets.skipped} key log line(s) that are not NSS key log lines (${analysis.secrets.problems[0]?.message})\n`,
@@ -69,11 +66,7 @@ export async function runAnalyze(args: string[], ctx: CliContext): Promise<numbe
   return EXIT.usage;
 }
 
-async function read(
-  path: string,
-  analysis: CaptureAnalysis,
-  receivers: SrtpReceiverThread | undefined,
-): Promise<CaptureReport> {
+function read(path: string, analysis: CaptureAnalysis): CaptureReport {
   const fd = openInputFile('analyze', path);
   const chunk = new Uint8Array(CHUNK);
   try {
@@ -81,17 +74,13 @@ async function read(
       const n = readSync(fd, chunk, 0, CHUNK, null);
       if (n === 0) break;
       analysis.push(chunk.subarray(0, n));
-      if (receivers?.ahead) await receivers.caughtUp();
     }
-    analysis.finishReading();
-    await receivers?.settled();
     return analysis.end();
   } catch (e) {
     if (isParseError(e)) throw new UsageError(`analyze: ${path} is not a readable capture: ${e.message}`);
     throw e;
   } finally {
     closeSync(fd);
-    receivers?.close();
   }
 }
 

@@ -16,11 +16,6 @@ export interface CliContext {
    * holds more than `limit` bytes: the caller then refuses it as too large.
    */
   readStdin: (limit: number) => Promise<Uint8Array>;
-  /**
-   * The built script of the thread `trunklab analyze` receives SRTP on (srtp-receiver-worker.ts); without it (the
-   * TypeScript run as is, in tests or through tsx) the media is counted in the reading thread.
-   */
-  srtpReceiverWorker?: URL;
 }
 
 /** Bad usage or unreadable input: printed as one line on stderr, exit 2. */
