@@ -406,12 +406,12 @@ export class MediaStreams {
     }
     // Without a listener or kept audio nobody reads the plaintext: the receiver's verdict is all that counts.
     if (!this.onVerdict && !s.audio) {
-      const r = ctx.acceptWithoutDecrypting(payload);
-      if (r.ok) {
+      const dropped = ctx.acceptWithoutDecrypting(payload);
+      if (!dropped) {
         s.decrypted++;
         return;
       }
-      return this.dropped(s, packet, payload, r);
+      return this.dropped(s, packet, payload, dropped);
     }
     const r = ctx.unprotectInto(payload, this.out);
     if (r.ok) {

@@ -28,7 +28,11 @@ export class HmacSha1 {
   private readonly outerPad = new Int32Array(5);
   private readonly h = new Int32Array(5);
   private readonly tail = new Uint8Array(2 * BLOCK);
-  private readonly innerDigest = new Uint8Array(20);
+  /**
+   * The outer hash's one block: the inner digest, then 0x80, zeros and the bit length of opad-block || digest
+   * (FIPS 180-4 §5.1.1), which are the same for every message: only the digest is written per message.
+   */
+  private readonly outerBlock = new Uint8Array(BLOCK);
 
   constructor(key: Uint8Array) {
     // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
@@ -41,6 +45,8 @@ export class HmacSha1 {
     for (let i = 0; i < BLOCK; i++) pad[i] = k[i] ^ 0x5c;
     this.outerPad.set(IV);
     compress(this.outerPad, pad, 0);
+    this.outerBlock[20] = 0x80;
+    writeBitLength(this.outerBlock, BLOCK - 8, BLOCK + 20);
   }
 
   /**
@@ -68,14 +74,10 @@ export class HmacSha1 {
     writeBitLength(t, blocks * BLOCK - 8, BLOCK + length + extra.length);
     compress(h, t, 0);
     if (blocks === 2) compress(h, t, BLOCK);
-    writeState(h, this.innerDigest, 0);
+    writeState(h, this.outerBlock, 0);
 
     h.set(this.outerPad);
-    t.set(this.innerDigest, 0);
-    t[20] = 0x80;
-    t.fill(0, 21, BLOCK - 8);
-    writeBitLength(t, BLOCK - 8, BLOCK + 20);
-    compress(h, t, 0);
+    compress(h, this.outerBlock, 0);
     writeState(h, out, at);
   }
 

@@ -218,7 +218,10 @@ export class SrtpContext {
 
   /** Unprotects into `out` (at least `srtp.length` bytes). */
   unprotectInto(srtp: Uint8Array, out: Uint8Array): UnprotectOutcome {
-    return this.receive(srtp, out);
+    const dropped = this.receive(srtp, out);
+    if (dropped) return dropped;
+    const a = this.accepted;
+    return { ok: true, length: a.length, ssrc: a.ssrc, roc: a.roc, index: a.index, encrypted: true };
   }
 
   /**
@@ -228,13 +231,19 @@ export class SrtpContext {
    * analyze` counts packets, it prints no audio). With AES-CM the keystream
    * XOR that would follow a verified tag cannot fail (§3.3 steps 5–6), so the
    * verdict is the one decrypting would give. AES-GCM's tag is checked by
-   * decrypting (RFC 7714 §8.2), into a scratch buffer.
+   * decrypting (RFC 7714 §8.2), into a scratch buffer. Returns why the
+   * packet was dropped, or undefined when it was accepted: nothing is
+   * allocated for a packet that authenticates.
    */
-  acceptWithoutDecrypting(srtp: Uint8Array): UnprotectOutcome {
+  acceptWithoutDecrypting(srtp: Uint8Array): Dropped | undefined {
     return this.receive(srtp, undefined);
   }
 
-  private receive(srtp: Uint8Array, out: Uint8Array | undefined): UnprotectOutcome {
+  /** The last packet `receive` accepted, kept as numbers rather than a result object per packet. */
+  private readonly accepted = { length: 0, ssrc: 0, roc: 0, index: 0 };
+
+  /** RFC 3711 §3.3 for a received packet: why it was dropped, or undefined (and `accepted` says what it was). */
+  private receive(srtp: Uint8Array, out: Uint8Array | undefined): Dropped | undefined {
     this.counters.packets++;
     const t = this.srtp;
     const trailer = this.mki.length + t.tagLength;
@@ -293,7 +302,12 @@ export class SrtpContext {
     s.rollover.accept(roc, seq);
     s.replay.accept(index);
     this.counters.decrypted++;
-    return { ok: true, length, ssrc, roc, index, encrypted: true };
+    const a = this.accepted;
+    a.length = length;
+    a.ssrc = ssrc;
+    a.roc = roc;
+    a.index = index;
+    return undefined;
   }
 
   /**

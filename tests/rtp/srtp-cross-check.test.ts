@@ -313,7 +313,7 @@ describe('properties', () => {
       for (const p of order) {
         const a = decrypting.unprotectInto(p, out);
         const b = counting.acceptWithoutDecrypting(p);
-        expect(b).toEqual(a);
+        expect(b).toEqual(a.ok ? undefined : a);
       }
       expect(counting.counters).toEqual(decrypting.counters);
       expect(counting.counters).toMatchObject({ decrypted: 300, replays: 2, authFailures: 1, malformed: 1 });
