@@ -3,9 +3,9 @@
  * 50,000 SRTP packets each way, built by tests/capture/secure-call-capture.ts)
  * beside tshark decrypting the same capture with the same key log, in the
  * same run: packets per second of CPU time and by the clock (the aim is a
- * rate by the clock; tshark uses one core, the command may use more), with
- * the machine's load at each round, and the largest resident memory of each
- * process. Then the analysis alone, in this process
+ * rate by the clock; each runs on one thread, beside V8's or tshark's own
+ * helpers), with the machine's load at each round, and the largest resident
+ * memory of each process. Then the analysis alone, in this process
  * (without the cost of starting Node), and the lab's path: the same
  * capture opened as a Timeline, up to its 20,000 steps.
  */
