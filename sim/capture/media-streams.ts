@@ -16,7 +16,10 @@
  *    follows the wraps, the replay list drops copies (§3.3.2), a tag that does
  *    not verify drops the packet (§3.3 step 5). A copy of a packet already
  *    received whose tag does not verify was changed on the way: it is counted
- *    as an authentication failure rather than a replay.
+ *    as an authentication failure rather than a replay. When nobody reads the
+ *    plaintext (`trunklab analyze`: no listener, no audio kept), the receiver's
+ *    verdict is computed without the keystream: a packet whose tag verifies
+ *    always decrypts.
  *
  * Nothing here keeps the packets: counters and a few samples per stream, so
  * memory stays flat however long the call.
@@ -24,7 +27,7 @@
 import type { Party } from '../timeline';
 import { describePayloadType } from '../rtp/rtp-packet';
 import { looksLikeRtcp, looksLikeRtp } from '../rtp/rtp-stream-finder';
-import { SrtpContext } from '../rtp/srtp-context';
+import { SrtpContext, type Dropped } from '../rtp/srtp-context';
 import { MAX_ROC_GUESS } from '../rtp/capture-decryption';
 import { SRTP_SUITES, suitesForKeyLength, type SrtpSuite } from '../rtp/srtp-suite';
 import type { SdesKey } from '../rtp/sdes-key';
@@ -401,10 +404,18 @@ export class MediaStreams {
     if (!ctx || s.problem) {
       return this.verdict(s, { packet, kind, stream: s, outcome: 'not_decrypted', detail: s.problem });
     }
+    // Without a listener or kept audio nobody reads the plaintext: the receiver's verdict is all that counts.
+    if (!this.onVerdict && !s.audio) {
+      const dropped = ctx.acceptWithoutDecrypting(payload);
+      if (!dropped) {
+        s.decrypted++;
+        return;
+      }
+      return this.dropped(s, packet, payload, dropped);
+    }
     const r = ctx.unprotectInto(payload, this.out);
     if (r.ok) {
       s.decrypted++;
-      if (!this.onVerdict && !s.audio) return;
       const plain = this.out.subarray(0, r.length);
       this.keepAudio(s, plain, 12 + 4 * (plain[0] & 0x0f));
       return this.verdict(s, {
@@ -415,6 +426,13 @@ export class MediaStreams {
         ...(this.options.keepPlain ? { plain: plain.slice() } : {}),
       });
     }
+    this.dropped(s, packet, payload, r);
+  }
+
+  /** A packet its receiver dropped: a replay, a changed copy of a packet already received, or a failure. */
+  private dropped(s: MediaStream, packet: number, payload: Uint8Array, r: Dropped): void {
+    const ctx = s.context!;
+    const kind: MediaKind = 'SRTP';
     if (
       r.reason === 'replay' &&
       r.index !== undefined &&

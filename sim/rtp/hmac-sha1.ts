@@ -15,14 +15,10 @@
  * state per message; for 50 packets a second per call leg, over hours of
  * captures, that overhead was most of SRTP's cost.
  *
- * SHA-1 compression (FIPS 180-4 §6.1.2):
- * 1. W[0..15] = the block's sixteen big-endian words;
- *    W[t] = ROTL1(W[t-3] ⊕ W[t-8] ⊕ W[t-14] ⊕ W[t-16]) for t = 16..79.
- * 2. From (a, b, c, d, e) = H, eighty rounds of
- *    T = ROTL5(a) + f_t(b, c, d) + e + K_t + W[t]; e = d; d = c; c = ROTL30(b); b = a; a = T,
- *    with f and K changing every twenty rounds (Ch, Parity, Maj, Parity).
- * 3. H += (a, b, c, d, e).
+ * The SHA-1 compression function itself is in sha1-compress.ts.
  */
+
+import { compress } from './sha1-compress';
 
 const IV = Int32Array.of(0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0 | 0);
 const BLOCK = 64;
@@ -31,9 +27,12 @@ export class HmacSha1 {
   private readonly innerPad = new Int32Array(5);
   private readonly outerPad = new Int32Array(5);
   private readonly h = new Int32Array(5);
-  private readonly w = new Int32Array(80);
   private readonly tail = new Uint8Array(2 * BLOCK);
-  private readonly innerDigest = new Uint8Array(20);
+  /**
+   * The outer hash's one block: the inner digest, then 0x80, zeros and the bit length of opad-block || digest
+   * (FIPS 180-4 §5.1.1), which are the same for every message: only the digest is written per message.
+   */
+  private readonly outerBlock = new Uint8Array(BLOCK);
 
   constructor(key: Uint8Array) {
     // RFC 2104 §2: a key longer than the block is hashed first; shorter keys are zero-padded.
@@ -42,10 +41,12 @@ export class HmacSha1 {
     const pad = new Uint8Array(BLOCK);
     for (let i = 0; i < BLOCK; i++) pad[i] = k[i] ^ 0x36;
     this.innerPad.set(IV);
-    compress(this.w, this.innerPad, pad, 0);
+    compress(this.innerPad, pad, 0);
     for (let i = 0; i < BLOCK; i++) pad[i] = k[i] ^ 0x5c;
     this.outerPad.set(IV);
-    compress(this.w, this.outerPad, pad, 0);
+    compress(this.outerPad, pad, 0);
+    this.outerBlock[20] = 0x80;
+    writeBitLength(this.outerBlock, BLOCK - 8, BLOCK + 20);
   }
 
   /**
@@ -56,14 +57,14 @@ export class HmacSha1 {
     const h = this.h;
     h.set(this.innerPad);
     let offset = 0;
-    for (; length - offset >= BLOCK; offset += BLOCK) compress(this.w, h, data, offset);
+    for (; length - offset >= BLOCK; offset += BLOCK) compress(h, data, offset);
     // The rest of the message, the extra bytes, 0x80, zeros, and the 64-bit bit length (FIPS 180-4 §5.1.1).
     const t = this.tail;
     let n = 0;
     for (let i = offset; i < length; i++) t[n++] = data[i];
     for (let i = 0; i < extra.length; i++) t[n++] = extra[i];
     if (n >= BLOCK) {
-      compress(this.w, h, t, 0);
+      compress(h, t, 0);
       t.copyWithin(0, BLOCK, n);
       n -= BLOCK;
     }
@@ -71,16 +72,12 @@ export class HmacSha1 {
     const blocks = n + 8 > BLOCK ? 2 : 1;
     t.fill(0, n, blocks * BLOCK - 8);
     writeBitLength(t, blocks * BLOCK - 8, BLOCK + length + extra.length);
-    compress(this.w, h, t, 0);
-    if (blocks === 2) compress(this.w, h, t, BLOCK);
-    writeState(h, this.innerDigest, 0);
+    compress(h, t, 0);
+    if (blocks === 2) compress(h, t, BLOCK);
+    writeState(h, this.outerBlock, 0);
 
     h.set(this.outerPad);
-    t.set(this.innerDigest, 0);
-    t[20] = 0x80;
-    t.fill(0, 21, BLOCK - 8);
-    writeBitLength(t, BLOCK - 8, BLOCK + 20);
-    compress(this.w, h, t, 0);
+    compress(h, this.outerBlock, 0);
     writeState(h, out, at);
   }
 
@@ -99,8 +96,7 @@ function sha1(message: Uint8Array): Uint8Array {
   padded[message.length] = 0x80;
   writeBitLength(padded, padded.length - 8, message.length);
   const s = Int32Array.from(IV);
-  const w = new Int32Array(80);
-  for (let o = 0; o < padded.length; o += BLOCK) compress(w, s, padded, o);
+  for (let o = 0; o < padded.length; o += BLOCK) compress(s, padded, o);
   const out = new Uint8Array(20);
   writeState(s, out, 0);
   return out;
@@ -127,57 +123,4 @@ function writeState(s: Int32Array, out: Uint8Array, at: number): void {
     out[at + 4 * i + 2] = (v >>> 8) & 0xff;
     out[at + 4 * i + 3] = v & 0xff;
   }
-}
-
-/** One SHA-1 compression of the 64-byte block at `b[o]` into state `s` (FIPS 180-4 §6.1.2). */
-function compress(w: Int32Array, s: Int32Array, b: Uint8Array, o: number): void {
-  for (let i = 0; i < 16; i++, o += 4) w[i] = (b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3];
-  for (let i = 16; i < 80; i++) {
-    const x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16];
-    w[i] = (x << 1) | (x >>> 31);
-  }
-  let a = s[0];
-  let bb = s[1];
-  let c = s[2];
-  let d = s[3];
-  let e = s[4];
-  // Four runs of twenty rounds, one per f_t and K_t (FIPS 180-4 §4.1.1, §4.2.1).
-  let i = 0;
-  for (; i < 20; i++) {
-    const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (~bb & d)) + e + 0x5a827999 + w[i]) | 0; // Ch
-    e = d;
-    d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
-    a = t;
-  }
-  for (; i < 40; i++) {
-    const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + 0x6ed9eba1 + w[i]) | 0; // Parity
-    e = d;
-    d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
-    a = t;
-  }
-  for (; i < 60; i++) {
-    const t = (((a << 5) | (a >>> 27)) + ((bb & c) | (bb & d) | (c & d)) + e + (0x8f1bbcdc | 0) + w[i]) | 0; // Maj
-    e = d;
-    d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
-    a = t;
-  }
-  for (; i < 80; i++) {
-    const t = (((a << 5) | (a >>> 27)) + (bb ^ c ^ d) + e + (0xca62c1d6 | 0) + w[i]) | 0; // Parity
-    e = d;
-    d = c;
-    c = (bb << 30) | (bb >>> 2);
-    bb = a;
-    a = t;
-  }
-  s[0] = (s[0] + a) | 0;
-  s[1] = (s[1] + bb) | 0;
-  s[2] = (s[2] + c) | 0;
-  s[3] = (s[3] + d) | 0;
-  s[4] = (s[4] + e) | 0;
 }

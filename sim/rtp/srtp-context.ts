@@ -218,6 +218,32 @@ export class SrtpContext {
 
   /** Unprotects into `out` (at least `srtp.length` bytes). */
   unprotectInto(srtp: Uint8Array, out: Uint8Array): UnprotectOutcome {
+    const dropped = this.receive(srtp, out);
+    if (dropped) return dropped;
+    const a = this.accepted;
+    return { ok: true, length: a.length, ssrc: a.ssrc, roc: a.roc, index: a.index, encrypted: true };
+  }
+
+  /**
+   * Receives an SRTP packet as `unprotectInto` does — index estimate, replay
+   * list, tag, then the ROC and replay list move — but leaves the payload
+   * encrypted: for a reader that needs only the receiver's verdict (`trunklab
+   * analyze` counts packets, it prints no audio). With AES-CM the keystream
+   * XOR that would follow a verified tag cannot fail (§3.3 steps 5–6), so the
+   * verdict is the one decrypting would give. AES-GCM's tag is checked by
+   * decrypting (RFC 7714 §8.2), into a scratch buffer. Returns why the
+   * packet was dropped, or undefined when it was accepted: nothing is
+   * allocated for a packet that authenticates.
+   */
+  acceptWithoutDecrypting(srtp: Uint8Array): Dropped | undefined {
+    return this.receive(srtp, undefined);
+  }
+
+  /** The last packet `receive` accepted, kept as numbers rather than a result object per packet. */
+  private readonly accepted = { length: 0, ssrc: 0, roc: 0, index: 0 };
+
+  /** RFC 3711 §3.3 for a received packet: why it was dropped, or undefined (and `accepted` says what it was). */
+  private receive(srtp: Uint8Array, out: Uint8Array | undefined): Dropped | undefined {
     this.counters.packets++;
     const t = this.srtp;
     const trailer = this.mki.length + t.tagLength;
@@ -256,24 +282,32 @@ export class SrtpContext {
         return { ok: false, reason: 'malformed', detail: 'shorter than a GCM tag after the header', ssrc };
       }
       // Decrypts straight into `out` once the tag verifies; nothing is allocated for the packet.
-      if (!t.openSrtpInto(ssrc, roc >>> 0, seq, srtp, headerLength, sealedEnd - 16, out, headerLength)) {
+      const into = out ?? this.scratch(srtp.length);
+      if (!t.openSrtpInto(ssrc, roc >>> 0, seq, srtp, headerLength, sealedEnd - 16, into, headerLength)) {
         return this.dropAuthFailure(ssrc, index, seq);
       }
-      for (let j = 0; j < headerLength; j++) out[j] = srtp[j];
+      if (out) for (let j = 0; j < headerLength; j++) out[j] = srtp[j];
       length = sealedEnd - 16;
     } else {
       if (!t.verifyTag(srtp, authenticated, roc >>> 0, authenticated + this.mki.length)) {
         return this.dropAuthFailure(ssrc, index, seq);
       }
-      for (let j = 0; j < authenticated; j++) out[j] = srtp[j];
-      t.cryptCounterMode(ssrc, index, out, headerLength, authenticated);
+      if (out) {
+        for (let j = 0; j < authenticated; j++) out[j] = srtp[j];
+        t.cryptCounterMode(ssrc, index, out, headerLength, authenticated);
+      }
       length = authenticated;
     }
     // Only an authenticated packet moves the ROC and the replay list (§3.3.1, §3.3.2).
     s.rollover.accept(roc, seq);
     s.replay.accept(index);
     this.counters.decrypted++;
-    return { ok: true, length, ssrc, roc, index, encrypted: true };
+    const a = this.accepted;
+    a.length = length;
+    a.ssrc = ssrc;
+    a.roc = roc;
+    a.index = index;
+    return undefined;
   }
 
   /**
@@ -410,6 +444,14 @@ export class SrtpContext {
   }
 
   // ---- helpers ------------------------------------------------------------
+
+  private scratchBuffer = new Uint8Array(0);
+
+  /** A reused buffer of at least `length` bytes, for plaintext nobody reads. */
+  private scratch(length: number): Uint8Array {
+    if (this.scratchBuffer.length < length) this.scratchBuffer = new Uint8Array(Math.max(length, 2048));
+    return this.scratchBuffer;
+  }
 
   private mkiMatches(packet: Uint8Array, at: number): boolean {
     for (let j = 0; j < this.mki.length; j++) if (packet[at + j] !== this.mki[j]) return false;

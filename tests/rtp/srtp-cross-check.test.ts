@@ -276,6 +276,51 @@ describe('properties', () => {
     }
   });
 
+  it('a verdict without decrypting is the verdict unprotect gives, with the same counters, ROC and replay list', () => {
+    for (const name of SRTP_SUITE_NAMES) {
+      const keySalt = keySaltFor(name, 8);
+      const sender = SrtpContext.fromKeySalt(name, keySalt);
+      const packets = Array.from({ length: 300 }, (_, i) =>
+        sender.protect(
+          rtpBytes(
+            {
+              marker: false,
+              payloadType: 0,
+              timestamp: i * 160,
+              ssrc: 99,
+              csrcs: [],
+              payload: new Uint8Array(160).fill(i & 0xff),
+              paddingLength: 0,
+            },
+            (65400 + i) & 0xffff,
+          ),
+        ),
+      );
+      const tampered = packets[200].slice();
+      tampered[30] ^= 0x04;
+      // Across the wrap, with a replay, a changed copy, a packet older than the window and a cut one.
+      const order = [
+        ...packets.slice(0, 150),
+        packets[149],
+        tampered,
+        ...packets.slice(150),
+        packets[3],
+        packets[7].subarray(0, 10),
+      ];
+      const decrypting = SrtpContext.fromKeySalt(name, keySalt);
+      const counting = SrtpContext.fromKeySalt(name, keySalt);
+      const out = new Uint8Array(2048);
+      for (const p of order) {
+        const a = decrypting.unprotectInto(p, out);
+        const b = counting.acceptWithoutDecrypting(p);
+        expect(b).toEqual(a.ok ? undefined : a);
+      }
+      expect(counting.counters).toEqual(decrypting.counters);
+      expect(counting.counters).toMatchObject({ decrypted: 300, replays: 2, authFailures: 1, malformed: 1 });
+      expect(counting.receiverRoc(99)).toBe(1);
+    }
+  });
+
   it('never throws on random bytes: every outcome is a value', () => {
     fc.assert(
       fc.property(fc.constantFrom(...SRTP_SUITE_NAMES), fc.uint8Array({ maxLength: 120 }), (name, bytes) => {
