@@ -243,7 +243,8 @@ export class Host {
       nowUs: () => this.network.nowUs(),
       schedule: (delayUs, label, run) => this.network.schedule(delayUs, label, run),
       settle: (result) => this.network.settle(result),
-      send: (spec, stream) => void this.send(spec, stream),
+      // A connection cuts each segment's payload from its send stream for that segment alone: its fields move, uncopied.
+      send: (spec, stream) => void this.send(spec, stream, true),
       randomIsn: () => {
         const b = this.random.bytes(4);
         return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
