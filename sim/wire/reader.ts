@@ -204,6 +204,8 @@ export class ByteReader {
     }
     this.frames.pop();
     frame.field.end = this.base + this.at;
+    // Kept for the whole run at its exact size: an array grown by push keeps room for 17.
+    frame.field.children = frame.field.children!.slice();
     if (late) relabel(frame.field, describe({ ...a, ...late }, undefined));
   }
 }

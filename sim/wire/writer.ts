@@ -117,6 +117,8 @@ export class ByteWriter {
       }
       this.open.pop();
       field.end = this.len;
+      // Kept for the whole run at its exact size: an array grown by push keeps room for 17.
+      field.children = field.children!.slice();
       if (late) relabel(field, describe({ ...a, ...late }, undefined));
     };
   }
@@ -144,7 +146,8 @@ export class ByteWriter {
     if (this.open.length > 0) throw new Error(`unclosed: ${this.open.map((f) => f.name).join(' › ')}`);
     // A writer sized exactly (most are) hands over its buffer; otherwise the written part is copied.
     const bytes = this.len === this.buf.length ? this.buf : this.buf.slice(0, this.len);
-    return { bytes, fields: this.roots };
+    // The tree at its exact size (see `group`).
+    return { bytes, fields: this.roots.slice() };
   }
 
   private reserve(n: number): number {
