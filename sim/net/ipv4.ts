@@ -61,7 +61,9 @@ const FLAGS_DONT_FRAGMENT: Annotation<number> = { name: 'Flags, fragment offset'
  */
 const addressTexts = new Map<string, string>();
 const flowTexts = new Map<string, Map<string, string>>();
+/** At most this many of each are kept. */
 const MAX_REMEMBERED = 1024;
+let flowTextCount = 0;
 
 function addressText(ip: string): string {
   let text = addressTexts.get(ip);
@@ -73,15 +75,15 @@ function addressText(ip: string): string {
 }
 
 function flowText(src: string, dst: string): string {
-  let fromSrc = flowTexts.get(src);
-  if (!fromSrc) {
-    fromSrc = new Map();
-    if (flowTexts.size < MAX_REMEMBERED) flowTexts.set(src, fromSrc);
-  }
-  let text = fromSrc.get(dst);
+  let text = flowTexts.get(src)?.get(dst);
   if (text === undefined) {
     text = `${src} → ${dst}`;
-    if (fromSrc.size < MAX_REMEMBERED) fromSrc.set(dst, text);
+    if (flowTextCount < MAX_REMEMBERED) {
+      let fromSrc = flowTexts.get(src);
+      if (!fromSrc) flowTexts.set(src, (fromSrc = new Map()));
+      fromSrc.set(dst, text);
+      flowTextCount++;
+    }
   }
   return text;
 }
