@@ -38,8 +38,28 @@ export function formatIpv4(bytes: Uint8Array): string {
   return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
 }
 
+/**
+ * Endpoints already written, by address and port: a run names a handful, on
+ * every packet (its step's source and destination, a socket's lookup key),
+ * and one shared string is also hashed only once.
+ */
+const endpointTexts = new Map<string, Map<number, string>>();
+/** At most this many are kept (a capture may hold many more endpoints than a run). */
+const MAX_ENDPOINT_TEXTS = 4096;
+let endpointTextCount = 0;
+
 export function formatEndpoint(e: Endpoint): string {
-  return `${e.ip}:${e.port}`;
+  let text = endpointTexts.get(e.ip)?.get(e.port);
+  if (text === undefined) {
+    text = `${e.ip}:${e.port}`;
+    if (endpointTextCount < MAX_ENDPOINT_TEXTS) {
+      let ports = endpointTexts.get(e.ip);
+      if (!ports) endpointTexts.set(e.ip, (ports = new Map()));
+      ports.set(e.port, text);
+      endpointTextCount++;
+    }
+  }
+  return text;
 }
 
 /** RFC 5952 §4 text form: lower case, longest run of zero groups as "::". */

@@ -61,7 +61,13 @@ export class AnnotatedStream {
     if (one) {
       // Within one write: a view of it, no copy.
       const lo = from - one.start;
-      return { bytes: one.bytes.subarray(lo, to - one.start), fields: clipFields(one.fields, lo, to - one.start, -lo) };
+      // The shift as a difference, not `-lo`: at a write's first byte that is -0, a double,
+      // and a double in one field's start makes V8 box every field's start and end.
+      const shift = one.start - from;
+      return {
+        bytes: one.bytes.subarray(lo, to - one.start),
+        fields: clipFields(one.fields, lo, to - one.start, shift),
+      };
     }
     const bytes = new Uint8Array(to - from);
     for (const c of this.chunks) {

@@ -165,11 +165,10 @@ export class Host {
 
   /** A packet arrived; returns what became of it. */
   receive(record: WirePacket): PacketFate {
-    let p: DecodedPacket;
+    // The headers as the network and any tap read them (shared: read, never changed).
+    let onWire: DecodedPacket;
     try {
-      // Applications get their own copy of the payload: nothing they do may change the bytes the record keeps.
-      const onWire = decodeWirePacket(record.bytes);
-      p = { ...onWire, payload: onWire.payload.slice() };
+      onWire = decodeWirePacket(record.bytes);
     } catch (e) {
       if (isParseError(e)) {
         record.note = `${this.name} could not read it: ${e.message}`;
@@ -177,30 +176,33 @@ export class Host {
       }
       throw e;
     }
-    if (!p.checksumValid) {
+    if (!onWire.checksumValid) {
       record.note = `${this.name} discarded it: checksum mismatch.`;
       return 'bad-checksum';
     }
-    if (!this.owns(p.dst.ip)) {
-      record.note = `${this.name} is not ${p.dst.ip}.`;
+    if (!this.owns(onWire.dst.ip)) {
+      record.note = `${this.name} is not ${onWire.dst.ip}.`;
       return 'unroutable';
     }
-    if (p.transport.kind === 'udp') {
-      const socket = this.udp.get(formatEndpoint(p.dst));
+    if (onWire.transport.kind === 'udp') {
+      const socket = this.udp.get(formatEndpoint(onWire.dst));
       if (!socket) {
-        record.note = `Nothing listens on UDP ${formatEndpoint(p.dst)}.`;
+        record.note = `Nothing listens on UDP ${formatEndpoint(onWire.dst)}.`;
         return 'no-listener';
       }
-      this.network.settle(socket.onMessage?.(p.payload, p.src, record));
+      // Applications get their own copy of the payload: nothing they do may change the bytes the record keeps.
+      this.network.settle(socket.onMessage?.(onWire.payload.slice(), onWire.src, record));
       return 'delivered';
     }
-    if (p.transport.kind !== 'tcp') return 'no-listener';
+    if (onWire.transport.kind !== 'tcp') return 'no-listener';
+    // A connection keeps what arrives until its application reads it: its own copy, as above.
+    const p: DecodedPacket = { ...onWire, payload: onWire.payload.slice() };
     const existing = this.connections.get(connectionKey(p.dst, p.src));
     if (existing) {
       existing.segmentArrives(p);
       return 'delivered';
     }
-    const t = p.transport;
+    const t = onWire.transport;
     const onAccept = this.listeners.get(formatEndpoint(p.dst));
     if (onAccept && (t.flags & (TCP_FLAG.SYN | TCP_FLAG.ACK | TCP_FLAG.RST)) === TCP_FLAG.SYN) {
       const c = new TcpConnection(p.dst, p.src, this.tcpContext(), this.tuning);
@@ -243,7 +245,8 @@ export class Host {
       nowUs: () => this.network.nowUs(),
       schedule: (delayUs, label, run) => this.network.schedule(delayUs, label, run),
       settle: (result) => this.network.settle(result),
-      send: (spec, stream) => void this.send(spec, stream),
+      // A connection cuts each segment's payload from its send stream for that segment alone: its fields move, uncopied.
+      send: (spec, stream) => void this.send(spec, stream, true),
       randomIsn: () => {
         const b = this.random.bytes(4);
         return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;

@@ -51,8 +51,8 @@ export type PacketSpec = TcpPacketSpec | UdpPacketSpec;
 export type UnnumberedPacketSpec = Omit<TcpPacketSpec, 'ipId'> | Omit<UdpPacketSpec, 'ipId'>;
 
 /**
- * @param payloadHandedOver a UDP payload written for this packet alone, whose
- *   field tree may be moved into the packet's (see `writeUdpPacket`)
+ * @param payloadHandedOver a payload written for this packet alone, whose
+ *   field tree may be moved into the packet's (see `writeUdpPacket`, `writeTcpSegment`)
  */
 export function writePacket(p: PacketSpec, payloadHandedOver = false): Encoded {
   if (p.transport === 'udp') {
@@ -76,6 +76,7 @@ export function writePacket(p: PacketSpec, payloadHandedOver = false): Encoded {
     },
     p.payload,
     p.sequence,
+    payloadHandedOver,
   );
   return writeIpv4Packet({ src: p.src.ip, dst: p.dst.ip, protocol: 'tcp', id: p.ipId, ttl: p.ttl }, segment);
 }

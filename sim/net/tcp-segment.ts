@@ -126,13 +126,16 @@ function relative(v: number, base: number | undefined): string {
 /**
  * Writes a TCP segment around `payload`. The checksum covers the pseudo-header
  * of source and destination address, protocol 6 and TCP length, then the
- * header and the data (RFC 9293 §3.1).
+ * header and the data (RFC 9293 §3.1). With `handedOver`, the payload was cut
+ * for this segment alone (a connection's send stream): its field tree is moved
+ * into the segment's rather than copied, and the caller must not use it again.
  */
 export function writeTcpSegment(
   pseudo: PseudoHeader,
   s: TcpSegment,
   payload: Encoded,
   context: SequenceContext = {},
+  handedOver = false,
 ): Encoded {
   const endAt = s.options.findIndex((o) => o.kind === 'end');
   if (endAt >= 0 && endAt !== s.options.length - 1) {
@@ -211,7 +214,8 @@ export function writeTcpSegment(
     }
     opts();
   }
-  w.embed(payload);
+  if (handedOver) w.adopt(payload);
+  else w.embed(payload);
   tcp();
   const out = w.finish();
 

@@ -25,6 +25,19 @@ const SPEC = 'RFC 768';
 /** The one header field whose annotation is the same in every datagram, made once. */
 const SOURCE_PORT: Annotation<number> = { name: 'Source port', spec: SPEC };
 
+/** `16384 → 20000`, made once per pair of ports: every datagram of a media stream shares it. */
+const portPairTexts = new Map<number, string>();
+
+function portPairText(srcPort: number, dstPort: number): string {
+  const key = srcPort * 0x10000 + dstPort;
+  let text = portPairTexts.get(key);
+  if (text === undefined) {
+    text = `${srcPort} → ${dstPort}`;
+    if (portPairTexts.size < 1024) portPairTexts.set(key, text);
+  }
+  return text;
+}
+
 /**
  * Writes an IPv4 packet carrying one UDP datagram around `payload`. With
  * `handedOver`, the payload was written for this datagram alone (a socket's
@@ -54,7 +67,7 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded, handedOver = 
   // The IPv4 header and the datagram in one buffer.
   const w = new ByteWriter(20 + length);
   const ip = writeIpv4Header(w, { src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, length);
-  const udp = w.group({ name: 'UDP', layer: 'udp', value: `${a.srcPort} → ${a.dstPort}`, spec: SPEC });
+  const udp = w.group({ name: 'UDP', layer: 'udp', value: portPairText(a.srcPort, a.dstPort), spec: SPEC });
   w.uint16(a.srcPort, SOURCE_PORT);
   w.uint16(a.dstPort, { name: 'Destination port', value: describePort(a.dstPort), spec: SPEC });
   w.uint16(length, { name: 'Length', value: `${length} bytes`, note: 'Header and payload.', spec: SPEC });

@@ -517,7 +517,9 @@ function derLength(r: ByteReader, name: string): number {
     note: 'how many bytes of contents follow',
     spec: 'X.690 §8.1.3.5',
   });
-  const length = all % 2 ** (8 * count);
+  // The length bytes after the first, by mask: `%` by a power computed with `**` gives a
+  // heap-allocated double, and offsets derived from it would box every field's start and end.
+  const length = all & ((1 << (8 * count)) - 1);
   if (length < 0x80 || (count > 1 && length < 2 ** (8 * (count - 1)))) {
     throw r.error('invalid_value', 'the length is not in its shortest form, as DER requires', name);
   }

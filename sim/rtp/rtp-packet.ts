@@ -67,6 +67,24 @@ export function hex32(v: number): string {
   return `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * A header byte's reading, made once for each of its 256 values: every packet
+ * of a stream has the same first two bytes, and would otherwise keep its own
+ * copy of the same words.
+ */
+function byteReading(read: (b: number) => string): (b: number) => string {
+  const made: string[] = [];
+  return (b) => (made[b] ??= read(b));
+}
+
+/** The first byte: V, P, X, CC (RFC 3550 §5.1). */
+const readFirstByte = byteReading(
+  (b) =>
+    `version ${b >> 6}, padding ${b & 0x20 ? 'yes' : 'no'}, extension ${b & 0x10 ? 'yes' : 'no'}, ${b & 0x0f} CSRC(s)`,
+);
+/** The second byte: M, PT (RFC 3550 §5.1). */
+const readSecondByte = byteReading((b) => `marker ${b >> 7}, payload type ${describePayloadType(b & 0x7f)}`);
+
 /** Writes the header fields (everything before the payload) into `w`. */
 export function writeRtpHeader(w: ByteWriter, p: Omit<RtpPacket, 'payload'>): void {
   if (p.csrcs.length > 15) throw new RangeError(`RTP carries at most 15 CSRCs, got ${p.csrcs.length}`);
@@ -77,13 +95,14 @@ export function writeRtpHeader(w: ByteWriter, p: Omit<RtpPacket, 'payload'>): vo
   const first = 0x80 | (padded ? 0x20 : 0) | (p.extension ? 0x10 : 0) | p.csrcs.length;
   w.uint8(first, {
     name: 'V, P, X, CC',
-    value: `version 2, padding ${padded ? 'yes' : 'no'}, extension ${p.extension ? 'yes' : 'no'}, ${p.csrcs.length} CSRC(s)`,
+    value: readFirstByte(first),
     note: 'Version 2 is the only RTP there is; P, X and CC say what follows the fixed header.',
     spec: SPEC,
   });
-  w.uint8((p.marker ? 0x80 : 0) | p.payloadType, {
+  const second = (p.marker ? 0x80 : 0) | p.payloadType;
+  w.uint8(second, {
     name: 'M, PT',
-    value: `marker ${p.marker ? 1 : 0}, payload type ${describePayloadType(p.payloadType)}`,
+    value: readSecondByte(second),
     note: p.marker
       ? 'The marker starts a talkspurt: the receiver may resynchronise its playout (RFC 3551 §4.1).'
       : 'Which codec the payload is in; the SDP offer and answer agreed on it.',
@@ -181,17 +200,8 @@ export interface ParsedRtpHeader extends Omit<RtpPacket, 'payload' | 'paddingLen
  * What readRtpHeader says about each field, made once: a receiver reads every
  * packet of a call with them.
  */
-const FIRST_BYTE: Annotation<number> = {
-  name: 'V, P, X, CC',
-  value: (b) =>
-    `version ${b >> 6}, padding ${b & 0x20 ? 'yes' : 'no'}, extension ${b & 0x10 ? 'yes' : 'no'}, ${b & 0x0f} CSRC(s)`,
-  spec: SPEC,
-};
-const SECOND_BYTE: Annotation<number> = {
-  name: 'M, PT',
-  value: (b) => `marker ${b >> 7}, payload type ${describePayloadType(b & 0x7f)}`,
-  spec: SPEC,
-};
+const FIRST_BYTE: Annotation<number> = { name: 'V, P, X, CC', value: readFirstByte, spec: SPEC };
+const SECOND_BYTE: Annotation<number> = { name: 'M, PT', value: readSecondByte, spec: SPEC };
 const SEQUENCE_NUMBER: Annotation<number> = { name: 'Sequence number', spec: SPEC };
 const TIMESTAMP: Annotation<number> = { name: 'Timestamp', value: (t) => `${t} (sampling instant)`, spec: SPEC };
 const SSRC: Annotation<number> = { name: 'SSRC', value: hex32, spec: SPEC };

@@ -51,10 +51,12 @@ function srtpAnnotationsFor(suite: SrtpSuite): SrtpTrailerAnnotations {
   let a = srtpAnnotations.get(suite);
   if (!a) {
     const gcm = suite.kind === 'aead-aes-gcm';
+    // Made once per length: a stream's packets are all of one size, and share the words.
+    const lengthTexts: string[] = [];
     a = {
       payload: {
         name: 'Encrypted payload',
-        value: (b) => `${b.length} bytes of ciphertext`,
+        value: (b) => (lengthTexts[b.length] ??= `${b.length} bytes of ciphertext`),
         note: gcm
           ? 'AES-GCM ciphertext: without the key it is indistinguishable from random bytes.'
           : 'The payload XORed with the AES counter-mode keystream for this SSRC and packet index.',

@@ -38,6 +38,16 @@ import { toHex } from '../wire/bytes';
 import type { TrunkRun } from './trunk-run';
 import { partyName } from './verdicts';
 
+/** What the payload of each RTP packet is, by G.711 law: the same words for every packet of a call, made once. */
+const AUDIO_NOTES = {
+  'A-law': {
+    note: `Audio in G.711 A-law: one byte per sample, ${SAMPLES_PER_PACKET} samples per ${PACKET_TIME_MS} ms.`,
+  },
+  'µ-law': {
+    note: `Audio in G.711 µ-law: one byte per sample, ${SAMPLES_PER_PACKET} samples per ${PACKET_TIME_MS} ms.`,
+  },
+};
+
 /** How often the lab sends an RTCP sender report. */
 export const REPORT_INTERVAL_MS = 1000;
 
@@ -236,10 +246,10 @@ export class MediaSession {
 
   private sendRtp(packet: RtpPacket): void {
     // RFC 3551 §4.5.14: the payload type says which G.711 law the bytes are in.
-    const law = packet.payloadType === G711_PAYLOAD_TYPE.pcma ? 'A-law' : 'µ-law';
-    const plain = writeRtpPacket(packet, {
-      note: `Audio in G.711 ${law}: one byte per sample, ${SAMPLES_PER_PACKET} samples per ${PACKET_TIME_MS} ms.`,
-    });
+    const plain = writeRtpPacket(
+      packet,
+      packet.payloadType === G711_PAYLOAD_TYPE.pcma ? AUDIO_NOTES['A-law'] : AUDIO_NOTES['µ-law'],
+    );
     const { ledger } = this.run;
     let record: WirePacket;
     if (this.keys) {

@@ -53,8 +53,11 @@ export class StepLedger {
 
   /** Adds a layer a party read, once. */
   addLayer(index: number, party: Party, layer: DecodedLayer): void {
-    const layers = (this.note(index).layers[party] ??= []);
-    if (!layers.includes(layer)) layers.push(layer);
+    const { layers } = this.note(index);
+    const read = layers[party];
+    // Most packets give a party one layer: a list made with it is its size, one grown by push keeps room for 17.
+    if (!read) layers[party] = [layer];
+    else if (!read.includes(layer)) read.push(layer);
   }
 
   /** Marks the packet as carrying a failure; the first one written stays. */

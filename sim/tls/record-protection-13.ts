@@ -15,7 +15,6 @@ import { AEAD_TAG_LENGTH, aeadKey, type AeadKey, type AeadName } from '../crypto
 import { ByteWriter } from '../wire/writer';
 import { toHex } from '../wire/bytes';
 import type { Field } from '../wire/field';
-import { shiftFields } from '../wire/field';
 import { CONTENT_TYPE, describeContentType } from './codepoints';
 import { fail } from './alert';
 import {
@@ -181,7 +180,9 @@ function innerLayer(
                 start: 0,
                 end: contentLength,
                 spec: 'RFC 8446 §5.2',
-                children: shiftFields(contentFields, 0),
+                // The content's own tree, as TLS 1.2's plaintext layer takes it: its offsets already
+                // count from the plaintext's first byte, and the content was written for this record.
+                children: contentFields,
               },
             ]
           : []),

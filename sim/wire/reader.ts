@@ -5,7 +5,7 @@
  * length that lies is caught where it lies. Every failure is a `ParseError`
  * naming the field path and the offset; nothing else is thrown for bad input.
  */
-import type { Annotation, Field } from './field';
+import { newField, relabel, type Annotation, type Field } from './field';
 import { describe } from './writer';
 import { fromUtf8 } from './bytes';
 import { ParseError } from './parse-error';
@@ -180,17 +180,11 @@ export class ByteReader {
   }
 
   private leaf<V>(start: number, a: Annotation<V>, v: V): void {
-    const f = describe(a, v) as Field;
-    f.start = this.base + start;
-    f.end = this.base + this.at;
-    this.attach(f);
+    this.attach(newField(describe(a, v), this.base + start, this.base + this.at));
   }
 
   private openField(a: Annotation<never>): Field {
-    const field = describe(a, undefined) as Field;
-    field.start = this.base + this.at;
-    field.end = this.base + this.at;
-    field.children = [];
+    const field = newField(describe(a, undefined), this.base + this.at, this.base + this.at, []);
     this.attach(field);
     return field;
   }
@@ -210,6 +204,8 @@ export class ByteReader {
     }
     this.frames.pop();
     frame.field.end = this.base + this.at;
-    if (late) Object.assign(frame.field, describe({ ...a, ...late }, undefined));
+    // Kept for the whole run at its exact size: an array grown by push keeps room for 17.
+    frame.field.children = frame.field.children!.slice();
+    if (late) relabel(frame.field, describe({ ...a, ...late }, undefined));
   }
 }

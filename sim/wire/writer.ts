@@ -7,7 +7,7 @@
  * §3.4) are opened with `lengthPrefixed` and closed by calling the function it
  * returns, which back-fills the length and checks that it fits.
  */
-import { shiftFields, type Annotation, type Field } from './field';
+import { newField, relabel, shiftFields, type Annotation, type Field, type FieldWords } from './field';
 import { utf8 } from './bytes';
 
 type Closer = (late?: Partial<Annotation<never>>) => void;
@@ -108,10 +108,7 @@ export class ByteWriter {
    * becomes its child. The closer may add what is only known at the end.
    */
   group(a: Annotation<never>): Closer {
-    const field = describe(a, undefined) as Field;
-    field.start = this.len;
-    field.end = this.len;
-    field.children = [];
+    const field = newField(describe(a, undefined), this.len, this.len, []);
     this.attach(field);
     this.open.push(field);
     return (late) => {
@@ -120,7 +117,9 @@ export class ByteWriter {
       }
       this.open.pop();
       field.end = this.len;
-      if (late) Object.assign(field, describe({ ...a, ...late }, undefined));
+      // Kept for the whole run at its exact size: an array grown by push keeps room for 17.
+      field.children = field.children!.slice();
+      if (late) relabel(field, describe({ ...a, ...late }, undefined));
     };
   }
 
@@ -138,7 +137,7 @@ export class ByteWriter {
       const n = this.len - at - size;
       if (n > 2 ** (8 * size) - 1) throw new RangeError(`${body.name}: ${n} bytes do not fit a ${size}-byte length`);
       for (let i = size - 1, x = n; i >= 0; i--, x = Math.floor(x / 256)) this.buf[at + i] = x & 0xff;
-      Object.assign(lengthField, describe(length, n));
+      relabel(lengthField, describe(length, n));
     };
   }
 
@@ -147,7 +146,8 @@ export class ByteWriter {
     if (this.open.length > 0) throw new Error(`unclosed: ${this.open.map((f) => f.name).join(' › ')}`);
     // A writer sized exactly (most are) hands over its buffer; otherwise the written part is copied.
     const bytes = this.len === this.buf.length ? this.buf : this.buf.slice(0, this.len);
-    return { bytes, fields: this.roots };
+    // The tree at its exact size (see `group`).
+    return { bytes, fields: this.roots.slice() };
   }
 
   private reserve(n: number): number {
@@ -162,10 +162,7 @@ export class ByteWriter {
   }
 
   private leaf<V>(start: number, a: Annotation<V>, v: V): void {
-    const f = describe(a, v) as Field;
-    f.start = start;
-    f.end = this.len;
-    this.attach(f);
+    this.attach(newField(describe(a, v), start, this.len));
   }
 
   private attach(field: Field): void {
@@ -180,16 +177,12 @@ export class ByteWriter {
   }
 }
 
-/** Builds the descriptive part of a field from an annotation and the value. */
-export function describe<V>(a: Annotation<V>, v: V | undefined): Omit<Field, 'start' | 'end'> {
-  const f: Omit<Field, 'start' | 'end'> = { name: a.name };
-  const value = typeof a.value === 'function' ? (v === undefined ? undefined : a.value(v)) : a.value;
-  if (value !== undefined) f.value = value;
-  else if (typeof v === 'number') f.value = String(v);
-  if (a.note) f.note = a.note;
-  if (a.spec) f.spec = a.spec;
-  if (a.layer) f.layer = a.layer;
-  return f;
+/** The words of a field: the annotation with its value read out for `v` (a number as itself when no reading is given). */
+export function describe<V>(a: Annotation<V>, v: V | undefined): FieldWords {
+  let value = typeof a.value === 'function' ? (v === undefined ? undefined : a.value(v)) : a.value;
+  if (value === undefined && typeof v === 'number') value = String(v);
+  // An empty note, spec or layer says nothing: left out.
+  return { name: a.name, value, note: a.note || undefined, spec: a.spec || undefined, layer: a.layer || undefined };
 }
 
 /** Moves every range in a tree by `delta` bytes, in place. */
