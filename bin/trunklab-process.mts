@@ -7,24 +7,12 @@
  * An ES module whatever bin/package.json says (.mts): bin/ is CommonJS so
  * that bin/trunklab.js starts without the ES module loader.
  */
-import carrier from '../content/carrier.json';
-import type { CarrierProfile } from '../sim/carrier';
 import { main } from '../sim/cli/main';
+import { processContext } from './process-context.mts';
 
 export { main };
 /** The command table, from which scripts/build-cli.js writes the answers bin/trunklab.js gives without it. */
 export { COMMANDS } from '../sim/cli/commands';
-
-async function readStdin(limit: number): Promise<Uint8Array> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    total += (chunk as Buffer).length;
-    if (total > limit) break;
-  }
-  return new Uint8Array(Buffer.concat(chunks));
-}
 
 /** Runs the command line this process was given and sets its exit status. */
 export async function runTrunklab(argv: string[] = process.argv.slice(2)): Promise<void> {
@@ -36,16 +24,5 @@ export async function runTrunklab(argv: string[] = process.argv.slice(2)): Promi
     process.setSourceMapsEnabled(true);
     await import('reflect-metadata');
   }
-  // A reader that stops early (`trunklab scenarios | head -1`) closes the pipe: the output ends there, quietly,
-  // as with any Unix command, rather than as an unhandled 'error' event's stack trace.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    process.exit();
-  });
-  process.exitCode = await main(argv, {
-    carrier: carrier as CarrierProfile,
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
-    readStdin,
-  });
+  process.exitCode = await main(argv, processContext());
 }

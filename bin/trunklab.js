@@ -50,7 +50,11 @@ async function runTypeScript(argv) {
 async function runBuild(argv) {
   // Before the bundle loads, so that its own frames (the command table, main) name the TypeScript too.
   process.setSourceMapsEnabled(true);
-  const entry = await import(pathToFileURL(join(root, 'build/cli/trunklab.js')).href);
+  // `trunklab analyze` is built on its own as one CommonJS file too (scripts/build-cli.js), which starts sooner.
+  const entry =
+    argv[0] === 'analyze'
+      ? require(join(root, 'build/cli/analyze.cjs'))
+      : await import(pathToFileURL(join(root, 'build/cli/trunklab.js')).href);
   await entry.runTrunklab(argv);
 }
 

@@ -51,7 +51,8 @@ import type { KeyDerivation } from '../tls/key-derivation';
 import type { KeyLogLabel } from '../tls/key-log';
 import { readClientHello, readServerHello, isHelloRetryRequest } from '../tls/messages/hello';
 import { readCertificate } from '../tls/messages/certificate';
-import { parseCertificate } from '../pki/certificate';
+import { certificateNames } from '../pki/certificate-names';
+import { formatDistinguishedName } from '../pki/distinguished-name';
 import { ByteWriter } from '../wire/writer';
 import { describeHandshakeMessage, handshakeLabel } from './handshake-messages';
 import type { KeyLogSecrets } from './key-log-secrets';
@@ -470,13 +471,12 @@ export class PassiveTlsSession {
       }
       if (m.type === HANDSHAKE_TYPE.certificate) {
         const chain = readCertificate(m, this.version !== '1.3').value.chain;
+        // Named from its DER alone: the diagnosis only quotes who the certificate is for and who issued it.
         for (const der of chain.slice(0, 1)) {
-          try {
-            const c = parseCertificate(der, 'certificate');
-            this.certificates.push({ sender, subject: c.subject, issuer: c.issuer });
-          } catch (e) {
-            if (!isParseError(e)) throw e;
-          }
+          const names = certificateNames(der);
+          const subject = names && formatDistinguishedName(names.subject);
+          const issuer = names && formatDistinguishedName(names.issuer);
+          if (subject !== undefined && issuer !== undefined) this.certificates.push({ sender, subject, issuer });
         }
         return chain.length === 0 ? 'Certificate (empty)' : label;
       }

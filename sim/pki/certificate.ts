@@ -19,6 +19,9 @@ import { X509Certificate } from '@peculiar/x509';
 import { toHex } from '../wire/bytes';
 import { ParseError } from '../wire/parse-error';
 
+// Read without the X.509 library, so they live apart from it; re-exported for the callers that parse too.
+export { certificateNames, type CertificateNames } from './certificate-names';
+
 /**
  * Certificates already read, by their bytes. Reading one with the ASN.1
  * library costs milliseconds, and a TLS peer sees the same few certificates
@@ -126,58 +129,4 @@ function checkOuterSequence(der: Uint8Array, where: string): void {
 
 function hex(b: number): string {
   return b.toString(16).padStart(2, '0');
-}
-
-/** The DER bytes of a certificate's issuer and subject Names (RFC 5280 §4.1.2.4, §4.1.2.6). */
-export interface CertificateNames {
-  issuer: Uint8Array;
-  subject: Uint8Array;
-}
-
-/**
- * The issuer and subject of a DER certificate, found by walking its outer
- * TLVs without decoding anything else: what a path builder needs to pick a
- * certificate's issuer among many before paying for a full parse. RFC 5280
- * §4.1.2.4 has a CA encode a certificate's issuer exactly as its own subject,
- * so equal bytes are the usual match. Undefined when the bytes are not shaped
- * like a certificate (the full parse then says why).
- */
-export function certificateNames(der: Uint8Array): CertificateNames | undefined {
-  const certificate = readTlv(der, 0, der.length);
-  if (!certificate || certificate.tag !== 0x30) return undefined;
-  const tbs = readTlv(der, certificate.start, certificate.end);
-  if (!tbs || tbs.tag !== 0x30) return undefined;
-  // TBSCertificate: [0] version (optional), serialNumber, signature, issuer, validity, subject.
-  let at = tbs.start;
-  const next = () => {
-    const t = readTlv(der, at, tbs.end);
-    if (t) at = t.end;
-    return t;
-  };
-  let field = next();
-  if (field?.tag === 0xa0) field = next();
-  if (field?.tag !== 0x02) return undefined;
-  if (next()?.tag !== 0x30) return undefined;
-  const issuer = next();
-  if (issuer?.tag !== 0x30 || next()?.tag !== 0x30) return undefined;
-  const subject = next();
-  if (subject?.tag !== 0x30) return undefined;
-  return { issuer: der.subarray(issuer.header, issuer.end), subject: der.subarray(subject.header, subject.end) };
-}
-
-/** One DER TLV with a low tag number and a definite length inside [from, limit): where its header and content lie. */
-function readTlv(der: Uint8Array, from: number, limit: number) {
-  if (from + 2 > limit) return undefined;
-  const tag = der[from];
-  let length = der[from + 1];
-  let start = from + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 4 || start + count > limit) return undefined;
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + der[start + i];
-    start += count;
-  }
-  const end = start + length;
-  return end > limit ? undefined : { tag, header: from, start, end };
 }

@@ -12,7 +12,7 @@ import { timelineCapture } from '../../sim/export/timeline-capture';
 import { fromHex } from '../../sim/wire/bytes';
 import { run } from '../scenarios/runs';
 import { scratchDir } from '../net/tshark';
-import { trunklab } from './trunklab';
+import { trunklab, trunklabProcess } from './trunklab';
 
 let dir: string;
 const files: Record<string, string> = {};
@@ -120,6 +120,17 @@ describe('trunklab analyze', () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('as a process (bin/trunklab.js, from its own CommonJS build) says exactly what main() says', async () => {
+    const cases = [
+      ['analyze', files['secure-call'], '--json'],
+      ['analyze', files['mitm-self-signed']],
+      ['analyze', files.bare, '--keylog', files.keylog],
+      ['analyze', files.keylog],
+      ['analyze'],
+    ];
+    for (const args of cases) expect(trunklabProcess(args), args.join(' ')).toEqual(await trunklab(args));
   });
 
   it('is listed by --help', async () => {

@@ -78,6 +78,8 @@ describe('the built trunklab command', () => {
       };
       for (const argv of ANSWERED_WITHOUT_RUNNING) expect(loaderLoaded(argv), argv.join(' ')).toBe('false');
       expect(loaderLoaded(['scenarios'])).toBe('true');
+      // `analyze` runs from its own CommonJS file (build/cli/analyze.cjs), which starts sooner.
+      expect(loaderLoaded(['analyze', 'no-such-capture.pcap'])).toBe('false');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -148,6 +150,13 @@ describe('the built trunklab command', () => {
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/^valid: /);
+      const analyze = spawnSync(process.execPath, [join(copy, 'bin.cjs'), 'analyze', join(copy, 'missing.pcap')], {
+        cwd: copy,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(analyze.status).toBe(2);
+      expect(analyze.stderr).toMatch(/^trunklab analyze: cannot read .*missing\.pcap: no such file/);
     } finally {
       pki.dispose();
       rmSync(copy, { recursive: true, force: true });
