@@ -32,13 +32,10 @@ try {
 const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 const builtAt = Date.now();
 rmSync(staging, { recursive: true, force: true });
-const result = await esbuild.build({
+/** What every bundle of the command shares: Node 20, linked source maps without the sources, a record of inputs. */
+const forNode = {
   absWorkingDir: root,
-  entryPoints: { trunklab: 'bin/trunklab-process.mts' },
-  outdir: staging,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   // The ES module builds of the ASN.1 and X.509 libraries: Node compiles and links them faster than CommonJS
   // wrapped for an ES module bundle.
@@ -47,30 +44,29 @@ const result = await esbuild.build({
   sourcemap: 'linked',
   sourcesContent: false,
   metafile: true,
+  logLevel: 'warning',
+};
+const result = await esbuild.build({
+  ...forNode,
+  entryPoints: { trunklab: 'bin/trunklab-process.mts' },
+  outdir: staging,
+  splitting: true,
+  format: 'esm',
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies call require() for Node built-ins; an ES module has no require of its own.
   banner: {
     js: "import { createRequire as __trunklabRequire } from 'node:module'; const require = __trunklabRequire(import.meta.url);",
   },
-  logLevel: 'warning',
 });
 
 // `trunklab analyze` again, as one CommonJS file with everything it runs (bin/analyze-process.mts): Node reads
 // and compiles it in one go, where the same code as ES module chunks cost tens of milliseconds more to resolve,
 // read, compile and link at every start. bin/trunklab.js and bin.cjs require it for `trunklab analyze`.
 const analyze = await esbuild.build({
-  absWorkingDir: root,
+  ...forNode,
   entryPoints: ['bin/analyze-process.mts'],
   outfile: `${staging}/analyze.cjs`,
-  bundle: true,
   format: 'cjs',
-  platform: 'node',
-  mainFields: ['module', 'main'],
-  target: 'node20',
-  sourcemap: 'linked',
-  sourcesContent: false,
-  metafile: true,
-  logLevel: 'warning',
 });
 
 // A chunk made only of dependencies keeps no source map: their frames are not ours to read, and at start
