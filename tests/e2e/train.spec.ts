@@ -140,6 +140,15 @@ test('a three-exercise set, taken with the keyboard: one wrong answer, one hint,
   await expect(rows.nth(2)).toContainText('✗ wrong');
   expect(await seriousAxeIssues(page, { within: page.locator('main') })).toEqual([]);
 
+  // On a phone each exercise is a card, with nothing to scroll sideways, and still a table row to a screen reader.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wrap = page.getByRole('region', { name: 'Result', exact: true });
+  await expect.poll(() => wrap.evaluate((e) => e.scrollWidth - e.clientWidth)).toBe(0);
+  await expect(rows).toHaveCount(4);
+  await expect(rows.nth(2).getByRole('rowheader')).toHaveCount(1);
+  await expect(rows.nth(2).getByRole('cell')).toHaveCount(6);
+  expect(await seriousAxeIssues(page, { within: page.locator('main') })).toEqual([]);
+
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download the result (JSON)' }).focus();
   await page.keyboard.press('Enter');
