@@ -17,6 +17,7 @@
 import { ByteReader } from '../wire/reader';
 import type { Field } from '../wire/field';
 import { fromUtf8, toHex } from '../wire/bytes';
+import { decodeOid } from './oid';
 
 const TAG = {
   BOOLEAN: 0x01,
@@ -611,25 +612,6 @@ function objectIdentifier(r: ByteReader, end: number): string {
   const named = OID_NAMES[dotted] ? `${dotted} (${OID_NAMES[dotted]})` : dotted;
   r.bytes(n, { name: 'value', value: named, spec: 'X.690 §8.19' });
   return named;
-}
-
-/** X.690 §8.19: base-128 arcs; the first byte(s) hold 40·X + Y. */
-function decodeOid(bytes: Uint8Array): string | undefined {
-  const arcs: bigint[] = [];
-  let v = 0n;
-  for (let i = 0; i < bytes.length; i++) {
-    if (v === 0n && bytes[i] === 0x80) return undefined; // a leading 0x80 is not minimal
-    v = (v << 7n) | BigInt(bytes[i] & 0x7f);
-    if (!(bytes[i] & 0x80)) {
-      arcs.push(v);
-      v = 0n;
-    } else if (i === bytes.length - 1) {
-      return undefined;
-    }
-  }
-  const first = arcs[0];
-  const head = first < 40n ? [0n, first] : first < 80n ? [1n, first - 40n] : [2n, first - 80n];
-  return [...head, ...arcs.slice(1)].join('.');
 }
 
 function time(r: ByteReader, end: number, tag: number): string {

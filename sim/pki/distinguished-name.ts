@@ -19,7 +19,9 @@
  *   RelativeDistinguishedName ::= SET OF AttributeTypeAndValue
  *   AttributeTypeAndValue ::= SEQUENCE { type OBJECT IDENTIFIER, value ANY }
  */
+import { toHex } from '../wire/bytes';
 import { readTlv } from './certificate-names';
+import { decodeOid } from './oid';
 
 /** The short names the library writes, by OID (its `names` table). */
 const SHORT_NAMES: Record<string, string> = {
@@ -81,33 +83,14 @@ export function formatDistinguishedName(der: Uint8Array): string | undefined {
 function formatAttribute(der: Uint8Array, from: number, end: number): string | undefined {
   const type = readTlv(der, from, end);
   if (!type || type.tag !== OID_TAG) return undefined;
-  const oid = dottedOid(der.subarray(type.start, type.end));
+  const oid = decodeOid(der.subarray(type.start, type.end));
   const value = readTlv(der, type.end, end);
   if (oid === undefined || !value || value.end !== end) return undefined;
   const content = der.subarray(value.start, value.end);
   const text = decodeString(value.tag, content);
   if (text === null) return undefined;
-  const written = text === undefined ? `#${hexOf(der.subarray(value.header, value.end))}` : escapeValue(text);
+  const written = text === undefined ? `#${toHex(der.subarray(value.header, value.end))}` : escapeValue(text);
   return `${SHORT_NAMES[oid] ?? oid}=${written}`;
-}
-
-/** An OBJECT IDENTIFIER's contents as dotted decimal (X.690 §8.19): base-128 arcs, the first two joined as 40·X+Y. */
-function dottedOid(content: Uint8Array): string | undefined {
-  if (content.length === 0) return undefined;
-  const arcs: number[] = [];
-  let value = 0;
-  for (let i = 0; i < content.length; i++) {
-    value = value * 128 + (content[i] & 0x7f);
-    if (content[i] & 0x80) {
-      if (i === content.length - 1) return undefined;
-      continue;
-    }
-    if (!Number.isSafeInteger(value)) return undefined;
-    arcs.push(value);
-    value = 0;
-  }
-  const first = arcs[0] < 40 ? 0 : arcs[0] < 80 ? 1 : 2;
-  return [first, arcs[0] - first * 40, ...arcs.slice(1)].join('.');
 }
 
 /**
@@ -161,10 +144,4 @@ function escapeValue(text: string): string {
     .replace(/^([ #])/, '\\$1')
     .replace(/([ ]$)/, '\\$1')
     .replace(/([\r\n\t])/, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
-}
-
-function hexOf(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }
