@@ -11,6 +11,7 @@
  */
 import { formatIpv6 } from '../net/address';
 import type { FramedIpPacket } from '../net/pcap-reader';
+import { SharedTexts } from '../wire/shared-texts';
 
 export interface CapturedHeaders {
   version: 4 | 6;
@@ -41,16 +42,11 @@ export type UnreadableHeaders = 'short' | 'bad-header';
 const IPV6_EXTENSIONS = new Set([0, 43, 60]);
 
 /** IPv4 addresses already formatted, by their 32-bit value: a capture's packets name a handful of hosts, again and again. */
-const IPV4_TEXT = new Map<number, string>();
+const ipv4Texts = new SharedTexts<number>(4096);
+const dottedQuad = (v: number) => `${v >>> 24}.${(v >>> 16) & 0xff}.${(v >>> 8) & 0xff}.${v & 0xff}`;
 
 function ipv4Text(b: Uint8Array, at: number): string {
-  const value = ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-  let text = IPV4_TEXT.get(value);
-  if (text === undefined) {
-    text = `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
-    if (IPV4_TEXT.size < 4096) IPV4_TEXT.set(value, text);
-  }
-  return text;
+  return ipv4Texts.text(((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0, dottedQuad);
 }
 
 export function readCapturedHeaders(ip: FramedIpPacket): CapturedHeaders | UnreadableHeaders {

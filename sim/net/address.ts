@@ -3,6 +3,7 @@
  * IPv4 dotted quads (RFC 791 §3.2) and IPv6 text (RFC 4291 §2.2, written as
  * RFC 5952 §4 recommends).
  */
+import { SharedPairTexts } from '../wire/shared-texts';
 
 export interface Endpoint {
   ip: string;
@@ -41,25 +42,14 @@ export function formatIpv4(bytes: Uint8Array): string {
 /**
  * Endpoints already written, by address and port: a run names a handful, on
  * every packet (its step's source and destination, a socket's lookup key),
- * and one shared string is also hashed only once.
+ * and one shared string is also hashed only once. A capture may hold many
+ * more endpoints than a run.
  */
-const endpointTexts = new Map<string, Map<number, string>>();
-/** At most this many are kept (a capture may hold many more endpoints than a run). */
-const MAX_ENDPOINT_TEXTS = 4096;
-let endpointTextCount = 0;
+const endpointTexts = new SharedPairTexts<string, number>(4096);
+const endpointText = (ip: string, port: number) => `${ip}:${port}`;
 
 export function formatEndpoint(e: Endpoint): string {
-  let text = endpointTexts.get(e.ip)?.get(e.port);
-  if (text === undefined) {
-    text = `${e.ip}:${e.port}`;
-    if (endpointTextCount < MAX_ENDPOINT_TEXTS) {
-      let ports = endpointTexts.get(e.ip);
-      if (!ports) endpointTexts.set(e.ip, (ports = new Map()));
-      ports.set(e.port, text);
-      endpointTextCount++;
-    }
-  }
-  return text;
+  return endpointTexts.text(e.ip, e.port, endpointText);
 }
 
 /** RFC 5952 §4 text form: lower case, longest run of zero groups as "::". */

@@ -6,6 +6,7 @@ import { ByteWriter } from '../wire/writer';
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import type { Annotation, Field } from '../wire/field';
+import { SharedPairTexts, SharedTexts } from '../wire/shared-texts';
 import { formatIpv4, sharedIpv4Bytes } from './address';
 import { internetChecksum } from './checksum';
 
@@ -54,39 +55,11 @@ const IDENTIFICATION: Annotation<number> = {
 };
 const FLAGS_DONT_FRAGMENT: Annotation<number> = { name: 'Flags, fragment offset', value: "Don't fragment", spec: SPEC };
 
-/*
- * The texts every packet between the same two hosts repeats, made once per
- * address and per pair: a call's packets then share them, where each would
- * otherwise keep its own copy of the same words for the whole run.
- */
-const addressTexts = new Map<string, string>();
-const flowTexts = new Map<string, Map<string, string>>();
-/** At most this many of each are kept. */
-const MAX_REMEMBERED = 1024;
-let flowTextCount = 0;
-
-function addressText(ip: string): string {
-  let text = addressTexts.get(ip);
-  if (text === undefined) {
-    text = formatIpv4(sharedIpv4Bytes(ip));
-    if (addressTexts.size < MAX_REMEMBERED) addressTexts.set(ip, text);
-  }
-  return text;
-}
-
-function flowText(src: string, dst: string): string {
-  let text = flowTexts.get(src)?.get(dst);
-  if (text === undefined) {
-    text = `${src} → ${dst}`;
-    if (flowTextCount < MAX_REMEMBERED) {
-      let fromSrc = flowTexts.get(src);
-      if (!fromSrc) flowTexts.set(src, (fromSrc = new Map()));
-      fromSrc.set(dst, text);
-      flowTextCount++;
-    }
-  }
-  return text;
-}
+/* The texts every packet between the same two hosts repeats, made once per address and per pair. */
+const addressTexts = new SharedTexts<string>();
+const flowTexts = new SharedPairTexts<string, string>();
+const addressText = (ip: string) => formatIpv4(sharedIpv4Bytes(ip));
+const flowText = (src: string, dst: string) => `${src} → ${dst}`;
 
 /**
  * Writes the 20-byte header of a packet whose payload (`payloadLength`
@@ -113,7 +86,7 @@ export function writeIpv4Header(w: ByteWriter, h: Ipv4Header, payloadLength: num
   draft.set(dst, 16);
   const checksum = internetChecksum(draft);
 
-  const ip = w.group({ name: 'IPv4', layer: 'ipv4', value: flowText(h.src, h.dst), spec: SPEC });
+  const ip = w.group({ name: 'IPv4', layer: 'ipv4', value: flowTexts.text(h.src, h.dst, flowText), spec: SPEC });
   w.uint8(0x45, VERSION_IHL);
   w.uint8(0, TYPE_OF_SERVICE);
   w.uint16(totalLength, { name: 'Total length', value: `${totalLength} bytes`, spec: SPEC });
@@ -127,8 +100,8 @@ export function writeIpv4Header(w: ByteWriter, h: Ipv4Header, payloadLength: num
     note: 'Protects the header only; the payload has its own checksum.',
     spec: 'RFC 1071 §4.1',
   });
-  w.bytes(src, { name: 'Source address', value: addressText(h.src), spec: SPEC });
-  w.bytes(dst, { name: 'Destination address', value: addressText(h.dst), spec: SPEC });
+  w.bytes(src, { name: 'Source address', value: addressTexts.text(h.src, addressText), spec: SPEC });
+  w.bytes(dst, { name: 'Destination address', value: addressTexts.text(h.dst, addressText), spec: SPEC });
   return ip;
 }
 

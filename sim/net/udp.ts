@@ -6,6 +6,7 @@ import { ByteWriter } from '../wire/writer';
 import { ByteReader } from '../wire/reader';
 import { ParseError } from '../wire/parse-error';
 import { shiftFields, type Annotation, type Field } from '../wire/field';
+import { SharedPairTexts } from '../wire/shared-texts';
 import { sharedIpv4Bytes } from './address';
 import { transportPseudoHeader } from './pseudo-header';
 import { internetChecksum } from './checksum';
@@ -26,17 +27,8 @@ const SPEC = 'RFC 768';
 const SOURCE_PORT: Annotation<number> = { name: 'Source port', spec: SPEC };
 
 /** `16384 → 20000`, made once per pair of ports: every datagram of a media stream shares it. */
-const portPairTexts = new Map<number, string>();
-
-function portPairText(srcPort: number, dstPort: number): string {
-  const key = srcPort * 0x10000 + dstPort;
-  let text = portPairTexts.get(key);
-  if (text === undefined) {
-    text = `${srcPort} → ${dstPort}`;
-    if (portPairTexts.size < 1024) portPairTexts.set(key, text);
-  }
-  return text;
-}
+const portPairTexts = new SharedPairTexts<number, number>();
+const portPairText = (srcPort: number, dstPort: number) => `${srcPort} → ${dstPort}`;
 
 /**
  * Writes an IPv4 packet carrying one UDP datagram around `payload`. With
@@ -67,7 +59,12 @@ export function writeUdpPacket(a: UdpAddressing, payload: Encoded, handedOver = 
   // The IPv4 header and the datagram in one buffer.
   const w = new ByteWriter(20 + length);
   const ip = writeIpv4Header(w, { src: a.src, dst: a.dst, protocol: 'udp', id: a.ipId, ttl: a.ttl }, length);
-  const udp = w.group({ name: 'UDP', layer: 'udp', value: portPairText(a.srcPort, a.dstPort), spec: SPEC });
+  const udp = w.group({
+    name: 'UDP',
+    layer: 'udp',
+    value: portPairTexts.text(a.srcPort, a.dstPort, portPairText),
+    spec: SPEC,
+  });
   w.uint16(a.srcPort, SOURCE_PORT);
   w.uint16(a.dstPort, { name: 'Destination port', value: describePort(a.dstPort), spec: SPEC });
   w.uint16(length, { name: 'Length', value: `${length} bytes`, note: 'Header and payload.', spec: SPEC });
