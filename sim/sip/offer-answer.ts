@@ -26,7 +26,8 @@ import {
   type CryptoAttribute,
   type SrtpKeyMaterial,
 } from './sdes';
-import { attributes, type MediaSection, type SdpLine, type SessionDescription } from './sdp';
+import { attributes, mediaConnection, type MediaSection, type SdpLine, type SessionDescription } from './sdp';
+import { ipv4Bytes, ipv6Bytes } from '../net/address';
 
 export type SrtpPolicy = CarrierProfile['srtp'];
 
@@ -42,7 +43,13 @@ export interface SrtpAgreement {
 
 /** Why a crypto attribute or an offer was not acceptable. */
 export type NegotiationFailure =
-  'srtp_required' | 'no_common_suite' | 'no_audio' | 'no_common_codec' | 'malformed_crypto' | 'answer_mismatch';
+  | 'srtp_required'
+  | 'no_common_suite'
+  | 'no_audio'
+  | 'no_connection_address'
+  | 'no_common_codec'
+  | 'malformed_crypto'
+  | 'answer_mismatch';
 
 export interface LocalMedia {
   address: string;
@@ -200,6 +207,8 @@ export function answerOffer(
   const audioIndex = offer.media.findIndex((m) => m.media === 'audio' && m.port !== 0);
   if (audioIndex < 0) return fail('no_audio', 'the offer has no audio stream');
   const audio = offer.media[audioIndex];
+  const unreachable = connectionProblem(offer, audio);
+  if (unreachable) return fail('no_connection_address', unreachable);
   const secure = audio.proto === 'RTP/SAVP';
   if (!secure && audio.proto !== 'RTP/AVP')
     return fail('no_common_suite', `transport ${audio.proto} is not RTP/AVP or RTP/SAVP`);
@@ -267,12 +276,30 @@ export function answerOffer(
 }
 
 /** The offerer reads the answer (RFC 4568 §7.1.3): one crypto line, with a tag and suite it offered. */
+/**
+ * Why the audio of a description cannot be sent anywhere, or undefined: RFC 8866 §5.7 wants a c= line in the
+ * media description or at session level, and its address is where the other side's RTP goes. This side sends
+ * only to an address written as its address type says (a host name there is refused, as many SBCs do).
+ */
+function connectionProblem(sd: SessionDescription, audio: MediaSection): string | undefined {
+  const c = mediaConnection(sd, audio);
+  if (!c) return 'the audio stream has no usable connection line (c=), of its own or at session level (RFC 8866 §5.7)';
+  try {
+    (c.addrType === 'IP4' ? ipv4Bytes : ipv6Bytes)(c.address);
+    return undefined;
+  } catch {
+    return `the connection address "${c.address}" is not an ${c.addrType} address (RFC 8866 §5.7)`;
+  }
+}
+
 export function acceptAnswer(
   offer: Offer,
   answer: SessionDescription,
 ): { ok: true; agreement?: SrtpAgreement } | { ok: false; failure: NegotiationFailure; detail: string } {
   const audio = answer.media.find((m) => m.media === 'audio' && m.port !== 0);
   if (!audio) return { ok: false, failure: 'no_audio', detail: 'the answer declined the audio stream' };
+  const unreachable = connectionProblem(answer, audio);
+  if (unreachable) return { ok: false, failure: 'no_connection_address', detail: unreachable };
   if (audio.proto !== 'RTP/SAVP') {
     return offer.crypto.length
       ? { ok: false, failure: 'answer_mismatch', detail: `the answer is ${audio.proto}, the offer was RTP/SAVP` }

@@ -57,6 +57,20 @@ describe('a flipped bit anywhere in the SIP', () => {
     expect(t.outcome).toMatchObject({ ok: false, stage: 'sip', reason: '408' });
   });
 
+  it('a flipped bit that spoils the INVITE’s c= line: the SBC refuses the offer with 488, it sends its audio nowhere (once found with seed 646726763)', async () => {
+    const t = await runSetup(
+      {
+        carrier: { srtp: { required: false } },
+        pbx: PLAIN_SIP,
+        attacker: { kind: 'tamper', target: 'sip', packets: 1, after: 2, bit: 10114 },
+      },
+      1,
+      'sip-bit-flip',
+    );
+    expect(t.outcome).toMatchObject({ ok: false, stage: 'sdp', reason: '488', decidedBy: 'sbc' });
+    expect(t.outcome.summary).toContain('no usable connection line (c=)');
+  });
+
   it('over TLS: the SBC never reads the altered SIP, whichever message and bit', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: 4 }), fc.nat({ max: 6000 }), async (after, bit) => {

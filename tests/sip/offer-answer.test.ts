@@ -150,7 +150,7 @@ describe('SDES offer/answer', () => {
 
   it('a malformed a=crypto leaves the SDP readable; the answerer skips it with the reason', () => {
     const text =
-      'v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:abcd\r\n';
+      'v=0\r\no=a 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:abcd\r\n';
     const parsed = parseSdp(utf8(text));
     expect(checkCoverage(text.length, parsed.fields)).toEqual({ unexplained: [], misplaced: [] });
     const r = answerOffer(parsed.sdp, carrier, sbc, HmacDrbg.fromSeed(9));
@@ -169,6 +169,35 @@ describe('SDES offer/answer', () => {
       l.value.startsWith('crypto:1 ') ? { ...l, value: l.value.replace('crypto:1 ', 'crypto:9 ') } : l,
     );
     expect(acceptAnswer(offer, answer.sdp)).toMatchObject({ ok: false, failure: 'answer_mismatch' });
+  });
+
+  it('488 no_connection_address: no c= line for the audio, or one whose address is not of its type (RFC 8866 §5.7)', () => {
+    const offer = buildOffer(pbx, { secure: true, suites: ['AES_CM_128_HMAC_SHA1_80'] }, HmacDrbg.fromSeed(9));
+    const withConnection = (value: string | undefined) => {
+      const sdp = structuredClone(offer.sdp);
+      const strip = (lines: typeof sdp.session) => lines.filter((l) => l.type !== 'c');
+      sdp.session = strip(sdp.session);
+      sdp.media[0].lines = strip(sdp.media[0].lines);
+      if (value !== undefined) sdp.session.push({ type: 'c', value });
+      return sdp;
+    };
+    for (const [value, detail] of [
+      [undefined, /no usable connection line/],
+      ['IN iP4 203.0.113.10', /no usable connection line/],
+      ['IN IP4 203.0.1x3.10', /"203\.0\.1x3\.10" is not an IP4 address/],
+      ['IN IP6 203.0.113.10', /is not an IP6 address/],
+    ] as const) {
+      const r = answerOffer(withConnection(value), carrier, sbc, HmacDrbg.fromSeed(9));
+      expect(r, value).toMatchObject({ ok: false, status: 488, failure: 'no_connection_address' });
+      expect(!r.ok && r.detail, value).toMatch(detail);
+    }
+    expect(answerOffer(withConnection('IN IP6 2001:db8::10'), carrier, sbc, HmacDrbg.fromSeed(9)).ok).toBe(true);
+    // The offerer holds an answer to the same rule: it could not send its audio anywhere.
+    const answer = answerOffer(offer.sdp, carrier, sbc, HmacDrbg.fromSeed(9));
+    if (!answer.ok) throw new Error(answer.detail);
+    answer.sdp.session = answer.sdp.session.filter((l) => l.type !== 'c');
+    answer.sdp.media[0].lines = answer.sdp.media[0].lines.filter((l) => l.type !== 'c');
+    expect(acceptAnswer(offer, answer.sdp)).toMatchObject({ ok: false, failure: 'no_connection_address' });
   });
 
   it('a seeded run repeats its keys exactly', () => {

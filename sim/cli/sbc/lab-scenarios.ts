@@ -24,6 +24,7 @@ export function scenarioForAlert(alert: string, sentBySbc: boolean, detail: stri
 /** A SIP failure the SBC answered. */
 export function scenarioForStatus(status: number, failure?: NegotiationFailure): string | null {
   if (status === 403) return 'digest-wrong-password';
-  if (status === 488) return failure === 'srtp_required' ? 'srtp-required-rtp-offered' : 'srtp-suite-mismatch';
+  if (status === 488 && failure === 'srtp_required') return 'srtp-required-rtp-offered';
+  if (status === 488 && (failure === 'no_common_suite' || failure === 'malformed_crypto')) return 'srtp-suite-mismatch';
   return null;
 }
