@@ -15,20 +15,24 @@ import { runSetup } from './runs';
 
 const PLAIN_SIP = { transport: 'udp' as const, port: 'plain' as const, media: { offer: 'rtp' as const } };
 
+/** A call over plain SIP (RTP allowed) whose PBX message number `after` (from 0) has bit `bit` flipped on the way. */
+const plainSipWithFlip = (after: number, bit: number) =>
+  runSetup(
+    {
+      carrier: { srtp: { required: false } },
+      pbx: PLAIN_SIP,
+      attacker: { kind: 'tamper', target: 'sip', packets: 1, after, bit },
+    },
+    1,
+    'sip-bit-flip',
+  );
+
 describe('a flipped bit anywhere in the SIP', () => {
   it('over plain UDP: the run ends with an outcome, every byte explained', async () => {
     await fc.assert(
       // The PBX sends at most five SIP messages: REGISTER twice, INVITE, ACK, BYE.
       fc.asyncProperty(fc.nat({ max: 4 }), fc.nat({ max: 12_000 }), async (after, bit) => {
-        const t = await runSetup(
-          {
-            carrier: { srtp: { required: false } },
-            pbx: PLAIN_SIP,
-            attacker: { kind: 'tamper', target: 'sip', packets: 1, after, bit },
-          },
-          1,
-          'sip-bit-flip',
-        );
+        const t = await plainSipWithFlip(after, bit);
         expect(['tcp', 'tls', 'sip', 'sdp', 'srtp', 'complete']).toContain(t.outcome.stage);
         // The first message always goes out; a later one only if the altered ones before let the call go on.
         if (after === 0) expect(t.steps.some((s) => s.summary.endsWith('(tampered)'))).toBe(true);
@@ -41,15 +45,7 @@ describe('a flipped bit anywhere in the SIP', () => {
   });
 
   it('a flipped bit that takes the INVITE’s To away: the SBC’s 400 has no To, and the PBX drops it rather than ACK it (once found with seed -1713671136)', async () => {
-    const t = await runSetup(
-      {
-        carrier: { srtp: { required: false } },
-        pbx: PLAIN_SIP,
-        attacker: { kind: 'tamper', target: 'sip', packets: 1, after: 2, bit: 7245 },
-      },
-      1,
-      'sip-bit-flip',
-    );
+    const t = await plainSipWithFlip(2, 7245);
     const answer = t.steps.find((s) => s.from === 'sbc' && s.summary.startsWith('400 '));
     expect(answer, 'the SBC answers the altered INVITE with 400').toBeDefined();
     expect(t.steps.some((s) => s.from === 'pbx' && s.summary.includes('ACK'))).toBe(false);
@@ -58,15 +54,7 @@ describe('a flipped bit anywhere in the SIP', () => {
   });
 
   it('a flipped bit that spoils the INVITE’s c= line: the SBC refuses the offer with 488, it sends its audio nowhere (once found with seed 646726763)', async () => {
-    const t = await runSetup(
-      {
-        carrier: { srtp: { required: false } },
-        pbx: PLAIN_SIP,
-        attacker: { kind: 'tamper', target: 'sip', packets: 1, after: 2, bit: 10114 },
-      },
-      1,
-      'sip-bit-flip',
-    );
+    const t = await plainSipWithFlip(2, 10114);
     expect(t.outcome).toMatchObject({ ok: false, stage: 'sdp', reason: '488', decidedBy: 'sbc' });
     expect(t.outcome.summary).toContain('no usable connection line (c=)');
   });
